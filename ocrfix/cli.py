@@ -1,0 +1,282 @@
+"""Command-line interface: ``ocrfix`` as a filter, plus sub-commands.
+
+Exit codes: 0 success, 1 bad input (invalid UTF-8, binary data, unreadable
+file), 2 usage error (unknown option or step, bad config).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections import Counter, deque
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+import click
+
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+
+FILTER_EPILOG = """\b
+Examples:
+  pdftotext scan.pdf - | ocrfix > clean.txt
+  ocrfix report.txt -o clean.txt --edits edits.jsonl
+  ocrfix --diff report.txt                 # what would change, as a diff
+  ocrfix --steps unicode report.txt        # only Unicode clean-up
+  ocrfix --words names.txt --min-confidence 0.8 < in.txt > out.txt
+  ocrfix steps                             # list the correctors
+"""
+
+
+class DefaultGroup(click.Group):
+    """A group that runs the ``fix`` command when no sub-command is named."""
+
+    default_command = "fix"
+
+    def parse_args(self, ctx, args):
+        group_only = ("--help", "-h", "--version")
+        if not args or (args[0] not in self.commands and args[0] not in group_only):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx, formatter):
+        # `ocrfix --help` shows the filter's options first, then the commands.
+        fix_cmd = self.commands[self.default_command]
+        with click.Context(fix_cmd, info_name=ctx.info_name, parent=ctx.parent) as sub:
+            fix_cmd.format_help(sub, formatter)
+        formatter.write_paragraph()
+        formatter.write_text("ocrfix --version prints the version.")
+        with formatter.section("Commands"):
+            formatter.write_dl([(n, c.get_short_help_str(60)) for n, c in self.commands.items() if n != self.default_command])
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ocrfix")
+    except PackageNotFoundError:  # pragma: no cover - source tree without install
+        return "unknown"
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ocrfix", message="%(prog)s %(version)s")
+def main() -> None:
+    """Repair OCR-garbled Swedish text."""
+
+
+@main.command("fix", epilog=FILTER_EPILOG)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here (atomically) instead of stdout.")
+@click.option("--diff", "as_diff", is_flag=True, help="Print a unified diff of the changes instead of the text.")
+@click.option("--edits", "edits_path", type=click.Path(dir_okay=False), help="Write every edit (span, before, after, corrector, confidence, reason) as JSON Lines.")
+@click.option("--stats", is_flag=True, help="Print a summary of edits per corrector to stderr.")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None, help="Apply only edits at least this confident (default 0.5).")
+@click.option("--steps", "steps_spec", metavar="A,B,...", help="Correctors to run, in order ('none' for a plain copy). See `ocrfix steps`.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config file (steps, options, word lists).")
+@click.option("--words", "word_files", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra vocabulary, one word per line (repeatable).")
+@click.option("--errors", type=click.Choice(["strict", "replace", "passthrough"]), default="strict", show_default=True,
+              help="Invalid UTF-8: stop with an error, replace with U+FFFD, or pass the bytes through unchanged.")
+@click.option("--max-line-chars", type=click.IntRange(min=1), default=None, help="Longer lines are passed through uncorrected (default 1,000,000).")
+def fix_command(files, output, as_diff, edits_path, stats, min_confidence, steps_spec, config_path, word_files, errors, max_line_chars):
+    """Correct OCR text from FILES (or stdin) and write it to stdout.
+
+    Every line comes out, in order, and nothing outside a corrected word is
+    altered. With several FILES, each is corrected as its own document and
+    the results are concatenated.
+    """
+    from .config import ConfigError, parse_steps
+    from .pipeline import Pipeline
+    from .registry import UnknownCorrector
+    from .resources import read_word_list
+
+    try:
+        words: list[str] = []
+        for path in word_files:
+            words.extend(read_word_list(path))
+        pipeline = Pipeline.from_config(
+            config_path,
+            steps=parse_steps(steps_spec) if steps_spec is not None else None,
+            min_confidence=min_confidence,
+            max_line_chars=max_line_chars,
+            extra_words=words or None,
+        )
+    except (ConfigError, UnknownCorrector, TypeError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read word list: {exc}")
+
+    sources = list(files) or ["-"]
+    encode_errors = "surrogateescape" if errors == "passthrough" else "strict"
+    counts: Counter[str] = Counter()
+    edits_out = _open_text(edits_path) if edits_path else None
+    try:
+        with _output(output) as out:
+            for src in sources:
+                name = "<stdin>" if src == "-" else src
+                for chunk in _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts):
+                    out.write(chunk.encode("utf-8", encode_errors))
+    except _BadInput as exc:
+        _fail(str(exc))
+    finally:
+        if edits_out is not None:
+            edits_out.close()
+    if stats:
+        total = sum(counts.values())
+        summary = ", ".join(f"{name} {n}" for name, n in counts.most_common()) or "none"
+        click.echo(f"ocrfix: {total} edits ({summary})", err=True)
+
+
+class _BadInput(Exception):
+    pass
+
+
+def _fail(message: str) -> None:
+    click.echo(f"ocrfix: error: {message}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts) -> Iterator[str]:
+    from .stream import InputError, Passthrough, read_lines
+
+    try:
+        stream = sys.stdin.buffer if src == "-" else open(src, "rb")
+    except OSError as exc:
+        raise _BadInput(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        seen: deque = deque()
+
+        def tee(items):
+            for item in items:
+                seen.append(item)
+                yield item
+
+        def on_edit(edit):
+            counts[edit.corrector] += 1
+            if edits_out is not None:
+                record = {"file": name, **edit.to_dict()}
+                edits_out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+        def on_warning(message):
+            click.echo(f"ocrfix: warning: {name}: {message}", err=True)
+
+        lines = tee(read_lines(stream, errors=errors, name=name))
+        fixed = pipeline.fix_lines(lines, on_edit=on_edit, on_warning=on_warning)
+        if as_diff:
+            yield from _diff(name, fixed, seen)
+        else:
+            for out_line in fixed:
+                seen.popleft()
+                yield out_line
+    except InputError as exc:
+        raise _BadInput(str(exc)) from None
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _diff(name: str, fixed: Iterable[str], seen: deque) -> Iterator[str]:
+    """A unified diff with no context lines; line counts are equal by design."""
+    from .stream import Passthrough
+
+    color = sys.stdout.isatty()
+    header_done = False
+    hunk_old: list[str] = []
+    hunk_new: list[str] = []
+    hunk_start = 0
+    line_no = 0
+
+    def flush():
+        nonlocal hunk_old, hunk_new
+        if not hunk_old:
+            return ""
+        parts = [_style(f"@@ -{hunk_start},{len(hunk_old)} +{hunk_start},{len(hunk_new)} @@\n", "cyan", color)]
+        parts += [_style("-" + _eol(l), "red", color) for l in hunk_old]
+        parts += [_style("+" + _eol(l), "green", color) for l in hunk_new]
+        hunk_old, hunk_new = [], []
+        return "".join(parts)
+
+    for out_line in fixed:
+        item = seen.popleft()
+        in_line = item.text if isinstance(item, Passthrough) else item
+        line_no += 1
+        if in_line == out_line:
+            chunk = flush()
+            if chunk:
+                yield chunk
+            continue
+        if not header_done:
+            yield _style(f"--- a/{name}\n+++ b/{name}\n", "bold", color)
+            header_done = True
+        if not hunk_old:
+            hunk_start = line_no
+        hunk_old.append(in_line)
+        hunk_new.append(out_line)
+    chunk = flush()
+    if chunk:
+        yield chunk
+
+
+def _eol(line: str) -> str:
+    return line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+
+
+def _style(text: str, color: str, enabled: bool) -> str:
+    if not enabled:
+        return text
+    return click.style(text, fg=None if color == "bold" else color, bold=color == "bold")
+
+
+class _output:
+    """stdout, or a file written to a temporary name and renamed on success."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.tmp: str | None = None
+
+    def __enter__(self) -> IO[bytes]:
+        if self.path is None or self.path == "-":
+            return sys.stdout.buffer
+        target = Path(self.path)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+        self.fh = os.fdopen(fd, "wb")
+        return self.fh
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.tmp is None:
+            sys.stdout.buffer.flush()
+            return
+        self.fh.close()
+        if exc_type is None:
+            os.replace(self.tmp, self.path)
+        else:
+            os.unlink(self.tmp)
+
+
+def _open_text(path: str) -> IO[str]:
+    return open(path, "w", encoding="utf-8")
+
+
+@main.command("steps")
+def steps_command() -> None:
+    """List the available correctors (built-in and plug-ins)."""
+    from . import registry
+
+    default = set(registry.DEFAULT_STEPS)
+    for name, cls in registry.available().items():
+        mark = "*" if name in default else " "
+        click.echo(f"{mark} {name:<10} {cls.description}")
+    click.echo("\n* = in the default pipeline, in this order: " + ",".join(registry.DEFAULT_STEPS))
+
+
+def console_main() -> None:
+    """Entry point of the ``ocrfix`` command and ``python -m ocrfix``."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):  # `ocrfix big.txt | head` ends quietly, like cat
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    try:
+        main(prog_name="ocrfix")
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,211 @@
+"""The pipeline: how text flows through ocrfix.
+
+    read       lines arrive one at a time (a file, stdin, a list, a generator)
+    block      lines are grouped into blocks at paragraph breaks (stream.py),
+               so memory stays bounded and output starts before input ends
+    tokenise   each step sees the block as a Document with lossless tokens
+    propose    each corrector proposes Edits (span, replacement, confidence)
+    rank       per step, overlapping proposals are resolved and proposals
+               below ``min_confidence`` dropped (edits.select)
+    apply      the chosen edits are written (edits.apply), everything else
+               is copied unchanged; the next step sees the result
+    write      the block's lines are emitted; every edit is logged with its
+               document-level span, line, column, step and corrector
+
+Line count is an invariant: a block that would come out with a different
+number of lines than went in is emitted unchanged instead (and a warning
+is raised), so no line is ever lost or invented.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+from . import registry
+from .correctors.base import Corrector, Document, DocumentState
+from .edits import Edit, apply, select
+from .resources import Resources, read_word_list
+from .stream import Passthrough, blocks
+
+DEFAULT_MIN_CONFIDENCE = 0.5
+
+
+class StepWarning(UserWarning):
+    """A step failed or tried to change the line count; its block was protected."""
+
+
+def build_steps(steps: Sequence[str | Corrector] | None, options: Mapping[str, Mapping[str, Any]] | None = None) -> list[Corrector]:
+    """Instantiate steps given by name (with per-step options) or as objects."""
+    options = options or {}
+    built: list[Corrector] = []
+    for step in registry.DEFAULT_STEPS if steps is None else steps:
+        if isinstance(step, Corrector):
+            built.append(step)
+        else:
+            built.append(registry.get(step)(**dict(options.get(step, {}))))
+    return built
+
+
+class Pipeline:
+    """An ordered chain of correctors plus the shared resources they use.
+
+    >>> Pipeline(["unicode"]).fix("ﬁnns")
+    'finns'
+    """
+
+    def __init__(
+        self,
+        steps: Sequence[str | Corrector] | None = None,
+        *,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        options: Mapping[str, Mapping[str, Any]] | None = None,
+        words: Iterable[str] = (),
+        resources: Resources | None = None,
+        max_line_chars: int = 1_000_000,
+    ) -> None:
+        self.steps = build_steps(steps, options)
+        for i, step in enumerate(self.steps):
+            step.configure(self.steps[i + 1 :])
+        self.min_confidence = min_confidence
+        self.resources = resources or Resources(extra_words=words)
+        self.max_line_chars = max_line_chars
+
+    # -- construction from configuration ---------------------------------
+    @classmethod
+    def from_config(cls, config: str | Path | Mapping[str, Any] | None = None, **overrides: Any) -> "Pipeline":
+        """Build a pipeline from a TOML file (path) or an equivalent dict.
+
+        Recognised keys: ``steps`` (list of names), ``min_confidence``,
+        ``words`` (list of word-list file paths), ``max_line_chars`` and one
+        table per step with that step's options, e.g.::
+
+            steps = ["unicode", "words"]
+            min_confidence = 0.6
+            [unicode]
+            ligatures = "expand"
+
+        Keyword ``overrides`` win over the file (the CLI passes its flags here).
+        """
+        from .config import load_config
+
+        cfg = load_config(config)
+        cfg.update({k: v for k, v in overrides.items() if v is not None})
+        words: list[str] = []
+        for path in cfg.get("words", []):
+            words.extend(read_word_list(path))
+        words.extend(cfg.get("extra_words", []))
+        return cls(
+            cfg.get("steps"),
+            min_confidence=float(cfg.get("min_confidence", DEFAULT_MIN_CONFIDENCE)),
+            options=cfg.get("options", {}),
+            words=words,
+            max_line_chars=int(cfg.get("max_line_chars", 1_000_000)),
+        )
+
+    @property
+    def step_names(self) -> list[str]:
+        return [s.name for s in self.steps]
+
+    # -- the library API --------------------------------------------------
+    def fix(self, text: str) -> str:
+        return "".join(self.fix_lines(_split_lines(text)))
+
+    def fix_with_edits(self, text: str) -> tuple[str, list[Edit]]:
+        log: list[Edit] = []
+        out = "".join(self.fix_lines(_split_lines(text), on_edit=log.append))
+        return out, log
+
+    def fix_lines(
+        self,
+        lines: Iterable[str | Passthrough],
+        on_edit: Callable[[Edit], None] | None = None,
+        on_warning: Callable[[str], None] | None = None,
+    ) -> Iterator[str]:
+        """Correct a stream of lines lazily, one output line per input line.
+
+        Each item is a line with its ``\\n`` (the last may lack it). Items
+        wrapped in :class:`~ocrfix.stream.Passthrough` are emitted untouched.
+        ``on_edit`` receives every applied edit with document-level offsets.
+        """
+        state = DocumentState()
+        step_base = [0] * len(self.steps)  # chars each step has seen so far
+        line_no = 0
+        for block in blocks(lines, max_line_chars=self.max_line_chars, on_warning=on_warning):
+            if isinstance(block, Passthrough):
+                yield block.text
+                for i in range(len(self.steps)):
+                    step_base[i] += len(block.text)
+                line_no += block.text.count("\n")
+                continue
+            out = self._run_block(block, state, line_no, step_base, on_edit, on_warning)
+            yield from _split_lines(out)
+            line_no += block.count("\n")
+
+    # -- one block through every step --------------------------------------
+    def _run_block(self, text, state, first_line, step_base, on_edit, on_warning) -> str:
+        original = text
+        pending: list[Edit] = []
+        seen = [0] * len(self.steps)  # length of the block as each step saw it
+        for i, step in enumerate(self.steps):
+            doc = Document(text, self.resources, state, first_line)
+            try:
+                chosen = select(step.propose(doc) or (), self.min_confidence)
+            except Exception as exc:  # a faulty step must never cost the user text
+                if os.environ.get("OCRFIX_DEBUG"):
+                    raise
+                last = first_line + text.count("\n") + 1
+                _warn(on_warning, f"step {step.name!r} failed on lines {first_line + 1}-{last} ({type(exc).__name__}: {exc}); its edits there were skipped")
+                chosen = []
+            if chosen:
+                new_text = apply(text, chosen)
+                starts = doc.line_starts
+                for e in chosen:
+                    line_idx = _line_of(starts, e.start)
+                    pending.append(
+                        e.shifted(
+                            step_base[i],
+                            step=i,
+                            line=first_line + line_idx + 1,
+                            column=e.start - starts[line_idx] + 1,
+                        )
+                    )
+                text = new_text
+            seen[i] = len(doc.text)
+        if text.count("\n") != original.count("\n"):
+            last = first_line + original.count("\n") + 1
+            _warn(on_warning, f"a step changed the line count of lines {first_line + 1}-{last}; kept them unchanged")
+            for i in range(len(self.steps)):
+                step_base[i] += len(original)
+            return original
+        for i in range(len(self.steps)):
+            step_base[i] += seen[i]
+        if on_edit is not None:
+            for e in pending:
+                on_edit(e)
+        return text
+
+
+def _warn(on_warning: Callable[[str], None] | None, message: str) -> None:
+    if on_warning is not None:
+        on_warning(message)
+    else:
+        warnings.warn(message, StepWarning, stacklevel=4)
+
+
+def _line_of(starts: list[int], offset: int) -> int:
+    from bisect import bisect_right
+
+    return bisect_right(starts, offset) - 1
+
+
+def _split_lines(text: str) -> list[str]:
+    """Split after each ``\\n`` only (``\\r``, form feeds etc. stay inside lines)."""
+    if not text:
+        return []
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines

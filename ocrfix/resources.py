@@ -1,0 +1,55 @@
+"""Shared, lazily loaded resources: data files, lexicon, error model.
+
+One :class:`Resources` object is made per :class:`~ocrfix.pipeline.Pipeline`
+and shared by its correctors, so each heavy resource is loaded once per
+process (once per worker in batch mode), and only if a step asks for it.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from importlib import resources as _resources
+from pathlib import Path
+from typing import Iterable
+
+
+def data_path(name: str) -> Path:
+    """Path of a file shipped in ``dictionaries/`` (installed as ``ocrfix.data``)."""
+    try:
+        base = Path(str(_resources.files("ocrfix.data")))
+    except ModuleNotFoundError:  # running from a source tree that is not installed
+        base = Path(__file__).resolve().parent.parent / "dictionaries"
+    return base / name
+
+
+def read_word_list(path: str | Path) -> list[str]:
+    """Words of a user word list: one per line, ``#`` comments, blank lines ignored.
+
+    Raises ``OSError`` or ``UnicodeDecodeError`` for an unreadable file; the CLI
+    reports those as one-line errors.
+    """
+    words = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            words.append(line)
+    return words
+
+
+class Resources:
+    """Heavy shared objects, each built on first use."""
+
+    def __init__(self, extra_words: Iterable[str] = (), cache_dir: str | Path | None = None) -> None:
+        self.extra_words = frozenset(extra_words)
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+
+    @cached_property
+    def lexicon(self):
+        from .lexicon import load_lexicon
+
+        return load_lexicon(cache_dir=self.cache_dir, extra_words=self.extra_words)
+
+    @cached_property
+    def error_model(self):
+        from .errormodel import ErrorModel
+
+        return ErrorModel.load()

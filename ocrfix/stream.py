@@ -1,0 +1,161 @@
+"""Streaming input: decoding bytes safely and grouping lines into blocks.
+
+:func:`read_lines` turns a binary stream into text lines without ever holding
+more than one (bounded) line in memory; :func:`blocks` groups lines into the
+blocks the pipeline corrects. Both are generators, so output starts before
+input ends and memory stays flat however long the input is.
+"""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from typing import BinaryIO, Callable, Iterable, Iterator
+
+# Blocks end at a paragraph break once they hold this many lines or chars.
+# The first block is bigger: it is where a document's profile is learnt.
+FIRST_BLOCK_LINES, FIRST_BLOCK_CHARS = 2000, 512 * 1024
+BLOCK_LINES, BLOCK_CHARS = 200, 64 * 1024
+# Without a paragraph break, a block is cut anyway at this multiple.
+HARD_LIMIT_FACTOR = 4
+
+ERROR_MODES = ("strict", "replace", "passthrough")
+
+
+class InputError(Exception):
+    """Input that cannot be corrected: invalid UTF-8 (strict mode) or binary data."""
+
+
+@dataclass(frozen=True, slots=True)
+class Passthrough:
+    """Text to emit exactly as it is, never corrected (e.g. an overlong line).
+
+    ``note`` (if any) is reported once as a warning when the item is emitted.
+    """
+
+    text: str
+    note: str = ""
+
+
+def read_lines(
+    stream: BinaryIO,
+    errors: str = "strict",
+    max_line_bytes: int = 4 * 1024 * 1024,
+    name: str = "<stdin>",
+) -> Iterator[str | Passthrough]:
+    """Decode a byte stream as UTF-8, one line (ending in ``\\n``) at a time.
+
+    errors
+        ``strict``: invalid UTF-8 raises :class:`InputError` naming the byte
+        offset; ``replace``: invalid bytes become U+FFFD; ``passthrough``:
+        invalid bytes are carried through as lone surrogates and written back
+        as the same bytes (use ``surrogateescape`` when encoding the output).
+    A line longer than ``max_line_bytes`` is yielded in pieces wrapped in
+    :class:`Passthrough`, so it is copied unchanged in bounded memory. A NUL
+    byte means binary data and raises :class:`InputError`.
+    """
+    if errors not in ERROR_MODES:
+        raise ValueError(f"errors must be one of {ERROR_MODES}")
+    codec_errors = {"strict": "strict", "replace": "replace", "passthrough": "surrogateescape"}[errors]
+    decoder = codecs.getincrementaldecoder("utf-8")(codec_errors)
+    peek = getattr(stream, "peek", None)
+    if peek is not None and _looks_binary(peek(8192)[:8192]):
+        raise InputError(f"{name}: binary input (NUL or control bytes in the first 8 KiB); ocrfix reads text")
+    offset = 0  # bytes consumed before the current piece
+    line_no = 1
+    in_long_line = False
+    while True:
+        piece = stream.readline(max_line_bytes)
+        if not piece:
+            break
+        nul = piece.find(b"\x00")
+        if nul >= 0:
+            raise InputError(f"{name}: binary input (NUL byte at byte offset {offset + nul}); ocrfix reads text")
+        try:
+            text = decoder.decode(piece)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{name}: invalid UTF-8 at byte offset {_error_offset(offset, exc, piece)}"
+                " (use --errors replace or --errors passthrough)"
+            ) from None
+        offset += len(piece)
+        complete = piece.endswith(b"\n")
+        if in_long_line or not complete and len(piece) >= max_line_bytes:
+            note = "" if in_long_line else f"line {line_no} is longer than {max_line_bytes} bytes; passed through unchanged"
+            in_long_line = not complete
+            line_no += complete
+            if text:
+                yield Passthrough(text, note)
+            continue
+        line_no += 1
+        if text:
+            yield text
+    tail = decoder.decode(b"", final=True) if errors != "strict" else _final(decoder, offset, name)
+    if tail:
+        yield tail
+
+
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1b")
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """NUL bytes, or many control bytes: an image, a PDF stream, an archive."""
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in _TEXT_CONTROLS)
+    return len(sample) >= 16 and controls > len(sample) // 10
+
+
+def _error_offset(offset: int, exc: UnicodeDecodeError, piece: bytes) -> int:
+    # exc.object is the buffered bytes plus this piece; its start is relative
+    # to that buffer, which begins len(buffer) bytes before this piece.
+    buffered = len(exc.object) - len(piece)
+    return offset - buffered + exc.start
+
+
+def _final(decoder, offset: int, name: str) -> str:
+    try:
+        return decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        start = offset - len(exc.object) + exc.start
+        raise InputError(f"{name}: invalid UTF-8 at byte offset {start} (truncated character at end of input)") from None
+
+
+def blocks(
+    lines: Iterable[str | Passthrough],
+    max_line_chars: int = 1_000_000,
+    on_warning: Callable[[str], None] | None = None,
+) -> Iterator[str | Passthrough]:
+    """Group lines into blocks ending at paragraph breaks.
+
+    A line longer than ``max_line_chars`` (and any Passthrough item) ends the
+    current block and is passed on as a Passthrough.
+    """
+    buf: list[str] = []
+    chars = 0
+    want_lines, want_chars = FIRST_BLOCK_LINES, FIRST_BLOCK_CHARS
+    line_no = 0
+    for line in lines:
+        if isinstance(line, Passthrough) or len(line) > max_line_chars:
+            if buf:
+                yield "".join(buf)
+                buf, chars = [], 0
+            if not isinstance(line, Passthrough):
+                line = Passthrough(line, f"line {line_no + 1} is longer than {max_line_chars} characters; passed through unchanged")
+            if line.note and on_warning:
+                on_warning(line.note)
+            line_no += line.text.count("\n")
+            yield line
+            continue
+        buf.append(line)
+        chars += len(line)
+        line_no += 1
+        if len(buf) >= want_lines or chars >= want_chars:
+            paragraph_break = not line.strip()
+            hard = len(buf) >= want_lines * HARD_LIMIT_FACTOR or chars >= want_chars * HARD_LIMIT_FACTOR
+            soft_hyphen_end = line.rstrip().endswith("-")
+            if (paragraph_break or hard) and (not soft_hyphen_end or hard):
+                yield "".join(buf)
+                buf, chars = [], 0
+                want_lines, want_chars = BLOCK_LINES, BLOCK_CHARS
+    if buf:
+        yield "".join(buf)

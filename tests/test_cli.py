@@ -1,0 +1,157 @@
+"""The CLI, through click's runner and through real subprocesses."""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import GARBLED_SAMPLE
+from ocrfix.cli import main
+
+OCRFIX = [sys.executable, "-m", "ocrfix"]
+
+
+def run(args, data: bytes, **kw):
+    return subprocess.run(OCRFIX + args, input=data, capture_output=True, timeout=120, **kw)
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_stdin_to_stdout(runner):
+    res = runner.invoke(main, ["--steps", "unicode"], input="Det Ã¤r ﬁnt\nrad 2\n")
+    assert res.exit_code == 0 and res.output == "Det är fint\nrad 2\n"
+
+
+def test_files_and_output_file(runner, tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Ã¤r\n", encoding="utf-8")
+    b.write_text("ﬁnns", encoding="utf-8")
+    out = tmp_path / "out.txt"
+    res = runner.invoke(main, ["--steps", "unicode", str(a), str(b), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.read_text(encoding="utf-8") == "är\nfinns"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file left
+
+
+def test_edits_jsonl(runner, tmp_path):
+    log = tmp_path / "edits.jsonl"
+    res = runner.invoke(main, ["--steps", "unicode", "--edits", str(log)], input="rad ett\nDet Ã¤r\n")
+    assert res.exit_code == 0
+    rec = [json.loads(l) for l in log.read_text(encoding="utf-8").splitlines()]
+    assert rec == [{"file": "<stdin>", "start": 12, "end": 15, "before": "Ã¤r", "after": "är", "corrector": "unicode",
+                    "confidence": 1.0, "reason": rec[0]["reason"], "score": 0.0, "line": 2, "column": 5, "step": 0}]
+
+
+def test_diff(runner):
+    res = runner.invoke(main, ["--steps", "unicode", "--diff"], input="same\nÃ¤r\nsame\n")
+    assert res.exit_code == 0
+    assert res.output == "--- a/<stdin>\n+++ b/<stdin>\n@@ -2,1 +2,1 @@\n-Ã¤r\n+är\n"
+
+
+def test_stats_and_steps_listing(runner):
+    res = runner.invoke(main, ["--steps", "unicode", "--stats"], input="Ã¤r ﬁ\n")
+    assert "2 edits" in res.stderr
+    res = runner.invoke(main, ["steps"])
+    assert res.exit_code == 0 and "unicode" in res.output
+
+
+def test_help_shows_options_and_examples(runner):
+    res = runner.invoke(main, ["--help"])
+    assert res.exit_code == 0
+    for needle in ("--diff", "--edits", "--min-confidence", "--steps", "--config", "--words", "--errors", "Examples", "steps"):
+        assert needle in res.output
+
+
+def test_usage_errors_exit_2(runner, tmp_path):
+    assert runner.invoke(main, ["--steps", "nosuchstep"], input="x").exit_code == 2
+    assert runner.invoke(main, ["--bogus"], input="x").exit_code == 2
+    bad = tmp_path / "bad.toml"
+    bad.write_text("steps = [", encoding="utf-8")
+    assert runner.invoke(main, ["--config", str(bad)], input="x").exit_code == 2
+
+
+def test_missing_file_exit_1(runner, tmp_path):
+    res = runner.invoke(main, [str(tmp_path / "nope.txt")])
+    assert res.exit_code in (1, 2)  # click reports a missing path as usage; an unreadable one is bad input
+
+
+# --- real subprocesses: the same interface a shell pipeline sees -------------
+
+def test_python_m_and_version():
+    res = subprocess.run(OCRFIX + ["--version"], capture_output=True, text=True)
+    assert res.returncode == 0 and res.stdout.startswith("ocrfix ")
+
+
+def test_subprocess_no_steps_is_byte_identical():
+    data = GARBLED_SAMPLE.read_bytes()
+    res = run(["--steps", "none"], data)
+    assert res.returncode == 0 and res.stdout == data
+
+
+def test_crlf_and_missing_final_newline_survive():
+    data = "rad ett\r\nrad två\r\nsista".encode()
+    assert run(["--steps", "unicode"], data).stdout == data
+
+
+def test_empty_input_gives_empty_output():
+    res = run([], b"")
+    assert res.returncode == 0 and res.stdout == b"" and res.stderr == b""
+
+
+def test_invalid_utf8_is_a_one_line_error_with_offset():
+    res = run(["--steps", "unicode"], b"hej\n\xc3\xa5\xff\n")
+    assert res.returncode == 1
+    err = res.stderr.decode()
+    assert err.count("\n") == 1 and "byte offset 6" in err and "Traceback" not in err
+
+
+def test_invalid_utf8_replace_and_passthrough():
+    data = b"hej\n\xc3\xa5\xff " + "Ã¤r\n".encode()
+    res = run(["--steps", "unicode", "--errors", "replace"], data)
+    assert res.returncode == 0 and res.stdout == "hej\nå\ufffd är\n".encode()
+    res = run(["--steps", "none", "--errors", "passthrough"], data)
+    assert res.returncode == 0 and res.stdout == data
+
+
+def test_binary_input_is_refused():
+    res = run([], b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert res.returncode == 1
+    assert "binary input" in res.stderr.decode() and "Traceback" not in res.stderr.decode()
+
+
+def test_huge_single_line_passes_through_in_bounded_time():
+    data = b"ord " * (13 * 1024 * 1024) + b"\nslut\n"  # a 52 MB line
+    t0 = time.monotonic()
+    res = run(["--steps", "unicode"], data)
+    assert res.returncode == 0 and res.stdout == data
+    assert b"passed through" in res.stderr
+    assert time.monotonic() - t0 < 60
+
+
+def test_broken_pipe_is_quiet():
+    import threading
+
+    data = ("rad\n" * 200_000).encode()
+    p = subprocess.Popen(OCRFIX + ["--steps", "unicode"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def feed():
+        try:
+            p.stdin.write(data)
+            p.stdin.close()
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    head = p.stdout.read(10)
+    p.stdout.close()
+    err = p.stderr.read()
+    p.wait(timeout=60)
+    writer.join(timeout=60)
+    assert head == b"rad\nrad\nra" and b"Traceback" not in err

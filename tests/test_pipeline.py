@@ -1,0 +1,118 @@
+import itertools
+
+import pytest
+
+import ocrfix
+from conftest import GARBLED_SAMPLE, SAMPLES, load_cases
+from ocrfix import Corrector, Edit, Pipeline, replay
+from ocrfix.pipeline import StepWarning
+from ocrfix.stream import BLOCK_LINES, FIRST_BLOCK_LINES, Passthrough, blocks
+
+ALL_SAMPLES = sorted(SAMPLES.glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", ALL_SAMPLES, ids=lambda p: p.name)
+def test_no_steps_is_byte_identical(path):
+    text = path.read_text(encoding="utf-8")
+    assert Pipeline([]).fix(text) == text
+
+
+def test_library_api_matches_pipeline():
+    text = "Det Ã¤r ﬁnt\nrad två"
+    assert ocrfix.fix(text, steps=["unicode"]) == "Det är fint\nrad två"
+    out, edits = ocrfix.fix_with_edits(text, steps=["unicode"])
+    assert out == "Det är fint\nrad två" and {e.corrector for e in edits} == {"unicode"}
+    assert list(ocrfix.fix_lines(["Ã¤r\n", "x"], steps=["unicode"])) == ["är\n", "x"]
+
+
+class Upper(Corrector):
+    """Test corrector: upper-cases words listed in `targets`."""
+
+    name = "upper"
+
+    def __init__(self, targets=("ocrfix",)):
+        self.targets = set(targets)
+
+    def propose(self, doc):
+        for tok in doc.words():
+            if tok.text in self.targets:
+                yield Edit(tok.start, tok.end, tok.text, tok.text.upper(), self.name, 0.9, "test")
+
+
+class JoinLines(Corrector):
+    """Test corrector that (wrongly) deletes every newline."""
+
+    name = "joiner"
+
+    def propose(self, doc):
+        for i, ch in enumerate(doc.text):
+            if ch == "\n":
+                yield Edit(i, i + 1, "\n", " ", self.name)
+
+
+class Crash(Corrector):
+    name = "crash"
+
+    def propose(self, doc):
+        raise RuntimeError("boom")
+
+
+def test_edit_log_has_document_positions_and_replays():
+    # long enough for several blocks, so block offsets are exercised
+    lines = [f"rad {i} med ocrfix och Ã¤r\n" if i % 3 else "\n" for i in range(FIRST_BLOCK_LINES + 3 * BLOCK_LINES + 7)]
+    text = "".join(lines)
+    out, edits = Pipeline(["unicode", Upper()]).fix_with_edits(text)
+    assert out.count("\n") == text.count("\n")
+    assert replay(text, edits) == out
+    e = next(e for e in edits if e.corrector == "upper" and e.line > FIRST_BLOCK_LINES + 10)
+    assert out.split("\n")[e.line - 1][e.column - 1 :].startswith("OCRFIX")
+
+
+def test_step_changing_line_count_is_refused():
+    text = "a\nb\nc\n"
+    with pytest.warns(StepWarning, match="line count"):
+        assert Pipeline([JoinLines()]).fix(text) == text
+
+
+def test_failing_step_loses_no_text():
+    text = "en rad\nen till\n"
+    warnings = []
+    out = "".join(Pipeline([Crash(), Upper(["rad"])]).fix_lines(text.splitlines(keepends=True), on_warning=warnings.append))
+    assert out == "en RAD\nen till\n"
+    assert "crash" in warnings[0] and "boom" in warnings[0]
+
+
+def test_fix_lines_is_lazy():
+    consumed = []
+
+    def source():
+        for i in itertools.count():
+            consumed.append(i)
+            yield f"rad {i}\n" if i % 50 else "\n"
+
+    out = Pipeline(["unicode"]).fix_lines(source())
+    first = next(out)
+    assert first == "\n" and len(consumed) < FIRST_BLOCK_LINES * 5  # did not read "everything"
+
+
+def test_blocks_cut_at_paragraphs_and_pass_long_lines():
+    lines = ["x\n"] * (FIRST_BLOCK_LINES + 5) + ["\n"] + ["y" * 50 + "\n"] + ["z\n"]
+    out = list(blocks(lines, max_line_chars=40))
+    assert "".join(b.text if isinstance(b, Passthrough) else b for b in out) == "".join(lines)
+    assert any(isinstance(b, Passthrough) and b.text.startswith("y") for b in out)
+
+
+def test_from_config_toml(tmp_path):
+    words = tmp_path / "names.txt"
+    words.write_text("# names\nJoar\n\nEHB\n", encoding="utf-8")
+    cfg = tmp_path / "ocrfix.toml"
+    cfg.write_text('steps = ["unicode"]\nmin_confidence = 0.7\nwords = ["names.txt"]\n[unicode]\nligatures = "keep"\n', encoding="utf-8")
+    p = Pipeline.from_config(cfg)
+    assert p.step_names == ["unicode"] and p.min_confidence == 0.7
+    assert p.resources.extra_words == {"Joar", "EHB"}
+    assert p.fix("ﬁnns Ã¤r") == "ﬁnns är"
+
+
+def test_min_confidence_filters():
+    assert Pipeline([Upper()], min_confidence=0.95).fix("ocrfix") == "ocrfix"
+    assert Pipeline([Upper()], min_confidence=0.5).fix("ocrfix") == "OCRFIX"

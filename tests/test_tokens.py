@@ -1,0 +1,54 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ocrfix.tokens import EMAIL, NEWLINE, NUMBER, PNR, PUNCT, SPACE, URL, WORD, detokenize, tokenize
+
+# Arbitrary Unicode without NUL (NUL means binary input and is rejected earlier),
+# with the awkward characters over-represented.
+AWKWARD = st.sampled_from(["\r\n", "\n", "\r", "\t", "\u0301", "\u030a", "\u200b", "\u202e", "\ufeff", "\x0c", "ﬁ", "-", " "])
+TEXT = st.lists(st.one_of(st.text(st.characters(blacklist_characters="\x00"), max_size=8), AWKWARD), max_size=40).map("".join)
+
+
+@given(TEXT)
+@settings(max_examples=500)
+def test_tokenize_is_lossless(text):
+    tokens = list(tokenize(text))
+    assert detokenize(tokens) == text
+    pos = 0
+    for tok in tokens:  # contiguous, non-empty, offsets right
+        assert tok.start == pos and tok.end > tok.start and text[tok.start : tok.end] == tok.text
+        pos = tok.end
+
+
+@given(TEXT)
+@settings(max_examples=200)
+def test_line_numbers_count_newlines(text):
+    for tok in tokenize(text):
+        assert tok.line == text.count("\n", 0, tok.start)
+
+
+def kinds(text):
+    return [(t.text, t.kind) for t in tokenize(text) if t.kind not in (SPACE,)]
+
+
+def test_kinds_of_protected_tokens():
+    got = kinds("Se https://www.enkoping.se/soc. Mejla soc@enkoping.se, pnr 19121212-1212 eller 121212-1212.")
+    assert ("https://www.enkoping.se/soc", URL) in got
+    assert ("soc@enkoping.se", EMAIL) in got
+    assert ("19121212-1212", PNR) in got and ("121212-1212", PNR) in got
+    assert (".", PUNCT) == got[-1]
+
+
+def test_numbers_words_and_swedish_letters():
+    got = kinds("Kostnaden 95 077 tkr (2,5 %) år 2024:1 för LSS\n")
+    assert ("95", NUMBER) in got and ("077", NUMBER) in got and ("2,5", NUMBER) in got and ("2024:1", NUMBER) in got
+    assert ("år", WORD) in got and ("för", WORD) in got and ("LSS", WORD) in got
+    assert got[-1] == ("\n", NEWLINE)
+
+
+def test_garbled_word_splits_at_non_letters():
+    # the word corrector works on whitespace-delimited chunks; the tokeniser
+    # itself stays simple and lossless
+    got = kinds("utveck[ing 6ppenv§1rden")
+    assert got[:3] == [("utveck", WORD), ("[", PUNCT), ("ing", WORD)]
+    assert ("6", NUMBER) in got and ("§", PUNCT) in got
