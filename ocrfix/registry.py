@@ -19,10 +19,11 @@ ENTRY_POINT_GROUP = "ocrfix.correctors"
 # name -> "module:Class", in the order of the default pipeline.
 BUILTIN: dict[str, str] = {
     "unicode": "ocrfix.correctors.unicode:UnicodeNormalizer",
+    "words": "ocrfix.correctors.words:WordCorrector",
 }
 
 # The steps ``ocrfix`` runs when none are chosen.
-DEFAULT_STEPS: list[str] = ["unicode"]
+DEFAULT_STEPS: list[str] = ["unicode", "words"]
 
 
 class UnknownCorrector(LookupError):

@@ -49,7 +49,36 @@ class Resources:
         return load_lexicon(cache_dir=self.cache_dir, extra_words=self.extra_words)
 
     @cached_property
-    def error_model(self):
-        from .errormodel import ErrorModel
+    def _error_models(self) -> dict:
+        return {}
 
-        return ErrorModel.load()
+    @cached_property
+    def _char_profiles(self) -> dict:
+        from .errormodel import load_char_profiles
+
+        return load_char_profiles()
+
+    def detect_engine(self, text: str, min_chars: int = 200) -> str:
+        """The error-model profile whose OCR output ``text`` resembles.
+
+        Text that looks clean gets the mild ``tesseract-swe`` model; too little
+        text to tell gets the pooled ``default`` model.
+        """
+        from collections import Counter
+
+        from .errormodel import detect_profile, normalise
+
+        counts = Counter(c for c in normalise(text.lower()) if not c.isspace())
+        if sum(counts.values()) < min_chars:
+            return "default"
+        best, _ = detect_profile(counts, self._char_profiles)
+        return "tesseract-swe" if best == "clean" else best
+
+    def error_model_for(self, profile: str = "default"):
+        """The learned OCR error model of one engine profile (loaded once)."""
+        model = self._error_models.get(profile)
+        if model is None:
+            from .errormodel import ErrorModel
+
+            model = self._error_models[profile] = ErrorModel.load(profile=profile)
+        return model

@@ -1,0 +1,194 @@
+"""The Swedish lexicon at run time: validity, compounds, frequency priors.
+
+:func:`load_lexicon` returns a :class:`Lexicon` backed by memory-mapped
+tries compiled by :mod:`ocrfix.lexicon.build` and cached under the user
+cache directory (``platformdirs.user_cache_dir("ocrfix")``, or
+``$OCRFIX_CACHE_DIR``). The cache is rebuilt automatically when any input
+changes (dictionary package, wordfreq version, domain data, expander code).
+
+Everything is keyed by the lower-cased form; ``casing`` says how a form is
+written when it is not written in lower case (proper names, acronyms).
+"""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from .build import CAPITALISED, DOMAIN, HUNSPELL, LOWER, OTHER_CASE, RECORD_FORMAT, WORDFREQ
+from .hunspell import BEGIN, END, FORBIDDEN, MIDDLE, WORD
+
+USER = 8  # sources bit for words given with --words
+
+__all__ = ["Lexicon", "Entry", "load_lexicon", "cache_root", "HUNSPELL", "WORDFREQ", "DOMAIN", "USER"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    roles: int
+    zipf: float
+    sources: int
+    casing: int
+    domain_count: int
+
+    @property
+    def is_word(self) -> bool:
+        """Valid on its own: a Hunspell word, a domain word or a user word."""
+        if self.roles & FORBIDDEN and not self.roles & WORD:
+            return False
+        return bool(self.roles & WORD or self.sources & (DOMAIN | USER))
+
+
+def cache_root() -> Path:
+    env = os.environ.get("OCRFIX_CACHE_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("ocrfix"))
+
+
+class Lexicon:
+    """Look-ups over the compiled lexicon plus user words."""
+
+    def __init__(self, directory: Path, extra_words: Iterable[str] = ()) -> None:
+        import marisa_trie
+
+        self.directory = Path(directory)
+        self._words = marisa_trie.RecordTrie(RECORD_FORMAT)
+        self._words.mmap(str(self.directory / "words.marisa"))
+        self._surfaces = marisa_trie.BytesTrie()
+        self._surfaces.mmap(str(self.directory / "surface.marisa"))
+        self._bigrams = marisa_trie.RecordTrie("<I")
+        self._bigrams.mmap(str(self.directory / "bigrams.marisa"))
+        self.meta = json.loads((self.directory / "meta.json").read_text(encoding="utf-8"))
+        self.bigram_total = max(self.meta.get("bigram_total", 0), 1)
+        self.domain_total = max(self.meta.get("domain_total", 0), 1)
+        self._user: dict[str, str] = {}
+        for w in extra_words:
+            self._user.setdefault(w.lower(), w)
+        self._checker = None
+        self.entry = lru_cache(maxsize=200_000)(self._entry)
+        self.compound_parts = lru_cache(maxsize=100_000)(self._compound_parts)
+
+    # -- single forms ------------------------------------------------------
+    def _entry(self, lower: str) -> Entry | None:
+        found = self._words.get(lower)
+        user = lower in self._user
+        if not found:
+            if not user:
+                return None
+            return Entry(WORD, 3.0, USER, _casing_of(self._user[lower]), 0)
+        roles, zipf100, sources, casing, dcount = found[0]
+        if user:
+            sources |= USER
+            roles |= WORD
+        return Entry(roles, zipf100 / 100.0, sources, casing, dcount)
+
+    def roles(self, form: str) -> int:
+        e = self.entry(form.lower())
+        return e.roles if e else 0
+
+    def is_word(self, word: str) -> bool:
+        """A known word (any capitalisation), not counting compounds."""
+        e = self.entry(word.lower())
+        return e is not None and e.is_word
+
+    def is_valid(self, word: str) -> bool:
+        """A known word or a valid Hunspell compound."""
+        return self.is_word(word) or self.compound_parts(word.lower()) is not None
+
+    def zipf(self, word: str) -> float:
+        e = self.entry(word.lower())
+        return e.zipf if e else 0.0
+
+    def has_prefix(self, prefix: str) -> bool:
+        """Is ``prefix`` (lower case) the beginning of some known form?"""
+        if next(self._words.iterkeys(prefix), None) is not None:
+            return True
+        return bool(self._user) and any(u.startswith(prefix) for u in self._user)
+
+    def surface(self, lower: str) -> str:
+        """How a lower-cased form is written when in running text (``sol`` -> ``sol``, ``lss`` -> ``LSS``)."""
+        if lower in self._user:
+            return self._user[lower]
+        e = self.entry(lower)
+        if e is None or e.casing == LOWER:
+            return lower
+        if e.casing == CAPITALISED:
+            return lower[:1].upper() + lower[1:]
+        found = self._surfaces.get(lower)
+        return found[0].decode("utf-8") if found else lower
+
+    # -- compounds -----------------------------------------------------------
+    @property
+    def checker(self):
+        if self._checker is None:
+            from .hunspell import CompoundChecker
+
+            settings_path = self.directory / "compound_settings.pickle"
+            settings = pickle.loads(settings_path.read_bytes())
+            self._checker = CompoundChecker(self.roles, settings)
+        return self._checker
+
+    def _compound_parts(self, lower: str) -> tuple[str, ...] | None:
+        if len(lower) < 4:
+            return None
+        parts = self.checker.split(lower)
+        return tuple(parts) if parts else None
+
+    # -- context ---------------------------------------------------------------
+    def bigram_count(self, first: str, second: str) -> int:
+        found = self._bigrams.get(f"{first}\t{second}")
+        return found[0][0] if found else 0
+
+    def domain_count(self, lower: str) -> int:
+        e = self.entry(lower)
+        return e.domain_count if e else 0
+
+
+def _casing_of(form: str) -> int:
+    if form.islower():
+        return LOWER
+    return CAPITALISED if form[:1].isupper() and form[1:].islower() else OTHER_CASE
+
+
+def lexicon_dir(cache_dir: Path | None = None, **inputs: bool) -> Path:
+    from .build import fingerprint_key, input_fingerprint
+
+    parts = input_fingerprint(**inputs)
+    return (cache_dir or cache_root()) / f"lexicon-{fingerprint_key(parts)}"
+
+
+def ensure_built(cache_dir: Path | None = None, **inputs: bool) -> Path:
+    """The compiled lexicon directory for the current inputs, building it if needed."""
+    directory = lexicon_dir(cache_dir, **inputs)
+    if not (directory / "meta.json").exists():
+        from .build import build
+
+        build(directory, **inputs)
+    settings = directory / "compound_settings.pickle"
+    if not settings.exists():
+        _write_settings(settings)
+    return directory
+
+
+def _write_settings(path: Path) -> None:
+    from .hunspell import CompoundSettings, find_dictionary
+
+    try:
+        aff, _ = find_dictionary()
+        settings = CompoundSettings.from_aff(aff)
+    except FileNotFoundError:
+        settings = CompoundSettings()
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(settings))
+    os.replace(tmp, path)
+
+
+def load_lexicon(cache_dir: Path | None = None, extra_words: Iterable[str] = (), **inputs: bool) -> Lexicon:
+    return Lexicon(ensure_built(cache_dir, **inputs), extra_words)

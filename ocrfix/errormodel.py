@@ -1,0 +1,233 @@
+"""The OCR error model: P(ocr | truth) from learned character confusions.
+
+The table (``dictionaries/confusions.tsv``) is estimated by
+``scripts/learn_error_model.py`` from aligned (OCR, truth) text, per engine
+profile; re-run that script on your own pairs to adapt ocrfix to another OCR
+engine. Rules rewrite short substrings (``ä`` read as ``d``, ``rn`` read as
+``m``, ``ö`` read as ``i)’``); diacritic loss is one case of them, not a
+special mechanism.
+
+:meth:`ErrorModel.candidates` reads an OCR token left to right, keeping each
+character or undoing a rule whose OCR side matches there, and prunes every
+partial reading that is not the beginning of some lexicon word; what is left
+at the end and is a word is a candidate, with its channel log-probability.
+Work is bounded: at most ``beam`` partial readings per position, at most
+``max_edits`` rules and one unseen (generic) edit per reading, and tokens
+longer than ``MAX_TOKEN`` characters are not searched.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from pathlib import Path
+
+from .resources import data_path
+
+MAX_TOKEN = 40
+MAX_INSERTIONS, MIN_INSERTION_LOGP = 4, -6.5
+DEFAULT_IDENTITY = math.log(0.98)
+# Letters an unseen substitution or insertion may produce.
+ALPHABET = "abcdefghijklmnopqrstuvwxyzåäöé"
+# Typographic ligature glyphs always stand for at least their letters.
+LIGATURE_RULES = {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl"}
+LIGATURE_LOGP = math.log(0.5)
+
+
+# OCR debris that varies between engines without meaning: apostrophes and
+# quote-like marks are one symbol to the model.
+_EQUIVALENT = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "′": "'"})
+
+
+def normalise(ocr: str) -> str:
+    """The OCR token as the model reads it (same length, so offsets hold)."""
+    return ocr.translate(_EQUIVALENT)
+
+
+class ErrorModel:
+    def __init__(self, rules: dict[str, list[tuple[str, float]]], identity: dict[str, float], generic: float, profile: str = "") -> None:
+        self.profile = profile
+        self.rules = rules            # ocr substring -> [(truth substring, logp)], best first
+        self.identity = identity      # char -> log P(char read as itself)
+        self.generic = generic        # log-prob of an unseen edit
+        # truth letters the OCR dropped entirely (tried at every position, so few)
+        self.insertions = [(t, lp) for t, lp in rules.get("", []) if t.isalpha() and lp >= MIN_INSERTION_LOGP][:MAX_INSERTIONS]
+        self.max_ocr_len = max((len(k) for k in rules), default=1)
+        self.work = 0                 # expansions done (for tests and benchmarks)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, profile: str = "default") -> "ErrorModel":
+        path = Path(path) if path else data_path("confusions.tsv")
+        rules: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        identity: dict[str, float] = {}
+        generic = math.log(1e-5)
+        found = False
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("#") or line.startswith("profile\t"):
+                    continue
+                prof, truth, ocr, _count, _total, logp = line.rstrip("\n").split("\t")
+                if prof != profile:
+                    continue
+                found = True
+                lp = float(logp)
+                if truth == "*":
+                    generic = lp
+                elif ocr == "=":
+                    identity[truth] = lp
+                else:
+                    rules[ocr].append((truth, lp))
+        if not found:
+            raise ValueError(f"error model profile {profile!r} not in {path}")
+        for glyph, letters in LIGATURE_RULES.items():
+            rules[glyph].append((letters, LIGATURE_LOGP))
+        for ocr in rules:
+            rules[ocr].sort(key=lambda tl: -tl[1])
+        return cls(dict(rules), identity, generic, profile)
+
+    # -- scoring -------------------------------------------------------------
+    def keep_logp(self, ch: str) -> float:
+        return self.identity.get(ch, DEFAULT_IDENTITY)
+
+    def identity_logp(self, token: str) -> float:
+        """log P(token | token): every character read correctly."""
+        get = self.identity.get
+        return sum(get(c, DEFAULT_IDENTITY) for c in token)
+
+    # -- candidate generation ---------------------------------------------------
+    def candidates(
+        self,
+        ocr: str,
+        lexicon: "CandidateLexicon",
+        beam: int = 16,
+        max_edits: int | None = None,
+        max_generic: int = 1,
+        margin: float = 12.0,
+        max_results: int = 24,
+    ) -> list[tuple[str, float]]:
+        """Lexicon words that could have been read as ``ocr``, with log P(ocr | word).
+
+        ``ocr`` should be lower case. Partial readings are kept only while
+        their current compound part is the beginning of a lexicon form
+        (``lexicon.has_prefix``); a new part may start where the previous one
+        is a complete compound head (``lexicon.is_head``), so compounds the
+        dictionary never lists are found too. At each position at most
+        ``beam`` readings survive, none more than ``margin`` below the best.
+        The ``max_results`` most probable complete readings are checked with
+        ``lexicon.is_valid``.
+        """
+        n = len(ocr)
+        if n == 0 or n > MAX_TOKEN:
+            return []
+        ocr = normalise(ocr)
+        if max_edits is None:
+            max_edits = min(2 + n // 4, 6)
+        keep = self.keep_logp
+        generic = self.generic
+        has_prefix, is_head = lexicon.has_prefix, lexicon.is_head
+        # what may be read at each position: (OCR chars consumed, truth text, logp, is_edit, is_generic)
+        options: list[list[tuple[int, str, float, int, int]]] = []
+        for i in range(n):
+            ch = ocr[i]
+            opts = [(1, ch, keep(ch), 0, 0)]
+            for k in range(1, min(self.max_ocr_len, n - i) + 1):
+                for truth, rlp in self.rules.get(ocr[i : i + k], ()):
+                    opts.append((k, truth, rlp, 1, 0))
+            for truth, rlp in self.insertions:
+                opts.append((1, truth + ch, rlp + keep(ch), 1, 0))
+            opts.append((1, "", generic, 1, 1))  # the OCR added this character
+            if not ch.isalpha():  # OCR debris may stand for any letter
+                opts.extend((1, letter, generic, 1, 1) for letter in ALPHABET)
+            options.append(opts)
+
+        # hyps[i]: (output, start of its current compound part) -> (logp, edits, generic edits)
+        hyps: list[dict[tuple[str, int], tuple[float, int, int]]] = [dict() for _ in range(n + 1)]
+        hyps[0][("", 0)] = (0.0, 0, 0)
+        for i in range(n):
+            current = hyps[i]
+            if not current:
+                continue
+            items = sorted(current.items(), key=lambda kv: -kv[1][0])
+            floor = items[0][1][0] - margin
+            for (out, ps), (lp, edits, gen) in items[:beam]:
+                if lp < floor:
+                    break
+                self.work += 1
+                part = out[ps:]
+                head = None
+                for k, t, olp, is_edit, is_gen in options[i]:
+                    e = edits + is_edit
+                    g = gen + is_gen
+                    if e > max_edits or g > max_generic:
+                        continue
+                    nlp = lp + olp
+                    slot = hyps[i + k]
+                    if not t:
+                        key = (out, ps)
+                    elif has_prefix(part + t):
+                        key = (out + t, ps)
+                    else:
+                        key = None
+                    if key is not None:
+                        old = slot.get(key)
+                        if old is None or nlp > old[0]:
+                            slot[key] = (nlp, e, g)
+                    if t and len(part) >= 2:  # or start a new compound part with t
+                        if head is None:
+                            head = is_head(part)
+                        if head and has_prefix(t):
+                            key = (out + t, len(out))
+                            old = slot.get(key)
+                            if old is None or nlp > old[0]:
+                                slot[key] = (nlp, e, g)
+            hyps[i] = {}  # free memory as we go
+        best: dict[str, float] = {}
+        for (out, _ps), (lp, _e, _g) in hyps[n].items():
+            if out and lp > best.get(out, -math.inf):
+                best[out] = lp
+        ranked = sorted(best.items(), key=lambda r: -r[1])[:max_results]
+        return [(out, lp) for out, lp in ranked if lexicon.is_valid(out)]
+
+
+class CandidateLexicon:
+    """What :meth:`ErrorModel.candidates` needs from a lexicon (a protocol)."""
+
+    def has_prefix(self, s: str) -> bool:  # some form starts with s
+        raise NotImplementedError
+
+    def is_head(self, s: str) -> bool:  # s can be a non-final compound part
+        raise NotImplementedError
+
+    def is_valid(self, s: str) -> bool:  # s is a word (or valid compound)
+        raise NotImplementedError
+
+
+def load_char_profiles(path: str | Path | None = None) -> dict[str, dict[str, float]]:
+    """Per profile: log-probability of each character in that engine's output."""
+    path = Path(path) if path else data_path("ocr_charfreq.tsv")
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("profile\t"):
+                continue
+            prof, ch, c = line.rstrip("\n").split("\t")
+            counts[prof][ch] = int(c)
+    alphabet = set().union(*(c.keys() for c in counts.values()))
+    out: dict[str, dict[str, float]] = {}
+    for prof, cs in counts.items():
+        total = sum(cs.values()) + len(alphabet) + 1
+        out[prof] = {ch: math.log((cs.get(ch, 0) + 1) / total) for ch in alphabet}
+        out[prof][""] = math.log(1 / total)  # a character none of the profiles produced
+    return out
+
+
+def detect_profile(char_counts: dict[str, int], profiles: dict[str, dict[str, float]]) -> tuple[str, dict[str, float]]:
+    """Which engine's output (or clean text) do these character counts look like?
+
+    Returns the best profile and the mean log-likelihood per character of each.
+    """
+    total = sum(char_counts.values()) or 1
+    scores = {}
+    for prof, logp in profiles.items():
+        unseen = logp[""]
+        scores[prof] = sum(n * logp.get(ch, unseen) for ch, n in char_counts.items()) / total
+    return max(scores, key=scores.get), scores

@@ -1,0 +1,153 @@
+"""Ranking: which reading of an OCR token is most probable?
+
+Noisy channel::
+
+    score(w) = log P(ocr | w)            error model (character confusions)
+             + log P(w)                  unigram prior (wordfreq, domain, this document)
+             + context(prev, w, next)    word-bigram evidence, bounded
+             + log P(token is damaged)   document profile; log(1 - that) for "keep"
+
+All logarithms are natural. The :class:`Scorer` is made per document (it
+holds the document's profile and vocabulary) and caches per distinct token,
+so a word that recurs costs one look-up.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .lexicon import Lexicon
+from .lexicon.hunspell import BEGIN, MIDDLE
+from .profile import Profile
+
+LN10 = math.log(10)
+
+# Zipf values (log10 of frequency per billion words) for words with no count.
+ZIPF_UNKNOWN = 0.5        # a string the lexicon does not know at all
+ZIPF_HUNSPELL_ONLY = 1.8  # a dictionary word wordfreq never saw
+COMPOUND_DISCOUNT = 1.2   # an unseen compound: its last part's Zipf minus this
+ZIPF_COMPOUND_FLOOR = 1.0
+ZIPF_COMPOUND_CAP = 3.2
+DOMAIN_DISCOUNT = 0.3     # domain frequencies are from a small corpus
+DOC_DISCOUNT = 0.3        # a word seen intact in this document
+
+# Context: P(w | prev) = lam * c(prev, w) / c(prev) + (1 - lam) * P(w), with
+# lam = MAX_LAMBDA * c(prev) / (c(prev) + KAPPA). An unseen pair costs at most
+# log(1 - MAX_LAMBDA); a seen one can add a lot when w is rare.
+MAX_LAMBDA = 0.5
+KAPPA = 20.0
+BOUNDARY = "<s>"
+NUMBER = "<num>"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One hypothesis for a token: the word, its channel and prior log-probabilities."""
+
+    word: str          # lower case
+    channel: float     # log P(ocr | word)
+    prior: float       # log P(word)
+    valid: bool
+
+    @property
+    def base(self) -> float:
+        return self.channel + self.prior
+
+
+class Scorer:
+    def __init__(self, lexicon: Lexicon, error_model, profile: Profile, beam: int = 16, max_candidates: int = 8) -> None:
+        self.lexicon = lexicon
+        self.error_model = error_model
+        self.profile = profile
+        self.beam = beam
+        self.max_candidates = max_candidates
+        self.zipf = lru_cache(maxsize=100_000)(self._zipf)
+        self.zipf_lexicon = lru_cache(maxsize=100_000)(self._zipf_lexicon)
+        self.readings = lru_cache(maxsize=50_000)(self._readings)
+        self.has_prefix = lru_cache(maxsize=500_000)(self._has_prefix)
+        self.is_head = lru_cache(maxsize=200_000)(self._is_head)
+
+    # -- priors ----------------------------------------------------------------
+    def _zipf(self, lower: str) -> float:
+        """Zipf of a word, counting its intact occurrences in this document."""
+        z = self.zipf_lexicon(lower)
+        seen = self.profile.vocabulary.get(lower, 0)
+        if seen and self.profile.words:
+            z = max(z, math.log10(seen / self.profile.words * 1e9) - DOC_DISCOUNT)
+        return z
+
+    def _zipf_lexicon(self, lower: str) -> float:
+        """Zipf of a word from the lexicon alone (wordfreq, domain, compounds)."""
+        lx = self.lexicon
+        e = lx.entry(lower)
+        z = 0.0
+        if e is not None:
+            z = e.zipf
+            if e.is_word and z == 0.0:
+                z = ZIPF_HUNSPELL_ONLY
+            if e.domain_count:
+                z = max(z, math.log10(e.domain_count / lx.domain_total * 1e9) - DOMAIN_DISCOUNT)
+        if z == 0.0 or e is None or not e.is_word:
+            parts = lx.compound_parts(lower)
+            if parts:
+                last = lx.entry(parts[-1].lower())
+                last_z = last.zipf if last and last.zipf else ZIPF_HUNSPELL_ONLY
+                z = max(z, min(max(last_z - COMPOUND_DISCOUNT * (len(parts) - 1), ZIPF_COMPOUND_FLOOR), ZIPF_COMPOUND_CAP))
+        return z if z > 0 else ZIPF_UNKNOWN
+
+    def log_prior(self, lower: str, own_occurrences: bool = True) -> float:
+        """log P(word). For the token's own reading (``own_occurrences=False``)
+        the document's copies of that very string are no evidence: they may
+        all be the same OCR error."""
+        z = self.zipf(lower) if own_occurrences else self.zipf_lexicon(lower)
+        return (z - 9.0) * LN10
+
+    def is_valid(self, lower: str) -> bool:
+        return lower in self.profile.vocabulary or self.lexicon.is_valid(lower)
+
+    def identity(self, ocr_lower: str) -> Reading:
+        valid = self.is_valid(ocr_lower)
+        return Reading(ocr_lower, self.error_model.identity_logp(ocr_lower), self.log_prior(ocr_lower, own_occurrences=False), valid)
+
+    # -- candidate generation (the CandidateLexicon protocol of errormodel) -------
+    def _has_prefix(self, p: str) -> bool:
+        return self.lexicon.has_prefix(p)
+
+    def _is_head(self, s: str) -> bool:
+        return len(s) >= 2 and bool(self.lexicon.roles(s) & (BEGIN | MIDDLE))
+
+    def _readings(self, ocr_lower: str) -> tuple[Reading, ...]:
+        """Candidate readings of a lower-cased OCR token, best first (identity included if valid)."""
+        found = self.error_model.candidates(ocr_lower, self, beam=self.beam)
+        out: dict[str, Reading] = {}
+        for word, channel in found:
+            if word not in out:
+                out[word] = Reading(word, channel, self.log_prior(word), True)
+        ranked = sorted(out.values(), key=lambda r: -r.base)[: self.max_candidates]
+        return tuple(ranked)
+
+    # -- context -----------------------------------------------------------------
+    def p_word(self, lower: str) -> float:
+        return 10 ** (self.zipf(lower) - 9.0)
+
+    def log_cond(self, prev: str, word: str) -> float:
+        """log P(word | prev) - log P(word): the bigram evidence, bounded below."""
+        lx = self.lexicon
+        c_prev = lx.domain_count(prev) if prev not in (BOUNDARY, NUMBER) else 0
+        if prev == BOUNDARY:
+            c_prev = lx.meta.get("boundaries", 0) or 2000
+        if not c_prev:
+            return 0.0
+        pair = lx.bigram_count(prev, word)
+        lam = MAX_LAMBDA * c_prev / (c_prev + KAPPA)
+        p = self.p_word(word) if word not in (BOUNDARY, NUMBER) else 0.01
+        return math.log(lam * pair / c_prev + (1 - lam) * p) - math.log(p)
+
+    def context(self, prev: str | None, word: str, nxt: str | None) -> float:
+        score = 0.0
+        if prev is not None:
+            score += self.log_cond(prev, word)
+        if nxt is not None:
+            score += self.log_cond(word, nxt)
+        return score

@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Estimate the character-level OCR error model from (OCR, truth) pairs.
+
+    python scripts/learn_error_model.py                     # default sources below
+    python scripts/learn_error_model.py --pages DIR ... --lines FILE.jsonl ...
+
+Sources (read-only; the product never reads them at run time):
+  --pages DIR   folders of NAME.ocr.txt + NAME.gt.txt (+ manifest.tsv with a
+                'lang' column: eng -> profile tesseract-eng, swe -> tesseract-swe)
+  --lines FILE  JSON Lines with "ocr", "gold", "conf" (conf high only) -> profile
+                named after the file's parent folder (enkoping/dev.jsonl -> enkoping)
+
+Method (Brill & Moore 2000, simplified):
+  1. normalise white space, align OCR and truth word lists (Levenshtein);
+     keep 1:1 word pairs (torn/glued words are the token-repair correctors' job);
+  2. lower-case both words and align their characters; merge adjacent edit
+     operations into one rule, so 'rn' -> 'm' and 'ö' -> 'i)’' are single rules;
+     an insertion or deletion takes one neighbouring character as context so
+     that every rule rewrites a non-empty truth string;
+  3. P(ocr | truth) = count(truth -> ocr) / count(truth substring in the truth
+     words), for rules of at most 3 characters a side seen at least twice.
+
+Only character rules are stored -- never a word or word pair. The output
+also holds, per profile, the identity probability of each character
+(P(c read as c)) and a generic fallback for unseen edits.
+
+Writes dictionaries/confusions.tsv.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+DEFAULT_PAGES = [SHARED / "bench" / "tesseract-dev", SHARED / "bench" / "tesseract-dev-b"]
+DEFAULT_LINES = [SHARED / "enkoping" / "dev.jsonl"]
+
+MAX_SIDE = 3
+MIN_COUNT = 2  # for letter-to-letter rules; a rule that produces debris needs only 1
+MAX_WORD_DISTANCE = 0.6  # pairs more different than this are misalignments
+
+
+def norm_words(text: str) -> list[str]:
+    return unicodedata.normalize("NFC", text).split()
+
+
+def page_pairs(folder: Path) -> dict[str, list[tuple[str, str]]]:
+    langs: dict[str, str] = {}
+    manifest = folder / "manifest.tsv"
+    if manifest.exists():
+        rows = manifest.read_text(encoding="utf-8").splitlines()
+        head = rows[0].split("\t")
+        for row in rows[1:]:
+            rec = dict(zip(head, row.split("\t")))
+            langs[rec["name"]] = rec.get("lang", "eng")
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for ocr in sorted(folder.glob("*.ocr.txt")):
+        name = ocr.name[: -len(".ocr.txt")]
+        gt = folder / f"{name}.gt.txt"
+        if gt.exists():
+            profile = "tesseract-" + langs.get(name, "eng")
+            out[profile].append((ocr.read_text(encoding="utf-8"), gt.read_text(encoding="utf-8")))
+    return out
+
+
+def line_pairs(path: Path) -> dict[str, list[tuple[str, str]]]:
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        if rec.get("conf") == "high":
+            pairs.append((rec["ocr"], rec["gold"]))
+    return {path.parent.name: pairs}
+
+
+def ocr_normal(text: str) -> str:
+    """The OCR side as the model sees it (see ErrorModel.normalise)."""
+    sys.path.insert(0, str(ROOT))
+    from ocrfix.errormodel import normalise
+
+    return normalise(text)
+
+
+def word_pairs(ocr: str, truth: str):
+    """1:1 aligned (ocr word, truth word) pairs, equal ones included."""
+    ow, tw = norm_words(ocr), norm_words(truth)
+    for op in Levenshtein.opcodes(ow, tw):
+        if op.tag == "equal" or (op.tag == "replace" and op.src_end - op.src_start == op.dest_end - op.dest_start):
+            for o, t in zip(ow[op.src_start : op.src_end], tw[op.dest_start : op.dest_end]):
+                yield o, t
+
+
+def char_rules(ocr: str, truth: str):
+    """Rules truth_sub -> ocr_sub for one lower-cased word pair (merged edit blocks)."""
+    ops = [op for op in Levenshtein.opcodes(truth, ocr)]
+    blocks: list[list[int]] = []  # [t1, t2, o1, o2]
+    for op in ops:
+        if op.tag == "equal":
+            continue
+        if blocks and blocks[-1][1] == op.src_start and blocks[-1][3] == op.dest_start:
+            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
+        else:
+            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    for t1, t2, o1, o2 in blocks:
+        if t1 == t2:  # insertion: take a neighbouring truth character as context
+            if t1 > 0:
+                t1 -= 1
+                o1 -= 1
+            elif t2 < len(truth):
+                t2 += 1
+                o2 += 1
+            else:
+                continue
+        yield truth[t1:t2], ocr[o1:o2]
+
+
+def learn(pairs: list[tuple[str, str]]):
+    rules: Counter[tuple[str, str]] = Counter()
+    truth_words: Counter[str] = Counter()
+    char_total: Counter[str] = Counter()
+    words = 0
+    for ocr_doc, truth_doc in pairs:
+        for o, t in word_pairs(ocr_doc, truth_doc):
+            o, t = ocr_normal(o.lower()), t.lower()
+            words += 1
+            truth_words[t] += 1
+            if o == t:
+                continue
+            if Levenshtein.normalized_distance(o, t) > MAX_WORD_DISTANCE:
+                continue
+            for ts, os_ in char_rules(o, t):
+                if len(ts) <= MAX_SIDE and len(os_) <= MAX_SIDE:
+                    rules[(ts, os_)] += 1
+    # how often each rule's truth side occurs in the truth words
+    wanted = {ts for ts, _ in rules}
+    occurrences: Counter[str] = Counter()
+    for t, n in truth_words.items():
+        for i in range(len(t)):
+            char_total[t[i]] += n
+            for k in range(1, MAX_SIDE + 1):
+                sub = t[i : i + k]
+                if len(sub) == k and sub in wanted:
+                    occurrences[sub] += n
+    return rules, occurrences, char_total, words
+
+
+def _has_debris(ocr_side: str) -> bool:
+    return any(not c.isalpha() for c in ocr_side)
+
+
+def char_distribution(pairs: list[tuple[str, str]], side: int) -> Counter[str]:
+    """Character counts of the OCR (side 0) or truth (side 1) text, lower-cased, no spaces."""
+    counts: Counter[str] = Counter()
+    for pair in pairs:
+        text = pair[side].lower()
+        counts.update(c for c in (ocr_normal(text) if side == 0 else text) if not c.isspace())
+    return counts
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pages", type=Path, nargs="*", default=DEFAULT_PAGES)
+    ap.add_argument("--lines", type=Path, nargs="*", default=DEFAULT_LINES)
+    ap.add_argument("--out", type=Path, default=ROOT / "dictionaries" / "confusions.tsv")
+    ap.add_argument("--min-count", type=int, default=MIN_COUNT)
+    args = ap.parse_args()
+
+    sources: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for folder in args.pages:
+        for profile, pairs in page_pairs(folder).items():
+            sources[profile].extend(pairs)
+    for path in args.lines:
+        for profile, pairs in line_pairs(path).items():
+            sources[profile].extend(pairs)
+    if not sources:
+        sys.exit("learn_error_model: no (OCR, truth) pairs found")
+    sources["default"] = [p for name in list(sources) for p in sources[name]]
+
+    lines = [
+        "# OCR character confusions: P(ocr substring | truth substring), lower-cased.",
+        "# Produced by: python scripts/learn_error_model.py " + " ".join(
+            [f"--pages {p}" for p in args.pages] + [f"--lines {p}" for p in args.lines]),
+        "# Columns: profile, truth, ocr, count, truth_count, logp (natural log).",
+        "# A row with ocr '=' gives P(truth char read correctly); truth '*' rows are the",
+        "# fallback for unseen edits (ocr 'sub', 'ins', 'del').",
+        "profile\ttruth\tocr\tcount\ttruth_count\tlogp",
+    ]
+    summary = []
+    for profile in sorted(sources):
+        rules, occurrences, char_total, words = learn(sources[profile])
+        kept = {r: c for r, c in rules.items() if c >= args.min_count or _has_debris(r[1])}
+        errors_from: Counter[str] = Counter()
+        for (ts, _), c in rules.items():
+            if len(ts) == 1:
+                errors_from[ts] += c
+        for (ts, os_), c in sorted(kept.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
+            n = max(occurrences[ts], c)
+            lines.append(f"{profile}\t{ts}\t{os_}\t{c}\t{n}\t{math.log(c / (n + 1)):.4f}")
+        for ch, n in sorted(char_total.items()):
+            if n >= 5:
+                p_ok = (n - errors_from[ch] + 1) / (n + 2)
+                lines.append(f"{profile}\t{ch}\t=\t{n - errors_from[ch]}\t{n}\t{math.log(p_ok):.4f}")
+        singles = sum(c for (ts, os_), c in rules.items() if (ts, os_) not in kept)
+        total_chars = sum(char_total.values())
+        # unseen edits: spread the mass of rare rules over the alphabet (~30 letters)
+        p_unseen = max(singles, 1) / max(total_chars, 1) / 30
+        for kind in ("sub", "ins", "del"):
+            lines.append(f"{profile}\t*\t{kind}\t{singles}\t{total_chars}\t{math.log(p_unseen):.4f}")
+        summary.append(f"{profile}: {len(sources[profile])} docs, {words} word pairs, {len(kept)} rules")
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Character distributions of each profile's OCR output, plus clean text:
+    # the corrector recognises which engine (if any) garbled a document by them.
+    dist_lines = [
+        "# Character counts of OCR output per error-model profile ('clean' = the truth text).",
+        "# Produced by scripts/learn_error_model.py; read by ocrfix.errormodel.detect_profile.",
+        "profile\tchar\tcount",
+    ]
+    truth_all: Counter[str] = Counter()
+    for profile in sorted(sources):
+        if profile == "default":
+            continue
+        for ch, c in sorted(char_distribution(sources[profile], 0).items()):
+            dist_lines.append(f"{profile}\t{ch}\t{c}")
+        truth_all.update(char_distribution(sources[profile], 1))
+    for ch, c in sorted(truth_all.items()):
+        dist_lines.append(f"clean\t{ch}\t{c}")
+    (args.out.parent / "ocr_charfreq.tsv").write_text("\n".join(dist_lines) + "\n", encoding="utf-8")
+    print("\n".join(summary), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
