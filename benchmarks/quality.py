@@ -45,9 +45,24 @@ def main() -> None:
     ap.add_argument("--sets", default="dev,devb,enk,clean")
     ap.add_argument("--errors", type=int, default=0, help="show the N most frequent remaining word errors")
     ap.add_argument("--joined", action="store_true")
+    ap.add_argument("--held-out", action="store_true",
+                    help="honest setting: error model learnt without tesseract-dev (dev-b + Enköping only), no domain vocabulary")
     args = ap.parse_args()
     steps = parse_steps(args.steps) if args.steps is not None else None
-    pipeline = Pipeline(steps)
+    resources = None
+    if args.held_out:
+        import subprocess
+        import tempfile
+
+        from ocrfix.resources import Resources
+
+        tmp = Path(tempfile.mkdtemp(prefix="ocrfix-heldout-"))
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "learn_error_model.py"),
+                        "--pages", str(SHARED / "bench" / "tesseract-dev-b"),
+                        "--lines", str(SHARED / "enkoping" / "dev.jsonl"),
+                        "--out", str(tmp / "confusions.tsv")], check=True)
+        resources = Resources(domain_vocabulary=False, error_model=tmp / "confusions.tsv")
+    pipeline = Pipeline(steps, resources=resources)
     fix = pipeline.fix
     rows = []
     wrong = None

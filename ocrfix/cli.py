@@ -29,14 +29,39 @@ Examples:
 """
 
 
+# Sub-commands living in their own modules, imported only when used (fast start-up).
+LAZY_COMMANDS = {
+    "eval": "ocrfix.commands.eval:eval_command",
+    "batch": "ocrfix.commands.batch:batch_command",
+}
+
+
 class DefaultGroup(click.Group):
     """A group that runs the ``fix`` command when no sub-command is named."""
 
     default_command = "fix"
 
+    def list_commands(self, ctx):
+        return sorted(set(self.commands) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx, name):
+        if name in self.commands:
+            return self.commands[name]
+        target = LAZY_COMMANDS.get(name)
+        if target is None:
+            return None
+        import importlib
+
+        module, _, attr = target.partition(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except ImportError:  # not written yet, or an optional extra is missing
+            return None
+
     def parse_args(self, ctx, args):
         group_only = ("--help", "-h", "--version")
-        if not args or (args[0] not in self.commands and args[0] not in group_only):
+        known = set(self.commands) | set(LAZY_COMMANDS)
+        if not args or (args[0] not in known and args[0] not in group_only):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
@@ -48,7 +73,12 @@ class DefaultGroup(click.Group):
         formatter.write_paragraph()
         formatter.write_text("ocrfix --version prints the version.")
         with formatter.section("Commands"):
-            formatter.write_dl([(n, c.get_short_help_str(60)) for n, c in self.commands.items() if n != self.default_command])
+            rows = []
+            for name in self.list_commands(ctx):
+                cmd = self.get_command(ctx, name)
+                if cmd is not None and name != self.default_command:
+                    rows.append((name, cmd.get_short_help_str(60)))
+            formatter.write_dl(rows)
 
 
 def _version() -> str:

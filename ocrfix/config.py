@@ -19,7 +19,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
-TOP_LEVEL_KEYS = {"steps", "min_confidence", "words", "max_line_chars", "extra_words"}
+TOP_LEVEL_KEYS = {"steps", "min_confidence", "words", "max_line_chars", "extra_words", "domain_vocabulary", "error_model"}
 
 
 class ConfigError(ValueError):
@@ -58,6 +58,8 @@ def load_config(config: str | Path | Mapping[str, Any] | None) -> dict[str, Any]
     if isinstance(words, str):
         words = [words]
     cfg["words"] = [str(base / w) for w in words]
+    if isinstance(cfg.get("error_model"), str):
+        cfg["error_model"] = str(base / cfg["error_model"])
     return cfg
 
 

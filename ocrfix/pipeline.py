@@ -78,8 +78,10 @@ class Pipeline:
         """Build a pipeline from a TOML file (path) or an equivalent dict.
 
         Recognised keys: ``steps`` (list of names), ``min_confidence``,
-        ``words`` (list of word-list file paths), ``max_line_chars`` and one
-        table per step with that step's options, e.g.::
+        ``words`` (list of word-list file paths), ``max_line_chars``,
+        ``domain_vocabulary`` (false: do not use the vocabulary learnt from the
+        sample reports), ``error_model`` (path of your own confusion table) and
+        one table per step with that step's options, e.g.::
 
             steps = ["unicode", "words"]
             min_confidence = 0.6
@@ -96,11 +98,16 @@ class Pipeline:
         for path in cfg.get("words", []):
             words.extend(read_word_list(path))
         words.extend(cfg.get("extra_words", []))
+        resources = Resources(
+            extra_words=words,
+            domain_vocabulary=bool(cfg.get("domain_vocabulary", True)),
+            error_model=cfg.get("error_model"),
+        )
         return cls(
             cfg.get("steps"),
             min_confidence=float(cfg.get("min_confidence", DEFAULT_MIN_CONFIDENCE)),
             options=cfg.get("options", {}),
-            words=words,
+            resources=resources,
             max_line_chars=int(cfg.get("max_line_chars", 1_000_000)),
         )
 

@@ -38,15 +38,26 @@ def read_word_list(path: str | Path) -> list[str]:
 class Resources:
     """Heavy shared objects, each built on first use."""
 
-    def __init__(self, extra_words: Iterable[str] = (), cache_dir: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        extra_words: Iterable[str] = (),
+        cache_dir: str | Path | None = None,
+        domain_vocabulary: bool = True,
+        error_model: str | Path | None = None,
+    ) -> None:
+        """``domain_vocabulary=False`` leaves out the vocabulary and bigrams learnt
+        from the sample reports; ``error_model`` is a confusion table of your own
+        (made with scripts/learn_error_model.py) instead of the shipped one."""
         self.extra_words = frozenset(extra_words)
         self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.domain_vocabulary = domain_vocabulary
+        self.error_model_path = Path(error_model) if error_model else None
 
     @cached_property
     def lexicon(self):
         from .lexicon import load_lexicon
 
-        return load_lexicon(cache_dir=self.cache_dir, extra_words=self.extra_words)
+        return load_lexicon(cache_dir=self.cache_dir, extra_words=self.extra_words, domain=self.domain_vocabulary)
 
     @cached_property
     def _error_models(self) -> dict:
@@ -56,6 +67,10 @@ class Resources:
     def _char_profiles(self) -> dict:
         from .errormodel import load_char_profiles
 
+        if self.error_model_path is not None:
+            own = self.error_model_path.with_name("ocr_charfreq.tsv")
+            if own.exists():
+                return load_char_profiles(own)
         return load_char_profiles()
 
     def detect_engine(self, text: str, min_chars: int = 200) -> str:
@@ -80,5 +95,5 @@ class Resources:
         if model is None:
             from .errormodel import ErrorModel
 
-            model = self._error_models[profile] = ErrorModel.load(profile=profile)
+            model = self._error_models[profile] = ErrorModel.load(self.error_model_path, profile=profile)
         return model
