@@ -53,6 +53,8 @@ class ErrorModel:
         self.insertions = [(t, lp) for t, lp in rules.get("", []) if t.isalpha() and lp >= MIN_INSERTION_LOGP][:MAX_INSERTIONS]
         self.max_ocr_len = max((len(k) for k in rules), default=1)
         self.work = 0                 # expansions done (for tests and benchmarks)
+        self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
+        self.glued_logp = math.log(1e-3)  # two words glued together
 
     @classmethod
     def load(cls, path: str | Path | None = None, profile: str = "default") -> "ErrorModel":
@@ -82,7 +84,17 @@ class ErrorModel:
             rules[glyph].append((letters, LIGATURE_LOGP))
         for ocr in rules:
             rules[ocr].sort(key=lambda tl: -tl[1])
-        return cls(dict(rules), identity, generic, profile)
+        model = cls(dict(rules), identity, generic, profile)
+        spacing = path.with_name("spacing.tsv")
+        if spacing.exists():
+            for line in spacing.read_text(encoding="utf-8").splitlines():
+                fields = line.split("\t")
+                if len(fields) == 5 and fields[0] == profile:
+                    if fields[1] == "torn":
+                        model.torn_logp = float(fields[4])
+                    elif fields[1] == "glued":
+                        model.glued_logp = float(fields[4])
+        return model
 
     # -- scoring -------------------------------------------------------------
     def keep_logp(self, ch: str) -> float:
@@ -103,6 +115,7 @@ class ErrorModel:
         max_generic: int = 1,
         margin: float = 12.0,
         max_results: int = 24,
+        min_rule_logp: float = -math.inf,
     ) -> list[tuple[str, float]]:
         """Lexicon words that could have been read as ``ocr``, with log P(ocr | word).
 
@@ -131,12 +144,15 @@ class ErrorModel:
             opts = [(1, ch, keep(ch), 0, 0)]
             for k in range(1, min(self.max_ocr_len, n - i) + 1):
                 for truth, rlp in self.rules.get(ocr[i : i + k], ()):
-                    opts.append((k, truth, rlp, 1, 0))
+                    if rlp >= min_rule_logp:
+                        opts.append((k, truth, rlp, 1, 0))
             for truth, rlp in self.insertions:
-                opts.append((1, truth + ch, rlp + keep(ch), 1, 0))
-            opts.append((1, "", generic, 1, 1))  # the OCR added this character
-            if not ch.isalpha():  # OCR debris may stand for any letter
-                opts.extend((1, letter, generic, 1, 1) for letter in ALPHABET)
+                if rlp >= min_rule_logp:
+                    opts.append((1, truth + ch, rlp + keep(ch), 1, 0))
+            if max_generic:
+                opts.append((1, "", generic, 1, 1))  # the OCR added this character
+                if not ch.isalpha():  # OCR debris may stand for any letter
+                    opts.extend((1, letter, generic, 1, 1) for letter in ALPHABET)
             options.append(opts)
 
         # hyps[i]: (output, start of its current compound part) -> (logp, edits, generic edits)

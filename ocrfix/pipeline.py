@@ -159,6 +159,10 @@ class Pipeline:
             doc = Document(text, self.resources, state, first_line)
             try:
                 chosen = select(step.propose(doc) or (), self.min_confidence)
+                # Applied inside the guard: an edit whose span or ``before`` does
+                # not match the text (a corrector bug) raised ValueError out of
+                # fix_lines and aborted the whole run with a traceback.
+                new_text = apply(text, chosen) if chosen else text
             except Exception as exc:  # a faulty step must never cost the user text
                 if os.environ.get("OCRFIX_DEBUG"):
                     raise
@@ -166,7 +170,6 @@ class Pipeline:
                 _warn(on_warning, f"step {step.name!r} failed on lines {first_line + 1}-{last} ({type(exc).__name__}: {exc}); its edits there were skipped")
                 chosen = []
             if chosen:
-                new_text = apply(text, chosen)
                 starts = doc.line_starts
                 for e in chosen:
                     line_idx = _line_of(starts, e.start)

@@ -26,9 +26,12 @@ LN10 = math.log(10)
 # Zipf values (log10 of frequency per billion words) for words with no count.
 ZIPF_UNKNOWN = 0.5        # a string the lexicon does not know at all
 ZIPF_HUNSPELL_ONLY = 1.8  # a dictionary word wordfreq never saw
-COMPOUND_DISCOUNT = 1.2   # an unseen compound: its last part's Zipf minus this
-ZIPF_COMPOUND_FLOOR = 1.0
-ZIPF_COMPOUND_CAP = 3.2
+# An unseen compound is as probable as its parts side by side, times this
+# many powers of ten: compounds are more frequent than chance, but joining two
+# words must compete fairly with reading them as two words.
+COMPOUND_BONUS = 1.0
+ZIPF_COMPOUND_FLOOR = 0.8
+ZIPF_COMPOUND_CAP = 3.5
 DOMAIN_DISCOUNT = 0.3     # domain frequencies are from a small corpus
 DOC_DISCOUNT = 0.3        # a word seen intact in this document
 
@@ -37,6 +40,9 @@ DOC_DISCOUNT = 0.3        # a word seen intact in this document
 # log(1 - MAX_LAMBDA); a seen one can add a lot when w is rare.
 MAX_LAMBDA = 0.5
 KAPPA = 20.0
+# A token that is already a word is checked with a narrow search: two edits
+# at most, only rules at least this likely, no unseen edits.
+QUICK_BEAM, QUICK_MARGIN, QUICK_MIN_RULE = 6, 8.0, -6.0
 BOUNDARY = "<s>"
 NUMBER = "<num>"
 
@@ -65,6 +71,7 @@ class Scorer:
         self.zipf = lru_cache(maxsize=100_000)(self._zipf)
         self.zipf_lexicon = lru_cache(maxsize=100_000)(self._zipf_lexicon)
         self.readings = lru_cache(maxsize=50_000)(self._readings)
+        self.quick_readings = lru_cache(maxsize=50_000)(self._quick_readings)
         self.has_prefix = lru_cache(maxsize=500_000)(self._has_prefix)
         self.is_head = lru_cache(maxsize=200_000)(self._is_head)
 
@@ -91,10 +98,19 @@ class Scorer:
         if z == 0.0 or e is None or not e.is_word:
             parts = lx.compound_parts(lower)
             if parts:
-                last = lx.entry(parts[-1].lower())
-                last_z = last.zipf if last and last.zipf else ZIPF_HUNSPELL_ONLY
-                z = max(z, min(max(last_z - COMPOUND_DISCOUNT * (len(parts) - 1), ZIPF_COMPOUND_FLOOR), ZIPF_COMPOUND_CAP))
+                est = sum(self._part_zipf(p.lower()) for p in parts) - (9.0 - COMPOUND_BONUS) * (len(parts) - 1)
+                z = max(z, min(max(est, ZIPF_COMPOUND_FLOOR), ZIPF_COMPOUND_CAP))
         return z if z > 0 else ZIPF_UNKNOWN
+
+    def _part_zipf(self, part: str) -> float:
+        """Zipf of a compound part; a linking form (``försörjnings``) counts as its word."""
+        lx = self.lexicon
+        for form in (part, part[:-1] if part.endswith("s") else None, part + "a", part + "e"):
+            if form:
+                e = lx.entry(form)
+                if e is not None and e.zipf:
+                    return e.zipf
+        return ZIPF_HUNSPELL_ONLY
 
     def log_prior(self, lower: str, own_occurrences: bool = True) -> float:
         """log P(word). For the token's own reading (``own_occurrences=False``)
@@ -119,7 +135,15 @@ class Scorer:
 
     def _readings(self, ocr_lower: str) -> tuple[Reading, ...]:
         """Candidate readings of a lower-cased OCR token, best first (identity included if valid)."""
-        found = self.error_model.candidates(ocr_lower, self, beam=self.beam)
+        return self._rank(self.error_model.candidates(ocr_lower, self, beam=self.beam))
+
+    def _quick_readings(self, ocr_lower: str) -> tuple[Reading, ...]:
+        """Readings within two likely edits: enough to check a token that is already a word."""
+        found = self.error_model.candidates(ocr_lower, self, beam=QUICK_BEAM, max_edits=2, max_generic=0,
+                                            margin=QUICK_MARGIN, min_rule_logp=QUICK_MIN_RULE)
+        return self._rank(found)
+
+    def _rank(self, found: list[tuple[str, float]]) -> tuple[Reading, ...]:
         out: dict[str, Reading] = {}
         for word, channel in found:
             if word not in out:

@@ -63,6 +63,13 @@ def read_lines(
     offset = 0  # bytes consumed before the current piece
     line_no = 1
     in_long_line = False
+    # The last item is held back until the next one is known: at the end of
+    # input the decoder may still return text (U+FFFD or a surrogate escape
+    # for a truncated character), and that text belongs to the last line.
+    # Yielding it as an item of its own made one input line two items, so
+    # `ocrfix --diff` compared the wrong lines (and showed a change for
+    # `--steps none`).
+    held: str | Passthrough | None = None
     while True:
         piece = stream.readline(max_line_bytes)
         if not piece:
@@ -79,19 +86,29 @@ def read_lines(
             ) from None
         offset += len(piece)
         complete = piece.endswith(b"\n")
+        item: str | Passthrough
         if in_long_line or not complete and len(piece) >= max_line_bytes:
             note = "" if in_long_line else f"line {line_no} is longer than {max_line_bytes} bytes; passed through unchanged"
             in_long_line = not complete
             line_no += complete
-            if text:
-                yield Passthrough(text, note)
-            continue
-        line_no += 1
+            item = Passthrough(text, note)
+        else:
+            line_no += 1
+            item = text
         if text:
-            yield text
+            if held is not None:
+                yield held
+            held = item
     tail = decoder.decode(b"", final=True) if errors != "strict" else _final(decoder, offset, name)
     if tail:
-        yield tail
+        if held is None:
+            held = tail
+        elif isinstance(held, Passthrough):
+            held = Passthrough(held.text + tail, held.note)
+        else:  # the last line has no \n: the truncated character ended it
+            held = held + tail
+    if held is not None:
+        yield held
 
 
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1b")

@@ -121,6 +121,35 @@ def char_rules(ocr: str, truth: str):
         yield truth[t1:t2], ocr[o1:o2]
 
 
+def spacing_events(pairs: list[tuple[str, str]]) -> tuple[int, int, int]:
+    """(torn, glued, truth words): how often OCR split one word in two, or glued two into one."""
+    torn = glued = words = 0
+    for ocr_doc, truth_doc in pairs:
+        ow, tw = norm_words(ocr_doc), norm_words(truth_doc)
+        words += len(tw)
+        blocks: list[list[int]] = []  # merged non-equal regions [o1, o2, t1, t2]
+        for op in Levenshtein.opcodes(ow, tw):
+            if op.tag == "equal":
+                continue
+            if blocks and blocks[-1][1] == op.src_start and blocks[-1][3] == op.dest_start:
+                blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
+            else:
+                blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+        for o1, o2, t1, t2 in blocks:
+            o, t = ow[o1:o2], tw[t1:t2]
+            if len(o) == len(t) + 1:
+                for i in range(len(t)):  # which truth word was torn?
+                    if Levenshtein.normalized_distance("".join(o[i : i + 2]), t[i]) < 0.5:
+                        torn += 1
+                        break
+            elif len(t) == len(o) + 1:
+                for i in range(len(o)):
+                    if Levenshtein.normalized_distance(o[i], "".join(t[i : i + 2])) < 0.5:
+                        glued += 1
+                        break
+    return torn, glued, words
+
+
 def learn(pairs: list[tuple[str, str]]):
     rules: Counter[tuple[str, str]] = Counter()
     truth_words: Counter[str] = Counter()
@@ -215,6 +244,17 @@ def main() -> None:
             lines.append(f"{profile}\t*\t{kind}\t{singles}\t{total_chars}\t{math.log(p_unseen):.4f}")
         summary.append(f"{profile}: {len(sources[profile])} docs, {words} word pairs, {len(kept)} rules")
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # How often a word is torn in two by a stray space, or two words glued.
+    spacing = [
+        "# Spacing errors per profile: a word torn in two ('torn'), two words glued ('glued').",
+        "# Produced by scripts/learn_error_model.py. logp = log((count + 1) / (words + 2)).",
+        "profile\tevent\tcount\twords\tlogp",
+    ]
+    for profile in sorted(sources):
+        torn, glued, words = spacing_events(sources[profile])
+        for event, count in (("torn", torn), ("glued", glued)):
+            spacing.append(f"{profile}\t{event}\t{count}\t{words}\t{math.log((count + 1) / (words + 2)):.4f}")
+    (args.out.parent / "spacing.tsv").write_text("\n".join(spacing) + "\n", encoding="utf-8")
     # Character distributions of each profile's OCR output, plus clean text:
     # the corrector recognises which engine (if any) garbled a document by them.
     dist_lines = [

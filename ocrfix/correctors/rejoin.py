@@ -1,0 +1,79 @@
+"""Rejoin words torn apart by stray spaces.
+
+Fixes ``moj [igt`` -> ``möjligt``, ``avde [n'mgav.`` -> ``avdelningar.``,
+``kopp lat`` -> ``kopplat``: two adjacent fragments on one line become one
+word when the joined reading -- corrected by the same error model, lexicon
+and context as single words -- is more probable than the two fragments read
+separately, including the probability that the OCR engine tore a word
+(learned per engine, ``dictionaries/spacing.tsv``).
+
+Refuses to touch: fragments on different lines (see ``dehyphen``), pairs with
+punctuation between them, numbers, abbreviations, protected tokens; and two
+valid words (``barn utredning`` may well be two words: Swedish compounding
+makes joining valid words a question of style, not of OCR repair).
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..edits import Edit
+from ..engine import engine_for, next_word
+from ..ranking import BOUNDARY
+from .base import Corrector, Document
+from .words import restore_case
+
+MAX_JOINED = 40
+
+
+class Rejoin(Corrector):
+    name = "rejoin"
+    description = "rejoin words torn by stray spaces (moj [igt → möjligt)"
+
+    def propose(self, doc: Document) -> Iterable[Edit]:
+        eng = engine_for(doc)
+        sc = eng.scorer
+        segs = eng.segments(doc)
+        text = doc.text
+        prev_word = BOUNDARY
+        for k in range(len(segs) - 1):
+            a, b = segs[k], segs[k + 1]
+            prev = a.prev_kind or prev_word
+            a_opts = eng.options(a.identity, a.readings, prev, _best(b))
+            a_best = max(a_opts)
+            prev_word = a_best[1]
+            gap = text[a.end : b.start]
+            if not gap or gap.strip(" ") or a.end != a.chunk_end or b.start != b.chunk_start or b.prev_kind is not None:
+                continue
+            if a.identity.valid and b.identity.valid:
+                continue  # two words: joining them is the compound question, not OCR repair
+            joined = a.lower + b.lower
+            if len(joined) > MAX_JOINED:
+                continue
+            nxt = next_word(segs, k + 1)
+            b_best = max(eng.options(b.identity, b.readings, a_best[1], nxt))
+            separate = a_best[0] + b_best[0]
+            torn = sc.error_model.torn_logp + eng.log_damaged  # the tear is damage in itself
+            candidates = list(sc.readings(joined))
+            ident = sc.identity(joined)
+            options = [(separate, None)]
+            if ident.valid:
+                options.append((ident.base + torn + sc.context(prev, joined, nxt), joined))
+            for r in candidates:
+                if r.word != joined:
+                    # each fragment the reading changes is one more damaged token
+                    damaged = (not r.word.startswith(a.lower)) + (not r.word.endswith(b.lower))
+                    options.append((r.base + max(damaged, 1) * eng.log_damaged + torn + sc.context(prev, r.word, nxt), r.word))
+            if len(options) == 1:
+                continue
+            word, confidence, margin = eng.choose(options)
+            if word is None:
+                continue
+            surface = restore_case(a.text + b.text, word, sc.lexicon.surface(word), a.sentence_start)
+            yield Edit(a.start, b.end, text[a.start : b.end], surface, self.name, confidence,
+                       f"torn word rejoined as {word!r} (p={confidence:.2f})", round(margin, 3))
+
+
+def _best(seg) -> str | None:
+    if seg.readings:
+        return seg.readings[0].word
+    return seg.identity.word if seg.identity is not None and seg.identity.valid else None

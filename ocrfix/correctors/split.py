@@ -1,0 +1,86 @@
+"""Split words glued together.
+
+Fixes ``ien`` -> ``i en``, ``sedanjuli`` -> ``sedan juli``, ``paen`` ->
+``på en``: a token the lexicon does not know is split in two when both
+parts read as words (a short part may itself be corrected: ``pa`` ->
+``på``) and the pair, with its context and the learned probability that the
+engine glued two words, beats every reading of the token as one word.
+
+Refuses to touch: any valid word or Hunspell compound (``hemmaplanslösningar``
+stays one word), numbers, abbreviations, protected tokens, and one-letter
+parts that are not frequent words on their own (``i`` may be split off,
+``b`` may not).
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..edits import Edit
+from ..engine import engine_for, next_word
+from ..ranking import BOUNDARY
+from .base import Corrector, Document
+from .words import restore_case
+
+MAX_TOKEN = 30
+SHORT_PART = 4          # parts this short may be corrected too (pa -> på)
+MIN_ZIPF_ONE_LETTER = 6.0
+
+
+class Split(Corrector):
+    name = "split"
+    description = "split glued words (ien → i en, sedanjuli → sedan juli)"
+
+    def propose(self, doc: Document) -> Iterable[Edit]:
+        eng = engine_for(doc)
+        sc = eng.scorer
+        segs = eng.segments(doc)
+        prev_word = BOUNDARY
+        for k, seg in enumerate(segs):
+            prev = seg.prev_kind or prev_word
+            nxt = next_word(segs, k)
+            whole = eng.options(seg.identity, seg.readings, prev, nxt)
+            best_whole = max(whole)
+            prev_word = best_whole[1]
+            n = len(seg.lower)
+            if seg.identity.valid or n < 3 or n > MAX_TOKEN or not seg.lower.isalpha():
+                continue
+            options = list(whole)
+            for i in range(1, n):
+                # one part must be a word as it stands; only then is the other corrected
+                left_ok = sc.identity(seg.lower[:i]).valid
+                right_ok = sc.identity(seg.lower[i:]).valid
+                if not (left_ok or right_ok):
+                    continue
+                left = self._part(eng, seg.lower[:i])
+                right = self._part(eng, seg.lower[i:])
+                if not left or not right:
+                    continue
+                for lw, lbase in left:
+                    for rw, rbase in right:
+                        score = (lbase + rbase + sc.error_model.glued_logp
+                                 + sc.context(prev, lw, None) + sc.log_cond(lw, rw) + sc.context(None, rw, nxt))
+                        options.append((score, f"{lw} {rw}"))
+            if len(options) == len(whole):
+                continue
+            choice, confidence, margin = eng.choose(options)
+            if " " not in choice:
+                continue
+            lw, rw = choice.split(" ")
+            left_text = restore_case(seg.text[: len(lw)], lw, sc.lexicon.surface(lw), seg.sentence_start)
+            surface = f"{left_text} {sc.lexicon.surface(rw)}"
+            if surface != seg.text:
+                yield Edit(seg.start, seg.end, seg.text, surface, self.name, confidence,
+                           f"glued words split as {choice!r} (p={confidence:.2f})", round(margin, 3))
+
+    @staticmethod
+    def _part(eng, part: str) -> list[tuple[str, float]]:
+        """(word, score without context) readings of one part of a split."""
+        sc = eng.scorer
+        if len(part) == 1:
+            ok = sc.identity(part).valid and sc.zipf(part) >= MIN_ZIPF_ONE_LETTER
+            return [(part, sc.identity(part).base + eng.log_intact)] if ok else []
+        ident = sc.identity(part)
+        out = [(part, ident.base + eng.log_intact)] if ident.valid else []
+        if len(part) <= SHORT_PART:
+            out += [(r.word, r.base + eng.log_damaged) for r in sc.readings(part)[:3] if r.word != part]
+        return out

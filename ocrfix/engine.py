@@ -1,0 +1,128 @@
+"""The correction engine shared by the word-level correctors of one document.
+
+It holds what ocrfix learns about a document while correcting it -- its
+profile (how damaged it is, its intact vocabulary), which OCR engine garbled
+it, and the :class:`~ocrfix.ranking.Scorer` built on those -- and decides,
+for a segment in context, which reading wins and how sure that is.
+
+``words``, ``rejoin`` and ``split`` all use the engine of their document
+(:func:`engine_for`), so the profile is measured once per block and
+candidate readings are computed once per distinct token.
+"""
+from __future__ import annotations
+
+import math
+
+from .correctors.base import Document
+from .profile import Profile
+from .ranking import BOUNDARY, Reading, Scorer
+from .segments import CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, Segment, segment_block, split_chunk
+from .tokens import EMAIL, PNR, URL
+
+STATE_KEY = "engine"
+# A document whose error prior is at least this is "damaged": valid-looking
+# words are checked too (``for`` may be ``för``).
+EAGER_PRIOR = 0.05
+
+
+def engine_for(doc: Document, engine: str = "auto", beam: int = 16, max_candidates: int = 8) -> "Engine":
+    """The engine of ``doc``'s document, made on first use; observes the block once."""
+    eng = doc.state.get(STATE_KEY)
+    if eng is None:
+        if engine == "auto":
+            engine = doc.resources.detect_engine(doc.text)
+        eng = doc.state[STATE_KEY] = Engine(doc, engine, beam, max_candidates)
+    eng.observe(doc)
+    return eng
+
+
+class Engine:
+    def __init__(self, doc: Document, engine: str, beam: int, max_candidates: int) -> None:
+        self.engine = engine
+        self.profile = Profile()
+        self.scorer = Scorer(doc.resources.lexicon, doc.resources.error_model_for(engine), self.profile, beam, max_candidates)
+        self._observed: set[int] = set()
+        self._valid: dict[str, bool] = {}
+
+    # -- learning about the document ------------------------------------------------
+    def observe(self, doc: Document) -> None:
+        """Count the block's words and letters into the profile (once per block)."""
+        if doc.first_line in self._observed:
+            return
+        self._observed.add(doc.first_line)
+        profile = self.profile
+        profile.observe_letters(doc.text)
+        lexicon = self.scorer.lexicon
+        for m in CHUNK_RE.finditer(doc.text):
+            _, core, _ = split_chunk(m.group())
+            if not HAS_LETTER_RE.search(core) or DIGITS_RE.match(core):
+                continue
+            lower = core.lower()
+            valid = self._valid.get(lower)
+            if valid is None:
+                valid = self._valid[lower] = lexicon.is_valid(lower)
+            profile.observe_word(core, lower, valid)
+
+    @property
+    def log_damaged(self) -> float:
+        return math.log(self.profile.error_prior)
+
+    @property
+    def log_intact(self) -> float:
+        return math.log1p(-self.profile.error_prior)
+
+    @property
+    def eager(self) -> bool:
+        return self.profile.error_prior >= EAGER_PRIOR
+
+    # -- segments ---------------------------------------------------------------------
+    def segments(self, doc: Document) -> list[Segment]:
+        protected = [(t.start, t.end) for t in doc.tokens if t.kind in (URL, EMAIL, PNR)]
+        segs = segment_block(doc.text, protected)
+        for seg in segs:
+            self.read(seg)
+        return segs
+
+    def read(self, seg: Segment) -> None:
+        """Fill in the segment's identity reading and its candidate readings.
+
+        A valid word is left alone in a clean-looking document, and checked
+        with the narrow search (diacritics, common confusions) in a damaged
+        one; anything else gets the full search.
+        """
+        seg.identity = self.scorer.identity(seg.lower)
+        if seg.identity.valid and not NON_LETTER_RE.search(seg.lower):
+            if self.eager:
+                seg.readings = self.scorer.quick_readings(seg.lower)
+            return
+        seg.readings = self.scorer.readings(seg.lower)
+
+    # -- decisions --------------------------------------------------------------------
+    def options(self, identity: Reading, readings, prev, nxt) -> list[tuple[float, str]]:
+        """(score, word) for keeping the token and for each reading, in context."""
+        sc = self.scorer
+        out = [(identity.base + self.log_intact + sc.context(prev, identity.word, nxt), identity.word)]
+        for r in readings:
+            if r.word != identity.word:
+                out.append((r.base + self.log_damaged + sc.context(prev, r.word, nxt), r.word))
+        return out
+
+    @staticmethod
+    def choose(options: list[tuple[float, str]]) -> tuple[str, float, float]:
+        """The best word, its posterior probability, and its margin over keeping (options[0])."""
+        best_score, best = max(options)
+        total = sum(math.exp(s - best_score) for s, _ in options)
+        return best, 1.0 / total, best_score - options[0][0]
+
+
+def next_word(segments: list[Segment], k: int) -> str | None:
+    """The likely reading of the word after segment k, for right context."""
+    if k + 1 >= len(segments):
+        return None
+    nxt = segments[k + 1]
+    if nxt.prev_kind is not None:
+        return None
+    if nxt.readings:
+        return nxt.readings[0].word
+    return nxt.identity.word if nxt.identity is not None and nxt.identity.valid else None
+

@@ -1,0 +1,109 @@
+"""Segments: the pieces of running text the word-level correctors work on.
+
+A *chunk* is a maximal run of non-space characters. Its *core* is the chunk
+without the sentence punctuation around it (``(utveck[ing),`` -> core
+``utveck[ing``). A core is cut into *segments* at characters that OCR engines
+do not produce inside words (hyphens, slashes, markup such as ``</p>``,
+footnote stars, quotes); each segment of two or more characters with a
+letter in it, which is not an abbreviation, is a candidate for correction.
+
+Each segment knows what precedes it -- a sentence boundary, a number, or a
+word -- for the context model, and whether it starts a sentence, for case.
+"""
+from __future__ import annotations
+
+import regex
+
+from .ranking import BOUNDARY, NUMBER
+
+CHUNK_RE = regex.compile(r"\S+")
+LEAD = "(\"“”‘«*•"
+TRAIL = ".,;:!?)\"”»’'%"
+# Characters OCR engines do not produce inside words: they end a segment.
+SEGMENT_SPLIT_RE = regex.compile(r"([-–—/<>*+=#\"“”«»_~^®©™]+)")
+HAS_LETTER_RE = regex.compile(r"\p{L}")
+DIGITS_RE = regex.compile(r"^[\d\s.,:%+-]+$")
+NON_LETTER_RE = regex.compile(r"[^\p{L}\p{M}]")
+SENTENCE_END = set(".!?:")
+BOUNDARY_MARKS = SENTENCE_END | {"•"}
+
+
+def split_chunk(chunk: str) -> tuple[str, str, str]:
+    """``'(utveck[ing),'`` -> ``('(', 'utveck[ing', '),')``."""
+    i, j = 0, len(chunk)
+    while i < j and chunk[i] in LEAD:
+        i += 1
+    while j > i and chunk[j - 1] in TRAIL:
+        j -= 1
+    return chunk[:i], chunk[i:j], chunk[j:]
+
+
+def is_abbreviation(segment: str) -> bool:
+    """ALL-CAPS (``LSS``) or inner capitals (``SoL``, ``ÄktB``) without debris."""
+    letters = [c for c in segment if c.isalpha()]
+    if len(letters) < 2 or NON_LETTER_RE.search(segment):
+        return False
+    return all(c.isupper() for c in letters) or any(c.isupper() for c in letters[1:])
+
+
+class Segment:
+    """One correctable piece of text and what the correctors learn about it."""
+
+    __slots__ = ("start", "end", "text", "lower", "prev_kind", "sentence_start", "chunk_start", "chunk_end", "readings", "identity")
+
+    def __init__(self, start: int, end: int, text: str, prev_kind: str | None, sentence_start: bool,
+                 chunk_start: int, chunk_end: int) -> None:
+        self.start, self.end, self.text = start, end, text
+        self.lower = text.lower()
+        self.prev_kind = prev_kind          # BOUNDARY / NUMBER / None (a word precedes)
+        self.sentence_start = sentence_start
+        self.chunk_start, self.chunk_end = chunk_start, chunk_end
+        self.readings: tuple = ()
+        self.identity = None
+
+    def __repr__(self) -> str:
+        return f"<Segment {self.text!r} @{self.start}>"
+
+
+def segment_block(text: str, protected: list[tuple[int, int]]) -> list[Segment]:
+    """The correctable segments of a block of text, in order.
+
+    Text flows across line breaks (a line end is not a sentence end); a blank
+    line or sentence punctuation is a context boundary. ``protected`` spans
+    (URLs, e-mail addresses, identity numbers) are skipped.
+    """
+    segments: list[Segment] = []
+    prev_kind: str | None = BOUNDARY
+    sentence_start = True
+    last_end = 0
+    for m in CHUNK_RE.finditer(text):
+        start, chunk = m.start(), m.group()
+        if text.count("\n", last_end, start) >= 2:
+            prev_kind = BOUNDARY
+        last_end = m.end()
+        if protected and any(s < m.end() and start < e for s, e in protected):
+            prev_kind, sentence_start = None, False
+            continue
+        lead, core, trail = split_chunk(chunk)
+        if core.startswith("["):
+            line_end = text.find("\n", start)
+            if "]" in text[start : line_end if line_end >= 0 else len(text)]:
+                lead, core = lead + "[", core[1:]  # bracketed text, not a misread l
+        pos = start + len(lead)
+        for piece in SEGMENT_SPLIT_RE.split(core):
+            if piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
+                p_lead, p_core, _ = split_chunk(piece)
+                p_start = pos + len(p_lead)
+                if not p_core:
+                    pass
+                elif DIGITS_RE.match(p_core):
+                    prev_kind, sentence_start = NUMBER, False
+                elif len(p_core) >= 2 and HAS_LETTER_RE.search(p_core) and not is_abbreviation(p_core):
+                    segments.append(Segment(p_start, p_start + len(p_core), p_core, prev_kind, sentence_start, start, m.end()))
+                    prev_kind, sentence_start = None, False
+                else:
+                    prev_kind, sentence_start = None, False
+            pos += len(piece)
+        if (trail and trail[-1] in SENTENCE_END) or core in BOUNDARY_MARKS:
+            prev_kind, sentence_start = BOUNDARY, True
+    return segments
