@@ -302,8 +302,12 @@ def steps_command() -> None:
 
 def console_main() -> None:
     """Entry point of the ``ocrfix`` command and ``python -m ocrfix``."""
+    import gc
     import signal
 
+    # The correctors allocate many small, short-lived objects; collecting the
+    # young generation less often saves ~5 % of the run time.
+    gc.set_threshold(100_000, 50, 100)
     if hasattr(signal, "SIGPIPE"):  # `ocrfix big.txt | head` ends quietly, like cat
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:

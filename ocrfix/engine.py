@@ -43,6 +43,8 @@ class Engine:
         self.scorer = Scorer(doc.resources.lexicon, doc.resources.error_model_for(engine), self.profile, beam, max_candidates)
         self._observed: set[int] = set()
         self._valid: dict[str, bool] = {}
+        self.log_damaged = self.log_intact = 0.0
+        self.eager = False
 
     # -- learning about the document ------------------------------------------------
     def observe(self, doc: Document) -> None:
@@ -63,17 +65,10 @@ class Engine:
                 valid = self._valid[lower] = lexicon.is_valid(lower)
             profile.observe_word(core, lower, valid)
 
-    @property
-    def log_damaged(self) -> float:
-        return math.log(self.profile.error_prior)
-
-    @property
-    def log_intact(self) -> float:
-        return math.log1p(-self.profile.error_prior)
-
-    @property
-    def eager(self) -> bool:
-        return self.profile.error_prior >= EAGER_PRIOR
+        prior = profile.error_prior
+        self.log_damaged = math.log(prior)   # log P(a token is an OCR error)
+        self.log_intact = math.log1p(-prior)
+        self.eager = prior >= EAGER_PRIOR
 
     # -- segments ---------------------------------------------------------------------
     def segments(self, doc: Document) -> list[Segment]:

@@ -155,6 +155,27 @@ class ErrorModel:
                     opts.extend((1, letter, generic, 1, 1) for letter in ALPHABET)
             options.append(opts)
 
+        fast = lexicon.fast_lexicons() if hasattr(lexicon, "fast_lexicons") else []
+        if fast:
+            from ._beam import search
+
+            encoded = [[(k, t.encode("utf-8"), lp, e, g) for k, t, lp, e, g in opts] for opts in options]
+            final = [(out.decode("utf-8"), lp) for out, lp in
+                     search(fast, encoded, beam, margin, max_edits, max_generic, lexicon.head_mask)]
+            self.work += n * beam  # an upper bound; the C search does not count
+        else:
+            final = self._search(options, lexicon, n, beam, margin, max_edits, max_generic)
+        best: dict[str, float] = {}
+        for out, lp in final:
+            if out and lp > best.get(out, -math.inf):
+                best[out] = lp
+        ranked = sorted(best.items(), key=lambda r: -r[1])[:max_results]
+        return [(out, lp) for out, lp in ranked if lexicon.is_valid(out)]
+
+
+    def _search(self, options, lexicon, n, beam, margin, max_edits, max_generic) -> list[tuple[str, float]]:
+        """The beam search in pure Python (the reference for ocrfix/_beam.c)."""
+        has_prefix, is_head = lexicon.has_prefix, lexicon.is_head
         # hyps[i]: (output, start of its current compound part) -> (logp, edits, generic edits)
         hyps: list[dict[tuple[str, int], tuple[float, int, int]]] = [dict() for _ in range(n + 1)]
         hyps[0][("", 0)] = (0.0, 0, 0)
@@ -196,12 +217,7 @@ class ErrorModel:
                             if old is None or nlp > old[0]:
                                 slot[key] = (nlp, e, g)
             hyps[i] = {}  # free memory as we go
-        best: dict[str, float] = {}
-        for (out, _ps), (lp, _e, _g) in hyps[n].items():
-            if out and lp > best.get(out, -math.inf):
-                best[out] = lp
-        ranked = sorted(best.items(), key=lambda r: -r[1])[:max_results]
-        return [(out, lp) for out, lp in ranked if lexicon.is_valid(out)]
+        return [(out, lp) for (out, _ps), (lp, _e, _g) in hyps[n].items()]
 
 
 class CandidateLexicon:
@@ -215,6 +231,11 @@ class CandidateLexicon:
 
     def is_valid(self, s: str) -> bool:  # s is a word (or valid compound)
         raise NotImplementedError
+
+    head_mask: int = 0  # role bits that make a form a compound head (is_head)
+
+    def fast_lexicons(self) -> list:  # optional: ocrfix._beam.Lexicon objects for the C search
+        return []
 
 
 def load_char_profiles(path: str | Path | None = None) -> dict[str, dict[str, float]]:

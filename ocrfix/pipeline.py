@@ -166,7 +166,7 @@ class Pipeline:
             except Exception as exc:  # a faulty step must never cost the user text
                 if os.environ.get("OCRFIX_DEBUG"):
                     raise
-                last = first_line + text.count("\n") + 1
+                last = _last_line(first_line, text)
                 _warn(on_warning, f"step {step.name!r} failed on lines {first_line + 1}-{last} ({type(exc).__name__}: {exc}); its edits there were skipped")
                 chosen = []
             if chosen:
@@ -184,7 +184,7 @@ class Pipeline:
                 text = new_text
             seen[i] = len(doc.text)
         if text.count("\n") != original.count("\n"):
-            last = first_line + original.count("\n") + 1
+            last = _last_line(first_line, original)
             _warn(on_warning, f"a step changed the line count of lines {first_line + 1}-{last}; kept them unchanged")
             for i in range(len(self.steps)):
                 step_base[i] += len(original)
@@ -202,6 +202,13 @@ def _warn(on_warning: Callable[[str], None] | None, message: str) -> None:
         on_warning(message)
     else:
         warnings.warn(message, StepWarning, stacklevel=4)
+
+
+def _last_line(first_line: int, block: str) -> int:
+    """1-based number of the last line of ``block`` (which starts after line
+    ``first_line``). A block ending in ``\\n`` has no further line: counting one
+    made warnings name a line past the end ("lines 1-2" for one line)."""
+    return first_line + block.count("\n") + (not block.endswith("\n"))
 
 
 def _line_of(starts: list[int], offset: int) -> int:

@@ -127,11 +127,16 @@ class Scorer:
         return Reading(ocr_lower, self.error_model.identity_logp(ocr_lower), self.log_prior(ocr_lower, own_occurrences=False), valid)
 
     # -- candidate generation (the CandidateLexicon protocol of errormodel) -------
+    def fast_lexicons(self) -> list:
+        return self.lexicon.fast_lexicons()
+
     def _has_prefix(self, p: str) -> bool:
         return self.lexicon.has_prefix(p)
 
+    head_mask = BEGIN | MIDDLE
+
     def _is_head(self, s: str) -> bool:
-        return len(s) >= 2 and bool(self.lexicon.roles(s) & (BEGIN | MIDDLE))
+        return len(s) >= 2 and bool(self.lexicon.roles(s) & self.head_mask)
 
     def _readings(self, ocr_lower: str) -> tuple[Reading, ...]:
         """Candidate readings of a lower-cased OCR token, best first (identity included if valid)."""

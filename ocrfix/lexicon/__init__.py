@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .build import CAPITALISED, DOMAIN, HUNSPELL, LOWER, OTHER_CASE, RECORD_FORMAT, WORDFREQ
-from .hunspell import BEGIN, END, FORBIDDEN, MIDDLE, WORD
+from .hunspell import BEGIN, END, END_UCASE, FORBIDDEN, MIDDLE, WORD
 
 USER = 8  # sources bit for words given with --words
 
@@ -72,6 +72,12 @@ class Lexicon:
         for w in extra_words:
             self._user.setdefault(w.lower(), w)
         self._checker = None
+        self._fast: list | None = None
+        self._could_compound = None
+        if self.fast_lexicons():
+            from .._beam import could_compound
+
+            self._could_compound = could_compound
         self.entry = lru_cache(maxsize=200_000)(self._entry)
         self.compound_parts = lru_cache(maxsize=100_000)(self._compound_parts)
 
@@ -124,6 +130,34 @@ class Lexicon:
         found = self._surfaces.get(lower)
         return found[0].decode("utf-8") if found else lower
 
+    # -- the optional C search ------------------------------------------------
+    def fast_lexicons(self) -> list:
+        """``ocrfix._beam.Lexicon`` objects over the same keys (and user words), or [] without the C module."""
+        if self._fast is None:
+            self._fast = []
+            if os.environ.get("OCRFIX_PURE_PYTHON"):
+                return self._fast
+            try:
+                from .. import _beam
+            except ImportError:
+                return self._fast
+            import mmap
+
+            views = []
+            for name in ("keys.bin", "offsets.bin", "roles.bin"):
+                with open(self.directory / name, "rb") as f:
+                    views.append(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+            self._fast.append(_beam.Lexicon(*views))
+            if self._user:
+                from array import array
+
+                keys = sorted(k.encode("utf-8") for k in self._user)
+                offsets = array("I", [0])
+                for k in keys:
+                    offsets.append(offsets[-1] + len(k))
+                self._fast.append(_beam.Lexicon(b"".join(keys) or b"\0", offsets.tobytes(), array("I", [WORD] * len(keys)).tobytes()))
+        return self._fast
+
     # -- compounds -----------------------------------------------------------
     @property
     def checker(self):
@@ -138,6 +172,12 @@ class Lexicon:
     def _compound_parts(self, lower: str) -> tuple[str, ...] | None:
         if len(lower) < 4:
             return None
+        if self._could_compound is not None and lower.isalpha():
+            # the C pre-check: no BEGIN ... END split by roles means no compound
+            st = self.checker.settings
+            if not self._could_compound(self.fast_lexicons(), lower.encode("utf-8"), BEGIN, MIDDLE, END | END_UCASE,
+                                        max(st.min_len, 1), st.max_words or 32):
+                return None
         parts = self.checker.split(lower)
         return tuple(parts) if parts else None
 

@@ -11,6 +11,8 @@ Output, in a cache directory named after a fingerprint of the inputs:
   ``words.marisa``    lower-cased form -> (roles, zipf*100, sources, casing, domain count)
   ``surface.marisa``  lower-cased form -> its written form, for forms never written in lower case
   ``bigrams.marisa``  "first\\tsecond" -> count (domain bigrams, lower-cased)
+  ``keys.bin``, ``offsets.bin``, ``roles.bin``  the same keys sorted as UTF-8 bytes
+                      with their roles, for the optional C candidate search
   ``meta.json``       fingerprint inputs and counts
 
 Building takes ~10-20 s once; loading is a few milliseconds (mmap). The
@@ -27,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 # sources bits
 HUNSPELL, WORDFREQ, DOMAIN = 1, 2, 4
@@ -103,6 +105,23 @@ def read_domain_bigrams(path: Path) -> dict[str, int]:
     return pairs
 
 
+def write_sorted_keys(directory: Path, items) -> None:
+    """keys.bin / offsets.bin / roles.bin: keys sorted bytewise (see ocrfix/_beam.c)."""
+    from array import array
+
+    encoded = sorted((k.encode("utf-8"), roles & 0xFFFFFFFF) for k, roles in items)
+    offsets = array("I", [0])
+    roles_arr = array("I")
+    blob = bytearray()
+    for key, roles in encoded:
+        blob += key
+        offsets.append(len(blob))
+        roles_arr.append(roles)
+    (directory / "keys.bin").write_bytes(bytes(blob) or b"\0")
+    (directory / "offsets.bin").write_bytes(offsets.tobytes())
+    (directory / "roles.bin").write_bytes(roles_arr.tobytes())
+
+
 def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: bool = True) -> dict:
     """Compile the lexicon into ``out_dir`` (created atomically). Returns the metadata."""
     import marisa_trie
@@ -173,6 +192,7 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
         words.save(str(tmp / "words.marisa"))
         surface_trie.save(str(tmp / "surface.marisa"))
         bigram_trie.save(str(tmp / "bigrams.marisa"))
+        write_sorted_keys(tmp, ((k, r[0]) for k, r in table.items()))
         meta = {
             "inputs": parts,
             "forms": len(table),

@@ -1,0 +1,512 @@
+/*
+ * ocrfix._beam: the candidate search of ocrfix.errormodel, in C.
+ *
+ * An optional accelerator. ErrorModel.candidates (pure Python) is the
+ * reference; this module runs the same beam search over the same inputs and
+ * returns the same complete readings in the same order (a test checks that).
+ * It knows nothing about error models or Swedish: Python prepares, for each
+ * OCR position, the list of readings allowed there, and a sorted table of
+ * lexicon keys (UTF-8, byte order) with their role bits.
+ *
+ * Lexicon(keys, offsets, roles): keys = concatenated UTF-8 keys sorted
+ *   bytewise, offsets = uint32[n + 1] into keys, roles = uint32[n].
+ * search(lexicons, options, beam, margin, max_edits, max_generic, head_mask)
+ *   options[i] = list of (k, truth_utf8, logp, is_edit, is_generic);
+ *   returns [(output_utf8, logp), ...] for the final position, in the order
+ *   the pure-Python search inserts them into its final dict.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+#include <stdlib.h>
+
+#define MAXB 192
+
+/* ---------------------------------------------------------------- Lexicon */
+
+typedef struct {
+    PyObject_HEAD
+    Py_buffer keys, offsets, roles;
+    Py_ssize_t n;
+    uint64_t *prefix8;     /* first 8 bytes of each key, big-endian, zero-padded */
+} Lexicon;
+
+static inline uint64_t pack8(const unsigned char *s, Py_ssize_t len) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = (v << 8) | (i < len ? s[i] : 0);
+    return v;
+}
+
+static void Lexicon_dealloc(Lexicon *self) {
+    if (self->keys.obj) PyBuffer_Release(&self->keys);
+    if (self->offsets.obj) PyBuffer_Release(&self->offsets);
+    if (self->roles.obj) PyBuffer_Release(&self->roles);
+    free(self->prefix8);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Lexicon_init(Lexicon *self, PyObject *args, PyObject *kw) {
+    PyObject *k, *o, *r;
+    if (!PyArg_ParseTuple(args, "OOO", &k, &o, &r)) return -1;
+    if (PyObject_GetBuffer(k, &self->keys, PyBUF_SIMPLE) < 0) return -1;
+    if (PyObject_GetBuffer(o, &self->offsets, PyBUF_SIMPLE) < 0) return -1;
+    if (PyObject_GetBuffer(r, &self->roles, PyBUF_SIMPLE) < 0) return -1;
+    self->n = self->roles.len / 4;
+    if (self->offsets.len / 4 != self->n + 1) {
+        PyErr_SetString(PyExc_ValueError, "offsets must have one more entry than roles");
+        return -1;
+    }
+    free(self->prefix8);
+    self->prefix8 = (uint64_t *)malloc(sizeof(uint64_t) * (self->n ? self->n : 1));
+    if (!self->prefix8) { PyErr_NoMemory(); return -1; }
+    const uint32_t *off = (const uint32_t *)self->offsets.buf;
+    const unsigned char *keys = (const unsigned char *)self->keys.buf;
+    for (Py_ssize_t i = 0; i < self->n; i++) self->prefix8[i] = pack8(keys + off[i], off[i + 1] - off[i]);
+    return 0;
+}
+
+static inline const unsigned char *key_at(const Lexicon *lx, Py_ssize_t i, Py_ssize_t *len) {
+    const uint32_t *off = (const uint32_t *)lx->offsets.buf;
+    *len = off[i + 1] - off[i];
+    return (const unsigned char *)lx->keys.buf + off[i];
+}
+
+/* index of the first key >= s */
+static Py_ssize_t lower_bound(const Lexicon *lx, const unsigned char *s, Py_ssize_t len) {
+    Py_ssize_t lo = 0, hi = lx->n;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2, klen;
+        const unsigned char *k = key_at(lx, mid, &klen);
+        Py_ssize_t m = klen < len ? klen : len;
+        int c = memcmp(k, s, m);
+        if (c < 0 || (c == 0 && klen < len)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static inline int key_cmp(const unsigned char *k, Py_ssize_t klen, const unsigned char *s, Py_ssize_t len) {
+    /* <0, 0, >0 as bytewise comparison of k and s (shorter first on a tie) */
+    Py_ssize_t m = klen < len ? klen : len;
+    for (Py_ssize_t i = 0; i < m; i++)
+        if (k[i] != s[i]) return (int)k[i] - (int)s[i];
+    return (klen > len) - (klen < len);
+}
+
+/* Narrow [*lo, *hi) -- keys starting with some prefix of s -- to the keys
+ * starting with s itself. Returns whether any is left. */
+static int narrow(const Lexicon *lx, const unsigned char *s, Py_ssize_t len, Py_ssize_t *lo, Py_ssize_t *hi) {
+    Py_ssize_t a = *lo, b = *hi, klen;
+    if (len <= 8) {  /* whole comparison on the packed prefixes: no pointer chasing */
+        const uint64_t *p8 = lx->prefix8;
+        uint64_t target = pack8(s, len);
+        uint64_t mask = len == 8 ? ~(uint64_t)0 : ~((~(uint64_t)0) >> (8 * len));
+        while (a < b) {
+            Py_ssize_t mid = (a + b) / 2;
+            if (p8[mid] < target) a = mid + 1; else b = mid;
+        }
+        Py_ssize_t first = a;
+        if (first >= *hi || (p8[first] & mask) != target) { *lo = *hi = first; return 0; }
+        b = *hi;
+        while (a < b) {
+            Py_ssize_t mid = (a + b) / 2;
+            if ((p8[mid] & mask) == target) a = mid + 1; else b = mid;
+        }
+        *lo = first; *hi = a;
+        return 1;
+    }
+    while (a < b) {  /* first key >= s */
+        Py_ssize_t mid = (a + b) / 2;
+        const unsigned char *k = key_at(lx, mid, &klen);
+        if (key_cmp(k, klen, s, len) < 0) a = mid + 1; else b = mid;
+    }
+    Py_ssize_t first = a;
+    if (first >= *hi) { *lo = *hi = first; return 0; }
+    const unsigned char *k = key_at(lx, first, &klen);
+    if (!(klen >= len && memcmp(k, s, len) == 0)) { *lo = *hi = first; return 0; }
+    b = *hi;
+    while (a < b) {  /* first key that does not start with s */
+        Py_ssize_t mid = (a + b) / 2;
+        k = key_at(lx, mid, &klen);
+        if (klen >= len && memcmp(k, s, len) == 0) a = mid + 1; else b = mid;
+    }
+    *lo = first; *hi = a;
+    return 1;
+}
+
+static int lx_has_prefix(const Lexicon *lx, const unsigned char *s, Py_ssize_t len) {
+    if (len <= 8) { Py_ssize_t lo = 0, hi = lx->n; return narrow(lx, s, len, &lo, &hi); }
+    Py_ssize_t i = lower_bound(lx, s, len), klen;
+    if (i >= lx->n) return 0;
+    const unsigned char *k = key_at(lx, i, &klen);
+    return klen >= len && memcmp(k, s, len) == 0;
+}
+
+static uint32_t lx_roles(const Lexicon *lx, const unsigned char *s, Py_ssize_t len) {
+    Py_ssize_t i = lower_bound(lx, s, len), klen;
+    if (i >= lx->n) return 0;
+    const unsigned char *k = key_at(lx, i, &klen);
+    if (klen == len && memcmp(k, s, len) == 0) return ((const uint32_t *)lx->roles.buf)[i];
+    return 0;
+}
+
+static PyObject *Lexicon_has_prefix(Lexicon *self, PyObject *arg) {
+    char *s; Py_ssize_t len;
+    if (PyBytes_AsStringAndSize(arg, &s, &len) < 0) return NULL;
+    return PyBool_FromLong(lx_has_prefix(self, (const unsigned char *)s, len));
+}
+
+static PyObject *Lexicon_roles(Lexicon *self, PyObject *arg) {
+    char *s; Py_ssize_t len;
+    if (PyBytes_AsStringAndSize(arg, &s, &len) < 0) return NULL;
+    return PyLong_FromUnsignedLong(lx_roles(self, (const unsigned char *)s, len));
+}
+
+static PyMethodDef Lexicon_methods[] = {
+    {"has_prefix", (PyCFunction)Lexicon_has_prefix, METH_O, "Does some key start with these UTF-8 bytes?"},
+    {"roles", (PyCFunction)Lexicon_roles, METH_O, "Role bits of a key (0 if absent)."},
+    {NULL}
+};
+
+static PyTypeObject LexiconType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ocrfix._beam.Lexicon",
+    .tp_basicsize = sizeof(Lexicon),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Lexicon_init,
+    .tp_dealloc = (destructor)Lexicon_dealloc,
+    .tp_methods = Lexicon_methods,
+    .tp_doc = "Sorted UTF-8 keys with role bits, for prefix and exact look-ups.",
+};
+
+/* ------------------------------------------------------------ the search */
+
+typedef struct {
+    int k;                 /* OCR characters consumed */
+    const char *t;         /* truth text (UTF-8) */
+    Py_ssize_t tlen;
+    double lp;
+    int is_edit, is_gen;
+    Py_ssize_t lo, hi;     /* keys of the main lexicon starting with t (a new compound part) */
+    int viable;            /* some lexicon has a key starting with t */
+} Option;
+
+typedef struct {
+    unsigned char out[MAXB];
+    int len, ps;           /* output bytes, start of the current compound part */
+    Py_ssize_t lo, hi;     /* keys of the main lexicon that start with the current part */
+    double lp;
+    int edits, gen;
+    long order;            /* insertion order (ties sort like Python's stable sort) */
+} Hyp;
+
+typedef struct {
+    Hyp *items;            /* in insertion order; never zeroed */
+    int n, cap;
+    int32_t *table;        /* open addressing: index into items, or -1 */
+    int tcap;
+} Slot;
+
+static uint64_t hash_key(const unsigned char *s, int len, int ps) {
+    uint64_t h = 1469598103934665603ULL;
+    for (int i = 0; i < len; i++) { h ^= s[i]; h *= 1099511628211ULL; }
+    h ^= (uint64_t)ps * 0x9E3779B97F4A7C15ULL;
+    return h;
+}
+
+static int slot_rehash(Slot *s, int tcap) {
+    int32_t *t = (int32_t *)malloc(sizeof(int32_t) * tcap);
+    if (!t) { PyErr_NoMemory(); return -1; }
+    memset(t, 0xFF, sizeof(int32_t) * tcap);
+    int mask = tcap - 1;
+    for (int i = 0; i < s->n; i++) {
+        uint64_t h = hash_key(s->items[i].out, s->items[i].len, s->items[i].ps);
+        int j = (int)(h & mask);
+        while (t[j] >= 0) j = (j + 1) & mask;
+        t[j] = i;
+    }
+    free(s->table);
+    s->table = t; s->tcap = tcap;
+    return 0;
+}
+
+static int slot_put(Slot *s, const unsigned char *a, int alen, const unsigned char *b, int blen, int ps,
+                    double lp, int edits, int gen, Py_ssize_t lo, Py_ssize_t hi) {
+    int len = alen + blen;
+    if (len > MAXB) return 0;  /* cannot happen within MAX_TOKEN; ignore defensively */
+    if ((s->n + 1) * 2 > s->tcap && slot_rehash(s, s->tcap ? s->tcap * 2 : 64) < 0) return -1;
+    unsigned char key[MAXB];
+    memcpy(key, a, alen);
+    memcpy(key + alen, b, blen);
+    uint64_t h = hash_key(key, len, ps);
+    int mask = s->tcap - 1;
+    for (int i = (int)(h & mask);; i = (i + 1) & mask) {
+        int32_t idx = s->table[i];
+        if (idx < 0) {
+            if (s->n == s->cap) {
+                int ncap = s->cap ? s->cap * 2 : 32;
+                Hyp *tmp = (Hyp *)realloc(s->items, sizeof(Hyp) * ncap);
+                if (!tmp) { PyErr_NoMemory(); return -1; }
+                s->items = tmp; s->cap = ncap;
+            }
+            Hyp *x = &s->items[s->n];
+            memcpy(x->out, key, len);
+            x->len = len; x->ps = ps; x->lp = lp; x->edits = edits; x->gen = gen;
+            x->lo = lo; x->hi = hi;
+            x->order = s->n;
+            s->table[i] = s->n++;
+            return 0;
+        }
+        Hyp *x = &s->items[idx];
+        if (x->len == len && x->ps == ps && memcmp(x->out, key, len) == 0) {
+            if (lp > x->lp) { x->lp = lp; x->edits = edits; x->gen = gen; }
+            return 0;
+        }
+    }
+}
+
+static void slot_free(Slot *s) {
+    free(s->items); free(s->table);
+    s->items = NULL; s->table = NULL; s->n = s->cap = s->tcap = 0;
+}
+
+static int cmp_hyp(const void *a, const void *b) {
+    const Hyp *x = *(const Hyp *const *)a, *y = *(const Hyp *const *)b;
+    if (x->lp > y->lp) return -1;
+    if (x->lp < y->lp) return 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+static int utf8_chars(const unsigned char *s, int len) {
+    int n = 0;
+    for (int i = 0; i < len; i++) n += (s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+typedef struct { Lexicon **lx; int n; } Lexicons;
+
+static int any_prefix(const Lexicons *L, const unsigned char *s, int len) {
+    for (int i = 0; i < L->n; i++) if (lx_has_prefix(L->lx[i], s, len)) return 1;
+    return 0;
+}
+
+static uint32_t any_roles(const Lexicons *L, const unsigned char *s, int len) {
+    uint32_t r = 0;
+    for (int i = 0; i < L->n; i++) r |= lx_roles(L->lx[i], s, len);
+    return r;
+}
+
+/* Roles of a hypothesis's current part: if the part is a key of the main
+ * lexicon it is the first key of the part's range. */
+static uint32_t part_roles(const Lexicons *L, const Hyp *hp, const unsigned char *part, int plen) {
+    uint32_t r = 0;
+    if (L->n && hp->lo < hp->hi) {
+        Py_ssize_t klen;
+        const unsigned char *k = key_at(L->lx[0], hp->lo, &klen);
+        if (klen == plen && memcmp(k, part, plen) == 0) r = ((const uint32_t *)L->lx[0]->roles.buf)[hp->lo];
+    }
+    for (int x = 1; x < L->n; x++) r |= lx_roles(L->lx[x], part, plen);
+    return r;
+}
+
+static PyObject *search(PyObject *mod, PyObject *args) {
+    PyObject *lexlist, *options;
+    int beam, max_edits, max_generic;
+    double margin;
+    unsigned long head_mask;
+    if (!PyArg_ParseTuple(args, "O!O!idiik", &PyList_Type, &lexlist, &PyList_Type, &options,
+                          &beam, &margin, &max_edits, &max_generic, &head_mask))
+        return NULL;
+
+    Lexicons L;
+    L.n = (int)PyList_GET_SIZE(lexlist);
+    L.lx = (Lexicon **)malloc(sizeof(Lexicon *) * (L.n ? L.n : 1));
+    for (int i = 0; i < L.n; i++) {
+        PyObject *o = PyList_GET_ITEM(lexlist, i);
+        if (!PyObject_TypeCheck(o, &LexiconType)) {
+            free(L.lx);
+            PyErr_SetString(PyExc_TypeError, "lexicons must be ocrfix._beam.Lexicon objects");
+            return NULL;
+        }
+        L.lx[i] = (Lexicon *)o;
+    }
+
+    int n = (int)PyList_GET_SIZE(options);
+    /* unpack the options */
+    Option **opts = (Option **)calloc(n ? n : 1, sizeof(Option *));
+    int *nopts = (int *)calloc(n ? n : 1, sizeof(int));
+    Slot *slots = (Slot *)calloc(n + 1, sizeof(Slot));
+    Hyp **order = NULL;
+    PyObject *result = NULL;
+    for (int i = 0; i < n; i++) {
+        PyObject *lst = PyList_GET_ITEM(options, i);
+        int m = (int)PyList_GET_SIZE(lst);
+        opts[i] = (Option *)malloc(sizeof(Option) * (m ? m : 1));
+        nopts[i] = m;
+        for (int j = 0; j < m; j++) {
+            PyObject *tup = PyList_GET_ITEM(lst, j);
+            PyObject *tb = PyTuple_GET_ITEM(tup, 1);
+            Option *op = &opts[i][j];
+            op->k = (int)PyLong_AsLong(PyTuple_GET_ITEM(tup, 0));
+            char *t; Py_ssize_t tl;
+            if (PyBytes_AsStringAndSize(tb, &t, &tl) < 0) goto done;
+            op->t = t; op->tlen = tl;
+            op->lp = PyFloat_AsDouble(PyTuple_GET_ITEM(tup, 2));
+            op->is_edit = (int)PyLong_AsLong(PyTuple_GET_ITEM(tup, 3));
+            op->is_gen = (int)PyLong_AsLong(PyTuple_GET_ITEM(tup, 4));
+            op->viable = -1;  /* computed on first use */
+        }
+    }
+    if (PyErr_Occurred()) goto done;
+
+    Py_ssize_t all_hi = L.n ? L.lx[0]->n : 0;
+    if (slot_put(&slots[0], (const unsigned char *)"", 0, (const unsigned char *)"", 0, 0, 0.0, 0, 0, 0, all_hi) < 0) goto done;
+    int order_cap = 0;
+    for (int i = 0; i < n; i++) {
+        Slot *cur = &slots[i];
+        if (!cur->n) continue;
+        if (cur->n > order_cap) {
+            order_cap = cur->n * 2;
+            Hyp **tmp = (Hyp **)realloc(order, sizeof(Hyp *) * order_cap);
+            if (!tmp) { PyErr_NoMemory(); goto done; }
+            order = tmp;
+        }
+        int c = 0;
+        for (int j = 0; j < cur->n; j++) order[c++] = &cur->items[j];
+        qsort(order, c, sizeof(Hyp *), cmp_hyp);
+        double floor = order[0]->lp - margin;
+        int take = c < beam ? c : beam;
+        for (int q = 0; q < take; q++) {
+            Hyp *hp = order[q];
+            if (hp->lp < floor) break;
+            const unsigned char *part = hp->out + hp->ps;
+            int plen = hp->len - hp->ps;
+            int head = -1;  /* unknown yet */
+            for (int j = 0; j < nopts[i]; j++) {
+                Option *op = &opts[i][j];
+                int e = hp->edits + op->is_edit, g = hp->gen + op->is_gen;
+                if (e > max_edits || g > max_generic) continue;
+                double nlp = hp->lp + op->lp;
+                Slot *dst = &slots[i + op->k];
+                const unsigned char *t = (const unsigned char *)op->t;
+                if (!op->tlen) {
+                    if (slot_put(dst, hp->out, hp->len, t, 0, hp->ps, nlp, e, g, hp->lo, hp->hi) < 0) goto done;
+                } else {
+                    unsigned char probe[MAXB];
+                    if (plen + op->tlen <= MAXB) {
+                        memcpy(probe, part, plen);
+                        memcpy(probe + plen, t, op->tlen);
+                        Py_ssize_t lo = hp->lo, hi = hp->hi;
+                        int ok = L.n && narrow(L.lx[0], probe, plen + op->tlen, &lo, &hi);
+                        for (int x = 1; !ok && x < L.n; x++) ok = lx_has_prefix(L.lx[x], probe, plen + op->tlen);
+                        if (!ok) { lo = 0; hi = 0; }
+                        if (ok && slot_put(dst, hp->out, hp->len, t, (int)op->tlen, hp->ps, nlp, e, g, lo, hi) < 0) goto done;
+                    }
+                    if (utf8_chars(part, plen) >= 2) {
+                        if (head < 0) head = (part_roles(&L, hp, part, plen) & head_mask) != 0;
+                        if (head && op->viable < 0) {
+                            op->lo = 0; op->hi = all_hi;
+                            op->viable = L.n && narrow(L.lx[0], t, op->tlen, &op->lo, &op->hi);
+                            for (int x = 1; !op->viable && x < L.n; x++) op->viable = lx_has_prefix(L.lx[x], t, op->tlen);
+                            if (!(L.n && op->lo < op->hi)) { op->lo = 0; op->hi = 0; }
+                        }
+                        if (head && op->viable && slot_put(dst, hp->out, hp->len, t, (int)op->tlen, hp->len, nlp, e, g, op->lo, op->hi) < 0)
+                            goto done;
+                    }
+                }
+            }
+        }
+        slot_free(cur);
+    }
+    /* the final position, in insertion order */
+    {
+        Slot *fin = &slots[n];
+        result = PyList_New(fin->n);
+        for (int j = 0; j < fin->n && result; j++) {  /* items are in insertion order */
+            Hyp *x = &fin->items[j];
+            PyObject *item = Py_BuildValue("(y#d)", (const char *)x->out, (Py_ssize_t)x->len, x->lp);
+            if (!item) { Py_CLEAR(result); break; }
+            PyList_SET_ITEM(result, j, item);
+        }
+    }
+done:
+    for (int i = 0; i <= n; i++) slot_free(&slots[i]);
+    free(slots);
+    for (int i = 0; i < n; i++) free(opts[i]);
+    free(opts); free(nopts); free(order); free(L.lx);
+    return result;
+}
+
+/* could_compound(lexicons, word, begin, middle, end, min_chars, max_parts):
+ * is there a split of word into BEGIN MIDDLE* END parts, each at least
+ * min_chars characters, at most max_parts parts? A necessary condition for a
+ * Hunspell compound (the full check, with triple letters, REP, case, runs in
+ * Python only when this says yes). */
+static PyObject *could_compound(PyObject *mod, PyObject *args) {
+    PyObject *lexlist;
+    const char *w; Py_ssize_t wlen;
+    unsigned long begin, middle, end;
+    int min_chars, max_parts;
+    if (!PyArg_ParseTuple(args, "O!y#kkkii", &PyList_Type, &lexlist, &w, &wlen, &begin, &middle, &end,
+                          &min_chars, &max_parts))
+        return NULL;
+    if (wlen <= 0 || wlen > MAXB) Py_RETURN_FALSE;
+    Lexicons L;
+    L.n = (int)PyList_GET_SIZE(lexlist);
+    Lexicon *lxs[8];
+    if (L.n > 8) L.n = 8;
+    for (int i = 0; i < L.n; i++) {
+        PyObject *o = PyList_GET_ITEM(lexlist, i);
+        if (!PyObject_TypeCheck(o, &LexiconType)) {
+            PyErr_SetString(PyExc_TypeError, "lexicons must be ocrfix._beam.Lexicon objects");
+            return NULL;
+        }
+        lxs[i] = (Lexicon *)o;
+    }
+    L.lx = lxs;
+    const unsigned char *s = (const unsigned char *)w;
+    int n = (int)wlen;
+    /* parts[i] = bitmask of part counts (1..max_parts) with which position i is reachable */
+    uint32_t reach[MAXB + 1];
+    memset(reach, 0, sizeof(reach));
+    reach[0] = 1;  /* zero parts so far */
+    for (int i = 0; i < n; i++) {
+        if (!reach[i] || (s[i] & 0xC0) == 0x80) continue;
+        int chars = 0;
+        for (int j = i + 1; j <= n; j++) {
+            if (j < n && (s[j] & 0xC0) == 0x80) continue;
+            chars++;
+            if (!any_prefix(&L, s + i, j - i)) break;
+            if (chars < min_chars) continue;
+            uint32_t r = any_roles(&L, s + i, j - i);
+            for (int c = 0; c < max_parts; c++) {
+                if (!(reach[i] & (1u << c))) continue;
+                if (j == n) {
+                    if (c >= 1 && (r & end)) Py_RETURN_TRUE;
+                } else if (c + 1 < max_parts && (r & (c == 0 ? begin : middle))) {
+                    reach[j] |= 1u << (c + 1);
+                }
+            }
+        }
+    }
+    Py_RETURN_FALSE;
+}
+
+static PyMethodDef methods[] = {
+    {"search", search, METH_VARARGS, "Beam search over per-position readings, pruned by lexicon prefixes."},
+    {"could_compound", could_compound, METH_VARARGS, "A necessary condition for a compound: BEGIN MIDDLE* END by roles."},
+    {NULL}
+};
+
+static struct PyModuleDef moduledef = {PyModuleDef_HEAD_INIT, "ocrfix._beam", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__beam(void) {
+    if (PyType_Ready(&LexiconType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&moduledef);
+    if (!m) return NULL;
+    Py_INCREF(&LexiconType);
+    PyModule_AddObject(m, "Lexicon", (PyObject *)&LexiconType);
+    return m;
+}

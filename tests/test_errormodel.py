@@ -1,0 +1,92 @@
+"""The learned error model and its candidate search (Python reference and C accelerator)."""
+import math
+
+import pytest
+
+from ocrfix.errormodel import ErrorModel, load_char_profiles, detect_profile, normalise
+from ocrfix.lexicon import load_lexicon
+from ocrfix.profile import Profile
+from ocrfix.ranking import Scorer
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon()
+
+
+def scorer(lexicon, profile="enkoping"):
+    return Scorer(lexicon, ErrorModel.load(profile=profile), Profile())
+
+
+def test_table_parses_and_is_a_probability_model():
+    for profile in ("default", "enkoping", "tesseract-eng", "tesseract-swe"):
+        em = ErrorModel.load(profile=profile)
+        assert em.rules and em.identity
+        assert all(lp <= 0 for rules in em.rules.values() for _, lp in rules)
+        assert all(lp <= 0 for lp in em.identity.values())
+    with pytest.raises(ValueError):
+        ErrorModel.load(profile="no-such-engine")
+
+
+@pytest.mark.parametrize("ocr,truth,profile", [
+    ("6ppenv§1rden", "öppenvården", "enkoping"),
+    ("utveck[ing", "utveckling", "enkoping"),
+    ("hushall", "hushåll", "enkoping"),
+    ("socialndmnden", "socialnämnden", "enkoping"),
+    ("f6r", "för", "tesseract-eng"),
+    ("sikerstalla", "säkerställa", "tesseract-eng"),
+])
+def test_garbled_words_find_their_reading(lexicon, ocr, truth, profile):
+    words = [r.word for r in scorer(lexicon, profile).readings(ocr)[:3]]
+    assert truth in words
+
+
+@pytest.mark.parametrize("word", ["kommunen", "och", "verksamheten", "socialtjänsten", "barn"])
+def test_correct_word_keeps_the_best_channel_score(lexicon, word):
+    em = ErrorModel.load(profile="tesseract-eng")
+    found = em.candidates(word, scorer(lexicon, "tesseract-eng"))
+    assert found and found[0][0] == word
+    assert math.isclose(found[0][1], em.identity_logp(word))
+
+
+def test_work_is_bounded_on_a_huge_token(lexicon):
+    em = ErrorModel.load(profile="default")
+    sc = Scorer(lexicon, em, Profile())
+    em.work = 0
+    assert em.candidates("a" * 10_000, sc) == []          # longer than MAX_TOKEN: not searched
+    assert em.work == 0
+    em.candidates("ab[c" * 10, sc)                       # 40 characters: searched, bounded by the beam
+    assert em.work <= 40 * 16
+
+
+def test_c_accelerator_gives_identical_results(lexicon, monkeypatch):
+    pytest.importorskip("ocrfix._beam")
+    tokens = ["6ppenv§1rden", "hushall", "ﬁirva[tningen", "moj", "[igt", "f6r", "sikerstalla", "kommunen",
+              "socialndmnden", "hi)’g", "gmnd", "trvgghet", "arbetsmarknadsf6rvaltningen", "x", "ii"]
+    for profile in ("enkoping", "tesseract-eng", "default"):
+        em = ErrorModel.load(profile=profile)
+        fast = Scorer(lexicon, em, Profile())
+        assert fast.fast_lexicons()
+        slow = Scorer(lexicon, em, Profile())
+        monkeypatch.setattr(slow, "fast_lexicons", lambda: [])
+        for t in tokens:
+            assert em.candidates(t, fast) == em.candidates(t, slow), (profile, t)
+
+
+def test_normalise_keeps_length():
+    assert normalise("b’ o‘ a`") == "b' o' a'"
+
+
+def test_engine_detection_from_characters():
+    from collections import Counter
+
+    from conftest import DATA, GARBLED_SAMPLE, SAMPLES
+
+    profiles = load_char_profiles()
+
+    def detect(path):
+        return detect_profile(Counter(c for c in normalise(path.read_text(encoding="utf-8").lower()) if not c.isspace()), profiles)[0]
+
+    assert detect(DATA / "pages" / "tesseract_eng_S1.ocr.txt") == "tesseract-eng"
+    assert detect(GARBLED_SAMPLE) == "enkoping"
+    assert detect(SAMPLES / "mark_socialnamnden_arsrapport_2024.txt") in ("clean", "tesseract-swe")
