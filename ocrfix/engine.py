@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from .correctors.base import Document
-from .profile import Profile
+from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, Segment, segment_block, split_chunk
 from .tokens import EMAIL, PNR, URL
@@ -43,7 +43,7 @@ class Engine:
         self.scorer = Scorer(doc.resources.lexicon, doc.resources.error_model_for(engine), self.profile, beam, max_candidates)
         self._observed: set[int] = set()
         self._valid: dict[str, bool] = {}
-        self.log_damaged = self.log_intact = 0.0
+        self.log_damaged = self.log_intact = self.log_unknown_intact = 0.0
         self.eager = False
 
     # -- learning about the document ------------------------------------------------
@@ -69,6 +69,10 @@ class Engine:
         self.log_damaged = math.log(prior)   # log P(a token is an OCR error)
         self.log_intact = math.log1p(-prior)
         self.eager = prior >= EAGER_PRIOR
+        # P(intact | unknown to the lexicon): clean text of this genre has
+        # BASELINE_OOV unknown words (names, rare words); the more unknown
+        # tokens a document has beyond that, the less an unknown one is trusted.
+        self.log_unknown_intact = math.log(min(1.0, BASELINE_OOV / max(profile.oov_rate, BASELINE_OOV)))
 
     # -- segments ---------------------------------------------------------------------
     def segments(self, doc: Document) -> list[Segment]:
@@ -96,7 +100,8 @@ class Engine:
     def options(self, identity: Reading, readings, prev, nxt) -> list[tuple[float, str]]:
         """(score, word) for keeping the token and for each reading, in context."""
         sc = self.scorer
-        out = [(identity.base + self.log_intact + sc.context(prev, identity.word, nxt), identity.word)]
+        keep = identity.base + self.log_intact + (0.0 if identity.valid else self.log_unknown_intact)
+        out = [(keep + sc.context(prev, identity.word, nxt), identity.word)]
         for r in readings:
             if r.word != identity.word:
                 out.append((r.base + self.log_damaged + sc.context(prev, r.word, nxt), r.word))

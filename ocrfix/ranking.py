@@ -17,14 +17,21 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+import regex
+
 from .lexicon import Lexicon
 from .lexicon.hunspell import BEGIN, MIDDLE
 from .profile import Profile
 
 LN10 = math.log(10)
+# Letters (any script, with marks), and inner apostrophes or hyphens: what a
+# real but unknown word (a name, a neologism) may consist of.
+# (Ligature glyphs are letters to Unicode but OCR debris to us.)
+_SWEDISH_WORD_RE = regex.compile(r"^[\p{L}--[ﬀ-ﬆ]]+(?:['’-][\p{L}--[ﬀ-ﬆ]]+)*$", regex.V1)
 
 # Zipf values (log10 of frequency per billion words) for words with no count.
-ZIPF_UNKNOWN = 0.5        # a string the lexicon does not know at all
+ZIPF_UNKNOWN = 0.5        # a string of Swedish letters the lexicon does not know
+ZIPF_UNKNOWN_DEBRIS = -3.0  # an unknown string with characters no Swedish word has ([, §, 6, ﬁ)
 ZIPF_HUNSPELL_ONLY = 1.8  # a dictionary word wordfreq never saw
 # An unseen compound is as probable as its parts side by side, times this
 # many powers of ten: compounds are more frequent than chance, but joining two
@@ -100,7 +107,9 @@ class Scorer:
             if parts:
                 est = sum(self._part_zipf(p.lower()) for p in parts) - (9.0 - COMPOUND_BONUS) * (len(parts) - 1)
                 z = max(z, min(max(est, ZIPF_COMPOUND_FLOOR), ZIPF_COMPOUND_CAP))
-        return z if z > 0 else ZIPF_UNKNOWN
+        if z > 0:
+            return z
+        return ZIPF_UNKNOWN if _SWEDISH_WORD_RE.match(lower) else ZIPF_UNKNOWN_DEBRIS
 
     def _part_zipf(self, part: str) -> float:
         """Zipf of a compound part; a linking form (``försörjnings``) counts as its word."""

@@ -44,7 +44,8 @@ DEFAULT_PAGES = [SHARED / "bench" / "tesseract-dev", SHARED / "bench" / "tessera
 DEFAULT_LINES = [SHARED / "enkoping" / "dev.jsonl"]
 
 MAX_SIDE = 3
-MIN_COUNT = 2  # for letter-to-letter rules; a rule that produces debris needs only 1
+MIN_COUNT = 2  # for rules between Swedish letters; a rule that produces anything else needs only 1
+SWEDISH_LETTERS = set("abcdefghijklmnopqrstuvwxyzåäö")
 MAX_WORD_DISTANCE = 0.6  # pairs more different than this are misalignments
 
 
@@ -181,7 +182,8 @@ def learn(pairs: list[tuple[str, str]]):
 
 
 def _has_debris(ocr_side: str) -> bool:
-    return any(not c.isalpha() for c in ocr_side)
+    """OCR output no Swedish word contains (``[``, ``6``, ``é``, ``ﬁ``): one sighting is evidence enough."""
+    return any(c not in SWEDISH_LETTERS for c in ocr_side)
 
 
 def char_distribution(pairs: list[tuple[str, str]], side: int) -> Counter[str]:
