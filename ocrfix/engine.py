@@ -78,6 +78,8 @@ class Engine:
     def segments(self, doc: Document) -> list[Segment]:
         protected = [(t.start, t.end) for t in doc.tokens if t.kind in (URL, EMAIL, PNR)]
         segs = segment_block(doc.text, protected)
+        if not self.eager:  # lone debris (`|` in a table) is only read as a word in damaged text
+            segs = [s for s in segs if len(s.text) > 1 or s.text.isalpha()]
         for seg in segs:
             self.read(seg)
         return segs

@@ -19,13 +19,14 @@ ENTRY_POINT_GROUP = "ocrfix.correctors"
 # name -> "module:Class", in the order of the default pipeline.
 BUILTIN: dict[str, str] = {
     "unicode": "ocrfix.correctors.unicode:UnicodeNormalizer",
+    "markers": "ocrfix.correctors.markers:ListMarkers",
     "rejoin": "ocrfix.correctors.rejoin:Rejoin",
     "split": "ocrfix.correctors.split:Split",
     "words": "ocrfix.correctors.words:WordCorrector",
 }
 
 # The steps ``ocrfix`` runs when none are chosen.
-DEFAULT_STEPS: list[str] = ["unicode", "rejoin", "split", "words"]
+DEFAULT_STEPS: list[str] = ["unicode", "markers", "rejoin", "split", "words"]
 
 
 class UnknownCorrector(LookupError):

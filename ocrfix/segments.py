@@ -65,6 +65,15 @@ class Segment:
         return f"<Segment {self.text!r} @{self.start}>"
 
 
+_LONE_OK = regex.compile(r"[\p{L}|¢+(){}\[\]!]")
+_WORD_AFTER = regex.compile(r"\s+[\p{L}\[(]")
+
+
+def _lone_char_between_words(text: str, m) -> bool:
+    """A lone letter or debris character with a word right after it."""
+    return bool(_LONE_OK.fullmatch(m.group())) and bool(_WORD_AFTER.match(text, m.end()))
+
+
 def segment_block(text: str, protected: list[tuple[int, int]]) -> list[Segment]:
     """The correctable segments of a block of text, in order.
 
@@ -100,6 +109,10 @@ def segment_block(text: str, protected: list[tuple[int, int]]) -> list[Segment]:
                     prev_kind, sentence_start = NUMBER, False
                 elif len(p_core) >= 2 and HAS_LETTER_RE.search(p_core) and not is_abbreviation(p_core):
                     segments.append(Segment(p_start, p_start + len(p_core), p_core, prev_kind, sentence_start, start, m.end()))
+                    prev_kind, sentence_start = None, False
+                elif len(chunk) == 1 and prev_kind is None and _lone_char_between_words(text, m):
+                    # a one-character word between two words: `i` read as `|`, `+`, `¢`, `I`
+                    segments.append(Segment(start, start + 1, chunk, prev_kind, sentence_start, start, m.end()))
                     prev_kind, sentence_start = None, False
                 else:
                     prev_kind, sentence_start = None, False

@@ -151,6 +151,27 @@ def spacing_events(pairs: list[tuple[str, str]]) -> tuple[int, int, int]:
     return torn, glued, words
 
 
+def line_pairs_of(ocr_doc: str, truth_doc: str) -> list[tuple[str, str]]:
+    """Non-empty lines paired one to one, or [] when the line counts differ."""
+    ol = [l for l in ocr_doc.split("\n") if l.strip()]
+    tl = [l for l in truth_doc.split("\n") if l.strip()]
+    return list(zip(ol, tl)) if len(ol) == len(tl) else []
+
+
+def marker_events(pairs: list[tuple[str, str]]) -> Counter:
+    """(OCR line-initial one-character token, what the truth line starts with) counts.
+
+    The truth side is the truth's own one-character token (a list marker) or
+    '<word>' when the truth line starts with a longer token."""
+    events: Counter = Counter()
+    for ocr_doc, truth_doc in pairs:
+        for o, t in line_pairs_of(ocr_doc, truth_doc):
+            ow, tw = o.split(), t.split()
+            if len(ow) > 1 and len(ow[0]) == 1 and tw:
+                events[(ow[0], tw[0] if len(tw[0]) == 1 else "<word>")] += 1
+    return events
+
+
 def learn(pairs: list[tuple[str, str]]):
     rules: Counter[tuple[str, str]] = Counter()
     truth_words: Counter[str] = Counter()
@@ -257,6 +278,16 @@ def main() -> None:
         for event, count in (("torn", torn), ("glued", glued)):
             spacing.append(f"{profile}\t{event}\t{count}\t{words}\t{math.log((count + 1) / (words + 2)):.4f}")
     (args.out.parent / "spacing.tsv").write_text("\n".join(spacing) + "\n", encoding="utf-8")
+    # List markers: what a one-character token at the start of a line was.
+    markers = [
+        "# Line-initial one-character tokens: what they were in the truth ('<word>': the start of a word).",
+        "# Produced by scripts/learn_error_model.py; read by the 'markers' corrector.",
+        "profile\tocr\ttruth\tcount",
+    ]
+    for profile in sorted(sources):
+        for (o, t), c in sorted(marker_events(sources[profile]).items(), key=lambda kv: (kv[0][0], -kv[1])):
+            markers.append(f"{profile}\t{o}\t{t}\t{c}")
+    (args.out.parent / "markers.tsv").write_text("\n".join(markers) + "\n", encoding="utf-8")
     # Character distributions of each profile's OCR output, plus clean text:
     # the corrector recognises which engine (if any) garbled a document by them.
     dist_lines = [
