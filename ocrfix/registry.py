@@ -19,6 +19,7 @@ ENTRY_POINT_GROUP = "ocrfix.correctors"
 # name -> "module:Class", in the order of the default pipeline.
 BUILTIN: dict[str, str] = {
     "unicode": "ocrfix.correctors.unicode:UnicodeNormalizer",
+    "fontmap": "ocrfix.correctors.fontmap:FontMapRepair",
     "markers": "ocrfix.correctors.markers:ListMarkers",
     "rejoin": "ocrfix.correctors.rejoin:Rejoin",
     "split": "ocrfix.correctors.split:Split",
@@ -26,7 +27,7 @@ BUILTIN: dict[str, str] = {
 }
 
 # The steps ``ocrfix`` runs when none are chosen.
-DEFAULT_STEPS: list[str] = ["unicode", "markers", "rejoin", "split", "words"]
+DEFAULT_STEPS: list[str] = ["unicode", "fontmap", "markers", "rejoin", "split", "words"]
 
 
 class UnknownCorrector(LookupError):
