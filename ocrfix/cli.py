@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 from collections import Counter, deque
@@ -109,7 +110,9 @@ def main() -> None:
 @click.option("--errors", type=click.Choice(["strict", "replace", "passthrough"]), default="strict", show_default=True,
               help="Invalid UTF-8: stop with an error, replace with U+FFFD, or pass the bytes through unchanged.")
 @click.option("--max-line-chars", type=click.IntRange(min=1), default=None, help="Longer lines are passed through uncorrected (default 1,000,000).")
-def fix_command(files, output, as_diff, edits_path, stats, min_confidence, steps_spec, config_path, word_files, errors, max_line_chars):
+@click.option("--join-lines", is_flag=True, default=None,
+              help="Rejoin words broken at line ends (verk-/samheten → verksamheten); fewer lines may come out.")
+def fix_command(files, output, as_diff, edits_path, stats, min_confidence, steps_spec, config_path, word_files, errors, max_line_chars, join_lines):
     """Correct OCR text from FILES (or stdin) and write it to stdout.
 
     Every line comes out, in order, and nothing outside a corrected word is
@@ -121,6 +124,8 @@ def fix_command(files, output, as_diff, edits_path, stats, min_confidence, steps
     from .registry import UnknownCorrector
     from .resources import read_word_list
 
+    if as_diff and join_lines:
+        raise click.UsageError("--diff compares line by line; it cannot be combined with --join-lines")
     try:
         words: list[str] = []
         for path in word_files:
@@ -131,6 +136,7 @@ def fix_command(files, output, as_diff, edits_path, stats, min_confidence, steps
             min_confidence=min_confidence,
             max_line_chars=max_line_chars,
             extra_words=words or None,
+            join_lines=join_lines,
         )
     except (ConfigError, UnknownCorrector, TypeError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
@@ -186,24 +192,35 @@ def _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts) -> Iterato
             counts[edit.corrector] += 1
             if edits_out is not None:
                 record = {"file": name, **edit.to_dict()}
-                edits_out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                edits_out.write(_json_line(record))
 
         def on_warning(message):
             click.echo(f"ocrfix: warning: {name}: {message}", err=True)
 
-        lines = tee(read_lines(stream, errors=errors, name=name))
-        fixed = pipeline.fix_lines(lines, on_edit=on_edit, on_warning=on_warning)
-        if as_diff:
-            yield from _diff(name, fixed, seen)
+        lines = read_lines(stream, errors=errors, name=name)
+        if as_diff:  # pair each output line with its input line
+            yield from _diff(name, pipeline.fix_lines(tee(lines), on_edit=on_edit, on_warning=on_warning), seen)
         else:
-            for out_line in fixed:
-                seen.popleft()
-                yield out_line
+            yield from pipeline.fix_lines(lines, on_edit=on_edit, on_warning=on_warning)
     except InputError as exc:
         raise _BadInput(str(exc)) from None
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+# Characters json.dumps(ensure_ascii=False) writes raw but that break a JSON
+# Lines file: lone surrogates (invalid input bytes under --errors passthrough)
+# cannot be encoded as UTF-8 -- writing an edit that held one ended the run
+# with a traceback -- and U+0085/U+2028/U+2029 are line breaks to
+# str.splitlines() and JavaScript. They only occur inside JSON strings, where
+# the \uXXXX escape is the same value (json.loads gives back the surrogate).
+_JSON_UNSAFE = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
+
+
+def _json_line(record: dict) -> str:
+    line = json.dumps(record, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
 
 
 def _diff(name: str, fixed: Iterable[str], seen: deque) -> Iterator[str]:

@@ -19,7 +19,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
-TOP_LEVEL_KEYS = {"steps", "min_confidence", "words", "max_line_chars", "extra_words", "domain_vocabulary", "error_model"}
+TOP_LEVEL_KEYS = {"steps", "min_confidence", "words", "max_line_chars", "extra_words", "domain_vocabulary", "error_model", "join_lines"}
 
 
 class ConfigError(ValueError):

@@ -64,8 +64,19 @@ class Pipeline:
         words: Iterable[str] = (),
         resources: Resources | None = None,
         max_line_chars: int = 1_000_000,
+        join_lines: bool = False,
     ) -> None:
+        """``join_lines=True`` adds the ``dehyphen`` step (if missing) and lets it
+        join words broken at line ends, so fewer lines may come out than went in;
+        otherwise the line count is an invariant and such steps are refused."""
         self.steps = build_steps(steps, options)
+        self.join_lines = join_lines
+        if join_lines and not any(s.changes_lines for s in self.steps):
+            self.steps += build_steps(["dehyphen"], options)
+        if not join_lines:
+            for step in self.steps:
+                if step.changes_lines:
+                    raise ValueError(f"step {step.name!r} joins lines; use it with join_lines=True (--join-lines)")
         for i, step in enumerate(self.steps):
             step.configure(self.steps[i + 1 :])
         self.min_confidence = min_confidence
@@ -109,6 +120,7 @@ class Pipeline:
             options=cfg.get("options", {}),
             resources=resources,
             max_line_chars=int(cfg.get("max_line_chars", 1_000_000)),
+            join_lines=bool(cfg.get("join_lines", False)),
         )
 
     @property
@@ -163,6 +175,8 @@ class Pipeline:
                 # not match the text (a corrector bug) raised ValueError out of
                 # fix_lines and aborted the whole run with a traceback.
                 new_text = apply(text, chosen) if chosen else text
+                if not step.changes_lines and new_text.count("\n") != text.count("\n"):
+                    raise ValueError("changed the number of lines")
             except Exception as exc:  # a faulty step must never cost the user text
                 if os.environ.get("OCRFIX_DEBUG"):
                     raise
@@ -183,7 +197,7 @@ class Pipeline:
                     )
                 text = new_text
             seen[i] = len(doc.text)
-        if text.count("\n") != original.count("\n"):
+        if not self.join_lines and text.count("\n") != original.count("\n"):
             last = _last_line(first_line, original)
             _warn(on_warning, f"a step changed the line count of lines {first_line + 1}-{last}; kept them unchanged")
             for i in range(len(self.steps)):

@@ -19,6 +19,7 @@ ENTRY_POINT_GROUP = "ocrfix.correctors"
 # name -> "module:Class", in the order of the default pipeline.
 BUILTIN: dict[str, str] = {
     "unicode": "ocrfix.correctors.unicode:UnicodeNormalizer",
+    "dehyphen": "ocrfix.correctors.dehyphen:Dehyphenate",
     "fontmap": "ocrfix.correctors.fontmap:FontMapRepair",
     "markers": "ocrfix.correctors.markers:ListMarkers",
     "rejoin": "ocrfix.correctors.rejoin:Rejoin",

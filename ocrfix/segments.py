@@ -39,9 +39,11 @@ def split_chunk(chunk: str) -> tuple[str, str, str]:
 
 
 def is_abbreviation(segment: str) -> bool:
-    """ALL-CAPS (``LSS``) or inner capitals (``SoL``, ``ÄktB``) without debris."""
+    """ALL-CAPS (``LSS``) or capitalised with inner capitals (``SoL``, ``ÄktB``), without debris.
+
+    ``sGk`` is not one: an abbreviation starts with a capital."""
     letters = [c for c in segment if c.isalpha()]
-    if len(letters) < 2 or NON_LETTER_RE.search(segment):
+    if len(letters) < 2 or NON_LETTER_RE.search(segment) or not letters[0].isupper():
         return False
     return all(c.isupper() for c in letters) or any(c.isupper() for c in letters[1:])
 
@@ -49,7 +51,8 @@ def is_abbreviation(segment: str) -> bool:
 class Segment:
     """One correctable piece of text and what the correctors learn about it."""
 
-    __slots__ = ("start", "end", "text", "lower", "prev_kind", "sentence_start", "chunk_start", "chunk_end", "readings", "identity")
+    __slots__ = ("start", "end", "text", "lower", "prev_kind", "sentence_start", "chunk_start", "chunk_end", "readings",
+                 "identity", "hyphen_next")
 
     def __init__(self, start: int, end: int, text: str, prev_kind: str | None, sentence_start: bool,
                  chunk_start: int, chunk_end: int) -> None:
@@ -60,6 +63,7 @@ class Segment:
         self.chunk_start, self.chunk_end = chunk_start, chunk_end
         self.readings: tuple = ()
         self.identity = None
+        self.hyphen_next = False  # ends a line with a hyphen; the next segment continues the word
 
     def __repr__(self) -> str:
         return f"<Segment {self.text!r} @{self.start}>"
@@ -72,6 +76,10 @@ _WORD_AFTER = regex.compile(r"\s+[\p{L}\[(]")
 def _lone_char_between_words(text: str, m) -> bool:
     """A lone letter or debris character with a word right after it."""
     return bool(_LONE_OK.fullmatch(m.group())) and bool(_WORD_AFTER.match(text, m.end()))
+
+
+# a word broken at a line end: `stöd-` / `pedagoger` (OCR may put an empty line between)
+_LINE_END_HYPHEN = regex.compile(r"[-­][^\S\n]*\n(?:[^\S\n]*\n)?[^\S\n]*")
 
 
 def segment_block(text: str, protected: list[tuple[int, int]]) -> list[Segment]:
@@ -119,4 +127,7 @@ def segment_block(text: str, protected: list[tuple[int, int]]) -> list[Segment]:
             pos += len(piece)
         if (trail and trail[-1] in SENTENCE_END) or core in BOUNDARY_MARKS:
             prev_kind, sentence_start = BOUNDARY, True
+    for a, b in zip(segments, segments[1:]):
+        if _LINE_END_HYPHEN.fullmatch(text, a.end, b.start) and not b.text[:1].isupper():
+            a.hyphen_next = True
     return segments

@@ -101,7 +101,11 @@ def read_lines(
             held = item
     tail = decoder.decode(b"", final=True) if errors != "strict" else _final(decoder, offset, name)
     if tail:
-        if held is None:
+        held_text = held.text if isinstance(held, Passthrough) else held
+        if held is None or held_text.endswith("\n"):
+            # a line of its own (its bytes were all one cut-off character)
+            if held is not None:
+                yield held
             held = tail
         elif isinstance(held, Passthrough):
             held = Passthrough(held.text + tail, held.note)

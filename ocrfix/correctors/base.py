@@ -115,6 +115,9 @@ class Corrector:
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     handles: ClassVar[frozenset[str]] = frozenset()
+    # Only a step that says so may change the number of lines, and only in a
+    # pipeline made with join_lines=True (see Pipeline).
+    changes_lines: ClassVar[bool] = False
 
     def __init__(self, **options: Any) -> None:
         if options:

@@ -9,8 +9,9 @@ separately, including the probability that the OCR engine tore a word
 
 Refuses to touch: fragments on different lines (see ``dehyphen``), pairs with
 punctuation between them, numbers, abbreviations, protected tokens; and two
-valid words (``barn utredning`` may well be two words: Swedish compounding
-makes joining valid words a question of style, not of OCR repair).
+valid words unless their join is itself a known word (``under ökning`` ->
+``undersökning`` may be joined, ``barn utredning`` stays: Swedish compounding
+makes joining valid words into new compounds a question of style).
 """
 from __future__ import annotations
 
@@ -44,9 +45,9 @@ class Rejoin(Corrector):
             gap = text[a.end : b.start]
             if not gap or gap.strip(" ") or a.end != a.chunk_end or b.start != b.chunk_start or b.prev_kind is not None:
                 continue
-            if a.identity.valid and b.identity.valid:
-                continue  # two words: joining them is the compound question, not OCR repair
             joined = a.lower + b.lower
+            if a.identity.valid and b.identity.valid and not sc.lexicon.is_word(joined):
+                continue  # two words whose join is no known word: a question of style, not OCR repair
             if len(joined) > MAX_JOINED:
                 continue
             nxt = next_word(segs, k + 1)

@@ -45,6 +45,20 @@ def restore_case(ocr: str, word: str, surface: str, sentence_start: bool) -> str
     return word[:1].upper() + word[1:] if capital else word
 
 
+def split_reading(ocr: str, reading: str, cut: int) -> int:
+    """Where in ``reading`` the OCR boundary ``cut`` falls (character alignment)."""
+    from rapidfuzz.distance import Levenshtein
+
+    for op in Levenshtein.opcodes(ocr, reading):
+        if op.src_start <= cut < op.src_end or (cut == op.src_end == len(ocr)):
+            if op.tag == "equal":
+                return op.dest_start + (cut - op.src_start)
+            return min(op.dest_start + (cut - op.src_start), op.dest_end)
+        if cut == op.src_start:
+            return op.dest_start
+    return min(cut, len(reading))
+
+
 class WordCorrector(Corrector):
     name = "words"
     description = "noisy-channel word correction: learned OCR confusions × lexicon × context"
@@ -59,8 +73,18 @@ class WordCorrector(Corrector):
         eng = engine_for(doc, self.error_profile, self.beam, self.max_candidates)
         segments = eng.segments(doc)
         prev_word: str | None = BOUNDARY
+        skip = -1
         for k, seg in enumerate(segments):
+            if k == skip:
+                continue
             prev = seg.prev_kind or prev_word
+            if seg.hyphen_next and k + 1 < len(segments):
+                joint = self._hyphenated(eng, seg, segments[k + 1], prev, next_word(segments, k + 1))
+                if joint is not None:
+                    edits, prev_word = joint
+                    yield from edits
+                    skip = k + 1
+                    continue
             options = eng.options(seg.identity, seg.readings, prev, next_word(segments, k))
             choice, confidence, margin = eng.choose(options)
             prev_word = choice
@@ -70,3 +94,33 @@ class WordCorrector(Corrector):
             if surface != seg.text:
                 yield Edit(seg.start, seg.end, seg.text, surface, self.name, confidence,
                            f"read as OCR error of {choice!r} (engine {eng.engine}, p={confidence:.2f})", round(margin, 3))
+
+    def _hyphenated(self, eng, a, b, prev, nxt):
+        """Correct a word broken at a line end as one word, keeping the break.
+
+        Returns (edits, the word chosen) when the joined reading beats reading
+        the two pieces separately (``budget-`` / ``och`` stay two words), else None.
+        """
+        sc = eng.scorer
+        joined = a.lower + b.lower
+        identity = sc.identity(joined)
+        readings = sc.quick_readings(joined) if identity.valid else sc.readings(joined)
+        joint = eng.options(identity, readings, prev, nxt)
+        best_joint = max(joint)
+        a_best = max(eng.options(a.identity, a.readings, prev, b.readings[0].word if b.readings else b.lower))
+        b_best = max(eng.options(b.identity, b.readings, a_best[1], nxt))
+        if best_joint[0] < a_best[0] + b_best[0]:
+            return None
+        choice, confidence, margin = eng.choose(joint)
+        edits = []
+        if choice != joined:
+            cut = split_reading(joined, choice, len(a.lower))
+            head, tail = choice[:cut], choice[cut:]
+            if head and tail:
+                new_a = restore_case(a.text, head, head, a.sentence_start)
+                reason = f"hyphenated word read as {choice!r} (p={confidence:.2f})"
+                if new_a != a.text:
+                    edits.append(Edit(a.start, a.end, a.text, new_a, self.name, confidence, reason, round(margin, 3)))
+                if tail != b.text:
+                    edits.append(Edit(b.start, b.end, b.text, tail, self.name, confidence, reason, round(margin, 3)))
+        return edits, choice
