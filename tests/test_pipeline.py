@@ -70,7 +70,7 @@ def test_edit_log_has_document_positions_and_replays():
 
 def test_step_changing_line_count_is_refused():
     text = "a\nb\nc\n"
-    with pytest.warns(StepWarning, match="line count"):
+    with pytest.warns(StepWarning, match="number of lines"):
         assert Pipeline([JoinLines()]).fix(text) == text
 
 
