@@ -18,12 +18,14 @@ longer than ``MAX_TOKEN`` characters are not searched.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from pathlib import Path
 
 from .resources import data_path
 
 MAX_TOKEN = 40
+CACHE_SIZE = 200_000
+UNSEEN = "<unseen>"  # truth column of the fallback rows (edits the table does not list)
 MAX_INSERTIONS, MIN_INSERTION_LOGP = 4, -6.5
 DEFAULT_IDENTITY = math.log(0.98)
 # Letters an unseen substitution or insertion may produce.
@@ -53,6 +55,9 @@ class ErrorModel:
         self.insertions = [(t, lp) for t, lp in rules.get("", []) if t.isalpha() and lp >= MIN_INSERTION_LOGP][:MAX_INSERTIONS]
         self.max_ocr_len = max((len(k) for k in rules), default=1)
         self.work = 0                 # expansions done (for tests and benchmarks)
+        # Results per (token, search settings, lexicon): a token recurring in
+        # another document of the same process (batch, library use) is free.
+        self._cache: OrderedDict = OrderedDict()
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
         self.glued_logp = math.log(1e-3)  # two words glued together
 
@@ -72,7 +77,7 @@ class ErrorModel:
                     continue
                 found = True
                 lp = float(logp)
-                if truth == "*":
+                if truth == UNSEEN:
                     generic = lp
                 elif ocr == "=":
                     identity[truth] = lp
@@ -131,7 +136,19 @@ class ErrorModel:
         n = len(ocr)
         if n == 0 or n > MAX_TOKEN:
             return []
-        ocr = normalise(ocr)
+        key = (ocr, beam, max_edits, max_generic, margin, max_results, min_rule_logp, getattr(lexicon, "cache_key", id(lexicon)))
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            return list(hit)
+        found = self._candidates(normalise(ocr), lexicon, beam, max_edits, max_generic, margin, max_results, min_rule_logp)
+        self._cache[key] = tuple(found)
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return found
+
+    def _candidates(self, ocr, lexicon, beam, max_edits, max_generic, margin, max_results, min_rule_logp):
+        n = len(ocr)
         if max_edits is None:
             max_edits = min(2 + n // 4, 6)
         keep = self.keep_logp

@@ -129,7 +129,13 @@ class Scorer:
         return (z - 9.0) * LN10
 
     def is_valid(self, lower: str) -> bool:
-        return lower in self.profile.vocabulary or self.lexicon.is_valid(lower)
+        """A word of the lexicon (or a compound). The same in every document,
+        so the error model may cache candidate searches across documents."""
+        return self.lexicon.is_valid(lower)
+
+    @property
+    def cache_key(self) -> int:
+        return id(self.lexicon)
 
     def identity(self, ocr_lower: str) -> Reading:
         valid = self.is_valid(ocr_lower)

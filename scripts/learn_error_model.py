@@ -240,8 +240,8 @@ def main() -> None:
         "# Produced by: python scripts/learn_error_model.py " + " ".join(
             [f"--pages {p}" for p in args.pages] + [f"--lines {p}" for p in args.lines]),
         "# Columns: profile, truth, ocr, count, truth_count, logp (natural log).",
-        "# A row with ocr '=' gives P(truth char read correctly); truth '*' rows are the",
-        "# fallback for unseen edits (ocr 'sub', 'ins', 'del').",
+        "# A row with ocr '=' gives P(truth char read correctly); truth '<unseen>' rows are",
+        "# the fallback for edits the table does not list (ocr 'sub', 'ins', 'del').",
         "profile\ttruth\tocr\tcount\ttruth_count\tlogp",
     ]
     summary = []
@@ -264,7 +264,7 @@ def main() -> None:
         # unseen edits: spread the mass of rare rules over the alphabet (~30 letters)
         p_unseen = max(singles, 1) / max(total_chars, 1) / 30
         for kind in ("sub", "ins", "del"):
-            lines.append(f"{profile}\t*\t{kind}\t{singles}\t{total_chars}\t{math.log(p_unseen):.4f}")
+            lines.append(f"{profile}\t<unseen>\t{kind}\t{singles}\t{total_chars}\t{math.log(p_unseen):.4f}")
         summary.append(f"{profile}: {len(sources[profile])} docs, {words} word pairs, {len(kept)} rules")
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     # How often a word is torn in two by a stray space, or two words glued.

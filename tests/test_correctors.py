@@ -1,0 +1,111 @@
+"""The correctors on real kinds of text: positive cases, negative cases, and
+the no-harm property on whole clean reports. Cases live in tests/data/."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CLEAN_SAMPLES, DATA, GARBLED_SAMPLE, SAMPLES
+from ocrfix import Pipeline
+from ocrfix.evaluate import errors
+
+ASKERSUND = SAMPLES / "askersund_socialnamnden_forvaltningsberattelse_2024.txt"
+CONTEXTS = {
+    "enkoping": GARBLED_SAMPLE,
+    "tesseract": DATA / "pages" / "tesseract_eng_S1.ocr.txt",
+    "askersund": ASKERSUND,
+}
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return Pipeline()
+
+
+def rows(name: str, width: int):
+    out = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            fields = line.split("\t")
+            out.append(fields[:width] if width > 1 else fields[0])
+    return out
+
+
+def fix_in_context(pipeline, context_path, line: str) -> str:
+    doc = context_path.read_text(encoding="utf-8").rstrip("\n") + "\n" + line + "\n"
+    out = pipeline.fix(doc)
+    assert out.count("\n") == doc.count("\n")
+    return out.split("\n")[-2]
+
+
+POSITIVE = rows("positive_cases.tsv", 4)
+NEGATIVE = [r.rsplit("\t", 1)[0] if r.count("\t") else r for r in
+            (l for l in (DATA / "negative_cases.tsv").read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#"))]
+
+
+@pytest.mark.parametrize("context,source,expected,note", POSITIVE, ids=[r[3] for r in POSITIVE])
+def test_positive_cases(pipeline, context, source, expected, note):
+    assert fix_in_context(pipeline, CONTEXTS[context], source) == expected
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_negative_cases_alone(pipeline, text):
+    assert pipeline.fix(text) == text
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_negative_cases_inside_a_damaged_document(pipeline, text):
+    assert fix_in_context(pipeline, GARBLED_SAMPLE, text) == text
+
+
+@pytest.mark.parametrize("path", CLEAN_SAMPLES, ids=lambda p: p.name)
+def test_clean_reports_change_only_their_damaged_lines(pipeline, path):
+    text = path.read_text(encoding="utf-8")
+    out = pipeline.fix(text)
+    changed = [i + 1 for i, (a, b) in enumerate(zip(text.split("\n"), out.split("\n"))) if a != b]
+    damaged = set(range(79, 83)) if path == ASKERSUND else set()
+    assert set(changed) <= damaged
+
+
+def test_askersund_font_damage_becomes_clean_swedish(pipeline):
+    lines = pipeline.fix(ASKERSUND.read_text(encoding="utf-8")).split("\n")[78:82]
+    text = " ".join(lines)
+    for garbled in ("föö r", "Naö ra", "vaå rd", "kömmunen", "söm", "wörkshöp", "öch", "laö ggas", "möö teslökaler"):
+        assert garbled not in text
+    for clean in ("för Nära vård", "kommunen", "som hållit en workshop", "civilsamhället", "lokaler och forum", "läggas när"):
+        assert clean in text
+
+
+def test_enkoping_sample_lines_improve_a_lot(pipeline):
+    """A slice of the hand-reconstructed Enköping lines (tests/data/enkoping_dev_sample.jsonl)."""
+    recs = [json.loads(l) for l in (DATA / "enkoping_dev_sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    out = pipeline.fix("\n".join(r["ocr"] for r in recs) + "\n").split("\n")
+    before = after = chars = 0
+    for r, o in zip(recs, out):
+        if r["conf"] == "high":
+            before += errors(r["ocr"], r["gold"])[0]
+            after += errors(o, r["gold"])[0]
+            chars += len(r["gold"])
+    assert before > 0.05 * chars          # the slice really is garbled
+    assert after < 0.4 * before           # at least 60 % of character errors removed
+    gold = pipeline.fix("\n".join(r["gold"] for r in recs) + "\n").split("\n")
+    assert [g for g, r in zip(gold, recs) if g != r["gold"] and r["conf"] == "high"] == []  # no harm on the truth
+
+
+def test_join_lines_rejoins_layout_hyphenation_only():
+    p = Pipeline(join_lines=True)
+    text = "Rollen som samordnande stöd-\npedagoger har utvecklats.\nBudget- och skuld-\nrådgivning samt Mini-\nMaria.\n"
+    out = p.fix(text)
+    assert out == "Rollen som samordnande stödpedagoger\nhar utvecklats.\nBudget- och skuldrådgivning\nsamt Mini-\nMaria.\n"
+
+
+def test_join_lines_drops_a_line_left_empty():
+    out = Pipeline(join_lines=True).fix("Detta gäller verk-\nsamheten.\nNästa rad.\n")
+    assert out == "Detta gäller verksamheten.\nNästa rad.\n"
+
+
+def test_default_mode_keeps_the_break_but_fixes_both_halves():
+    page = (DATA / "pages" / "tesseract_eng_S1.ocr.txt").read_text(encoding="utf-8")
+    out = Pipeline().fix(page.rstrip("\n") + "\nfor samordnande stdd-\npedagoger\n").split("\n")
+    assert out[-3:-1] == ["för samordnande stöd-", "pedagoger"]
