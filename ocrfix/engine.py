@@ -17,7 +17,7 @@ from .correctors.base import Document
 from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, Segment, segment_block, split_chunk
-from .tokens import EMAIL, PNR, URL
+from .tokens import PROTECTED_RE
 
 STATE_KEY = "engine"
 # A document whose error prior is at least this is "damaged": valid-looking
@@ -43,6 +43,7 @@ class Engine:
         self.scorer = Scorer(doc.resources.lexicon, doc.resources.error_model_for(engine), self.profile, beam, max_candidates)
         self._observed: set[int] = set()
         self._valid: dict[str, bool] = {}
+        self._segments_of: tuple[str, list[Segment]] | None = None
         self.log_damaged = self.log_intact = self.log_unknown_intact = 0.0
         self.eager = False
 
@@ -76,12 +77,16 @@ class Engine:
 
     # -- segments ---------------------------------------------------------------------
     def segments(self, doc: Document) -> list[Segment]:
-        protected = [(t.start, t.end) for t in doc.tokens if t.kind in (URL, EMAIL, PNR)]
+        """The block's segments with their readings (cached while the text is unchanged)."""
+        if self._segments_of is not None and self._segments_of[0] == doc.text:
+            return self._segments_of[1]
+        protected = [m.span() for m in PROTECTED_RE.finditer(doc.text)]
         segs = segment_block(doc.text, protected)
         if not self.eager:  # lone debris (`|` in a table) is only read as a word in damaged text
             segs = [s for s in segs if len(s.text) > 1 or s.text.isalpha()]
         for seg in segs:
             self.read(seg)
+        self._segments_of = (doc.text, segs)
         return segs
 
     def read(self, seg: Segment) -> None:
@@ -115,6 +120,13 @@ class Engine:
         best_score, best = max(options)
         total = sum(math.exp(s - best_score) for s, _ in options)
         return best, 1.0 / total, best_score - options[0][0]
+
+
+def best_reading(seg: Segment) -> str | None:
+    """The segment's most probable reading without context (None if it has none)."""
+    if seg.readings:
+        return seg.readings[0].word
+    return seg.identity.word if seg.identity is not None and seg.identity.valid else None
 
 
 def next_word(segments: list[Segment], k: int) -> str | None:

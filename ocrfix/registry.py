@@ -10,7 +10,6 @@ keeps CLI start-up fast). Third-party correctors register through the
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import entry_points
 
 from .correctors.base import Corrector
 
@@ -41,6 +40,8 @@ def _load(target: str) -> type[Corrector]:
 
 
 def _plugins() -> dict[str, object]:
+    from importlib.metadata import entry_points  # only when a plug-in is asked for: ~20 ms
+
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 

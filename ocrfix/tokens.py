@@ -46,20 +46,28 @@ PROTECTED_KINDS = frozenset({URL, EMAIL, PNR, NUMBER})
 # find an address the run's start does not, so tokens are unchanged -- except
 # for an address glued to a number with an inner separator (``1,2a@b.se``:
 # the number token ends inside the run), which is now not an ``email``.
+_URL = r"""(?:https?://|www\.)[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?]"""
+_EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_PNR = r"(?<!\d)(?:19|20)?\d{6}[-+]\d{4}(?!\d)"
+
 _TOKEN_RE = regex.compile(
-    r"""
+    rf"""
     (?P<newline>\n)
-  | (?P<url>(?:https?://|www\.)[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?])
-  | (?P<email>(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
-  | (?P<pnr>(?<!\d)(?:19|20)?\d{6}[-+]\d{4}(?!\d))
+  | (?P<url>{_URL})
+  | (?P<email>{_EMAIL})
+  | (?P<pnr>{_PNR})
   | (?P<number>\d+(?:[.,:]\d+)*)
-  | (?P<word>\p{L}[\p{L}\p{M}]*)
+  | (?P<word>\p{{L}}[\p{{L}}\p{{M}}]*)
   | (?P<space>[^\S\n]+)
-  | (?P<punct>[\p{P}\p{S}])
+  | (?P<punct>[\p{{P}}\p{{S}}])
   | (?P<other>(?s:.))
     """,
     regex.VERBOSE | regex.V0,
 )
+
+# Just the protected kinds, for correctors that need their spans without
+# tokenising everything.
+PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}", regex.V0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..edits import Edit
-from ..engine import engine_for, next_word
+from ..engine import best_reading, engine_for, next_word
 from ..ranking import BOUNDARY
 from .base import Corrector, Document
 from .words import restore_case
@@ -39,9 +39,7 @@ class Rejoin(Corrector):
         for k in range(len(segs) - 1):
             a, b = segs[k], segs[k + 1]
             prev = a.prev_kind or prev_word
-            a_opts = eng.options(a.identity, a.readings, prev, _best(b))
-            a_best = max(a_opts)
-            prev_word = a_best[1]
+            prev_word = best_reading(a) or a.lower
             gap = text[a.end : b.start]
             if not gap or gap.strip(" ") or a.end != a.chunk_end or b.start != b.chunk_start or b.prev_kind is not None:
                 continue
@@ -50,6 +48,7 @@ class Rejoin(Corrector):
                 continue  # two words whose join is no known word: a question of style, not OCR repair
             if len(joined) > MAX_JOINED:
                 continue
+            a_best = max(eng.options(a.identity, a.readings, prev, best_reading(b)))
             nxt = next_word(segs, k + 1)
             b_best = max(eng.options(b.identity, b.readings, a_best[1], nxt))
             separate = a_best[0] + b_best[0]
@@ -73,8 +72,3 @@ class Rejoin(Corrector):
             yield Edit(a.start, b.end, text[a.start : b.end], surface, self.name, confidence,
                        f"torn word rejoined as {word!r} (p={confidence:.2f})", round(margin, 3))
 
-
-def _best(seg) -> str | None:
-    if seg.readings:
-        return seg.readings[0].word
-    return seg.identity.word if seg.identity is not None and seg.identity.valid else None

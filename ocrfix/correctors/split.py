@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..edits import Edit
-from ..engine import engine_for, next_word
+from ..engine import best_reading, engine_for, next_word
 from ..ranking import BOUNDARY
 from .base import Corrector, Document
 from .words import restore_case
@@ -37,13 +37,12 @@ class Split(Corrector):
         prev_word = BOUNDARY
         for k, seg in enumerate(segs):
             prev = seg.prev_kind or prev_word
-            nxt = next_word(segs, k)
-            whole = eng.options(seg.identity, seg.readings, prev, nxt)
-            best_whole = max(whole)
-            prev_word = best_whole[1]
+            prev_word = best_reading(seg) or seg.lower
             n = len(seg.lower)
             if seg.identity.valid or n < 3 or n > MAX_TOKEN or not seg.lower.isalpha():
                 continue
+            nxt = next_word(segs, k)
+            whole = eng.options(seg.identity, seg.readings, prev, nxt)
             options = list(whole)
             for i in range(1, n):
                 # one part must be a word as it stands; only then is the other corrected

@@ -85,6 +85,9 @@ class WordCorrector(Corrector):
                     yield from edits
                     skip = k + 1
                     continue
+            if not seg.readings and seg.identity.valid:  # a word with no rival reading
+                prev_word = seg.lower
+                continue
             options = eng.options(seg.identity, seg.readings, prev, next_word(segments, k))
             choice, confidence, margin = eng.choose(options)
             prev_word = choice
