@@ -121,6 +121,7 @@ class ErrorModel:
         margin: float = 12.0,
         max_results: int = 24,
         min_rule_logp: float = -math.inf,
+        letter_generic: bool = False,
     ) -> list[tuple[str, float]]:
         """Lexicon words that could have been read as ``ocr``, with log P(ocr | word).
 
@@ -131,23 +132,26 @@ class ErrorModel:
         dictionary never lists are found too. At each position at most
         ``beam`` readings survive, none more than ``margin`` below the best.
         The ``max_results`` most probable complete readings are checked with
-        ``lexicon.is_valid``.
+        ``lexicon.is_valid``. ``letter_generic`` also lets one letter stand for
+        any other (an unseen confusion): the fallback when nothing else is found.
         """
         n = len(ocr)
         if n == 0 or n > MAX_TOKEN:
             return []
-        key = (ocr, beam, max_edits, max_generic, margin, max_results, min_rule_logp, getattr(lexicon, "cache_key", id(lexicon)))
+        key = (ocr, beam, max_edits, max_generic, margin, max_results, min_rule_logp, letter_generic,
+               getattr(lexicon, "cache_key", id(lexicon)))
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
             return list(hit)
-        found = self._candidates(normalise(ocr), lexicon, beam, max_edits, max_generic, margin, max_results, min_rule_logp)
+        found = self._candidates(normalise(ocr), lexicon, beam, max_edits, max_generic, margin, max_results,
+                                 min_rule_logp, letter_generic)
         self._cache[key] = tuple(found)
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return found
 
-    def _candidates(self, ocr, lexicon, beam, max_edits, max_generic, margin, max_results, min_rule_logp):
+    def _candidates(self, ocr, lexicon, beam, max_edits, max_generic, margin, max_results, min_rule_logp, letter_generic):
         n = len(ocr)
         if max_edits is None:
             max_edits = min(2 + n // 4, 6)
@@ -170,6 +174,8 @@ class ErrorModel:
                 opts.append((1, "", generic, 1, 1))  # the OCR added this character
                 if not ch.isalpha():  # OCR debris may stand for any letter
                     opts.extend((1, letter, generic, 1, 1) for letter in ALPHABET)
+                elif letter_generic:  # a letter misread in a way the table has not seen
+                    opts.extend((1, letter, generic, 1, 1) for letter in ALPHABET if letter != ch)
             options.append(opts)
 
         fast = lexicon.fast_lexicons() if hasattr(lexicon, "fast_lexicons") else []

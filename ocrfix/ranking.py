@@ -30,7 +30,7 @@ LN10 = math.log(10)
 _SWEDISH_WORD_RE = regex.compile(r"^[\p{L}--[ﬀ-ﬆ]]+(?:['’-][\p{L}--[ﬀ-ﬆ]]+)*$", regex.V1)
 
 # Zipf values (log10 of frequency per billion words) for words with no count.
-ZIPF_UNKNOWN = 0.5        # a string of Swedish letters the lexicon does not know
+ZIPF_UNKNOWN = -0.5       # a string of Swedish letters the lexicon does not know
 ZIPF_UNKNOWN_DEBRIS = -3.0  # an unknown string with characters no Swedish word has ([, §, 6, ﬁ)
 ZIPF_HUNSPELL_ONLY = 1.8  # a dictionary word wordfreq never saw
 # An unseen compound is as probable as its parts side by side, times this
@@ -50,6 +50,9 @@ KAPPA = 20.0
 # A token that is already a word is checked with a narrow search: two edits
 # at most, only rules at least this likely, no unseen edits.
 QUICK_BEAM, QUICK_MARGIN, QUICK_MIN_RULE = 6, 8.0, -6.0
+# Tokens at least this long that no learned confusion explains get a second
+# search allowing one unseen letter confusion (short ones would match anything).
+FALLBACK_MIN_LENGTH = 4
 BOUNDARY = "<s>"
 NUMBER = "<num>"
 
@@ -154,8 +157,15 @@ class Scorer:
         return len(s) >= 2 and bool(self.lexicon.roles(s) & self.head_mask)
 
     def _readings(self, ocr_lower: str) -> tuple[Reading, ...]:
-        """Candidate readings of a lower-cased OCR token, best first (identity included if valid)."""
-        return self._rank(self.error_model.candidates(ocr_lower, self, beam=self.beam))
+        """Candidate readings of a lower-cased OCR token, best first (identity included if valid).
+
+        If the learned confusions explain the token by no word at all, one
+        unseen letter-for-letter confusion is allowed (``trvgghet`` -> ``trygghet``)."""
+        em = self.error_model
+        found = em.candidates(ocr_lower, self, beam=self.beam)
+        if not found and len(ocr_lower) >= FALLBACK_MIN_LENGTH:
+            found = em.candidates(ocr_lower, self, beam=self.beam, letter_generic=True)
+        return self._rank(found)
 
     def _quick_readings(self, ocr_lower: str) -> tuple[Reading, ...]:
         """Readings within two likely edits: enough to check a token that is already a word."""
