@@ -57,7 +57,9 @@ class ListMarkers(Corrector):
         pooled = tables.get("default", {})
         for m in _LINE_MARKER_RE.finditer(doc.text):
             glyph = m.group(2)
-            seen = table.get(glyph) or pooled.get(glyph)
+            seen = table.get(glyph)
+            if not seen or sum(seen.values()) < self.min_count:  # too few sightings in this engine: pool them
+                seen = pooled.get(glyph)
             if not seen:
                 continue
             truth, count = seen.most_common(1)[0]
