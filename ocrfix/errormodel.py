@@ -26,7 +26,11 @@ from .resources import data_path
 MAX_TOKEN = 40
 CACHE_SIZE = 200_000
 UNSEEN = "<unseen>"  # truth column of the fallback rows (edits the table does not list)
+DEBRIS = "<debris>"  # truth column of the rows for OCR debris without a rule
+SWEDISH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzåäö")
 MAX_INSERTIONS, MIN_INSERTION_LOGP = 4, -6.5
+MIN_RULE_LOGP = -10.0
+BACKOFF_WORDS = 500  # pooled rules weigh as much as this many words of an engine's own data
 DEFAULT_IDENTITY = math.log(0.98)
 # Letters an unseen substitution or insertion may produce.
 ALPHABET = "abcdefghijklmnopqrstuvwxyzåäöé"
@@ -45,6 +49,40 @@ def normalise(ocr: str) -> str:
     return ocr.translate(_EQUIVALENT)
 
 
+def _read_table(path: Path) -> dict:
+    """profile -> (rules {ocr: [(truth, logp)]}, identity {char: logp}, generic logp, debris {kind: logp})."""
+    tables: dict = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("profile\t"):
+                continue
+            prof, truth, ocr, _count, _total, logp = line.rstrip("\n").split("\t")
+            rules, identity, generic, debris = tables.setdefault(prof, (defaultdict(list), {}, [math.log(1e-5)], {}))
+            lp = float(logp)
+            if truth == UNSEEN:
+                generic[0] = lp
+            elif truth == DEBRIS:
+                debris[ocr] = lp
+            elif ocr == "=":
+                identity[truth] = lp
+            else:
+                rules[ocr].append((truth, lp))
+    return {p: (r, i, g[0], d) for p, (r, i, g, d) in tables.items()}
+
+
+def _read_spacing(path: Path) -> dict[str, dict[str, float]]:
+    """profile -> {"torn": logp, "glued": logp, "words": words learned from}."""
+    out: dict[str, dict[str, float]] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            fields = line.split("\t")
+            if len(fields) == 5 and not line.startswith("#") and fields[0] != "profile":
+                rec = out.setdefault(fields[0], {})
+                rec[fields[1]] = float(fields[4])
+                rec["words"] = float(fields[3])
+    return out
+
+
 class ErrorModel:
     def __init__(self, rules: dict[str, list[tuple[str, float]]], identity: dict[str, float], generic: float, profile: str = "") -> None:
         self.profile = profile
@@ -58,47 +96,55 @@ class ErrorModel:
         # Results per (token, search settings, lexicon): a token recurring in
         # another document of the same process (batch, library use) is free.
         self._cache: OrderedDict = OrderedDict()
+        self.debris_del = generic         # OCR debris (no Swedish letter) the engine added
+        self.debris_sub = generic         # OCR debris standing for one particular letter
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
         self.glued_logp = math.log(1e-3)  # two words glued together
 
     @classmethod
-    def load(cls, path: str | Path | None = None, profile: str = "default") -> "ErrorModel":
+    def load(cls, path: str | Path | None = None, profile: str = "default", backoff: float | None = None) -> "ErrorModel":
+        """The rules of one engine profile from a confusion table.
+
+        The rules of a specific engine are interpolated with the pooled
+        ``default`` profile, with weight ``backoff`` -- by default
+        ``BACKOFF_WORDS / (BACKOFF_WORDS + words the engine was learned from)``:
+        an engine learned from little data also knows the confusions seen
+        elsewhere; one learned from much data hardly needs them.
+        """
         path = Path(path) if path else data_path("confusions.tsv")
-        rules: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        identity: dict[str, float] = {}
-        generic = math.log(1e-5)
-        found = False
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("#") or line.startswith("profile\t"):
-                    continue
-                prof, truth, ocr, _count, _total, logp = line.rstrip("\n").split("\t")
-                if prof != profile:
-                    continue
-                found = True
-                lp = float(logp)
-                if truth == UNSEEN:
-                    generic = lp
-                elif ocr == "=":
-                    identity[truth] = lp
-                else:
-                    rules[ocr].append((truth, lp))
-        if not found:
+        tables = _read_table(path)
+        if profile not in tables:
             raise ValueError(f"error model profile {profile!r} not in {path}")
+        rules_p, identity, generic, debris = tables[profile]
+        spacing = _read_spacing(path.with_name("spacing.tsv")).get(profile, {})
+        weight = backoff if backoff is not None else BACKOFF_WORDS / (BACKOFF_WORDS + spacing.get("words", 0))
+        if profile != "default" and "default" in tables and weight > 0:
+            pooled = tables["default"][0]
+            keep, add = math.log1p(-weight), math.log(weight)
+            merged: dict[tuple[str, str], float] = {}
+            for ocr, options in rules_p.items():
+                for truth, lp in options:
+                    merged[(ocr, truth)] = lp + keep
+            for ocr, options in pooled.items():
+                for truth, lp in options:
+                    old = merged.get((ocr, truth))
+                    new = lp + add
+                    merged[(ocr, truth)] = new if old is None else max(old, new) + math.log1p(math.exp(-abs(old - new)))
+            rules: dict[str, list[tuple[str, float]]] = defaultdict(list)
+            for (ocr, truth), lp in merged.items():
+                if lp >= MIN_RULE_LOGP:  # rarer than this, the unseen-edit fallback covers it
+                    rules[ocr].append((truth, lp))
+        else:
+            rules = defaultdict(list, {k: list(v) for k, v in rules_p.items()})
         for glyph, letters in LIGATURE_RULES.items():
             rules[glyph].append((letters, LIGATURE_LOGP))
         for ocr in rules:
             rules[ocr].sort(key=lambda tl: -tl[1])
         model = cls(dict(rules), identity, generic, profile)
-        spacing = path.with_name("spacing.tsv")
-        if spacing.exists():
-            for line in spacing.read_text(encoding="utf-8").splitlines():
-                fields = line.split("\t")
-                if len(fields) == 5 and fields[0] == profile:
-                    if fields[1] == "torn":
-                        model.torn_logp = float(fields[4])
-                    elif fields[1] == "glued":
-                        model.glued_logp = float(fields[4])
+        model.debris_del = debris.get("del", generic)
+        model.debris_sub = debris.get("sub", generic)
+        model.torn_logp = spacing.get("torn", model.torn_logp)
+        model.glued_logp = spacing.get("glued", model.glued_logp)
         return model
 
     # -- scoring -------------------------------------------------------------
@@ -170,11 +216,14 @@ class ErrorModel:
             for truth, rlp in self.insertions:
                 if rlp >= min_rule_logp:
                     opts.append((1, truth + ch, rlp + keep(ch), 1, 0))
-            if max_generic:
-                opts.append((1, "", generic, 1, 1))  # the OCR added this character
-                if not ch.isalpha():  # OCR debris may stand for any letter
-                    opts.extend((1, letter, generic, 1, 1) for letter in ALPHABET)
-                elif letter_generic:  # a letter misread in a way the table has not seen
+            if ch not in SWEDISH_LETTERS:
+                # OCR debris: added by the engine, or standing for any letter, at
+                # the rates this engine shows (not counted as unseen edits)
+                opts.append((1, "", self.debris_del, 1, 0))
+                opts.extend((1, letter, self.debris_sub, 1, 0) for letter in ALPHABET if letter != ch)
+            elif max_generic:
+                opts.append((1, "", generic, 1, 1))  # the OCR added this letter
+                if letter_generic:  # a letter misread in a way the table has not seen
                     opts.extend((1, letter, generic, 1, 1) for letter in ALPHABET if letter != ch)
             options.append(opts)
 

@@ -172,20 +172,41 @@ def marker_events(pairs: list[tuple[str, str]]) -> Counter:
     return events
 
 
+def debris_events(ocr: str, truth: str) -> tuple[int, int]:
+    """(debris characters the OCR added, debris characters standing for letters) in one word pair.
+
+    Debris: OCR output that is no Swedish letter (``[``, ``)``, ``’``, ``6``, ``§``)."""
+    added = replaced = 0
+    for op in Levenshtein.opcodes(truth, ocr):
+        if op.tag in ("insert", "replace"):
+            n = sum(1 for c in ocr[op.dest_start : op.dest_end] if c not in SWEDISH_LETTERS)
+            if op.tag == "insert":
+                added += n
+            else:
+                replaced += min(n, op.src_end - op.src_start)
+                added += max(0, n - (op.src_end - op.src_start))
+    return added, replaced
+
+
 def learn(pairs: list[tuple[str, str]]):
     rules: Counter[tuple[str, str]] = Counter()
     truth_words: Counter[str] = Counter()
     char_total: Counter[str] = Counter()
+    debris: Counter[str] = Counter()  # added, replaced, ocr chars
     words = 0
     for ocr_doc, truth_doc in pairs:
         for o, t in word_pairs(ocr_doc, truth_doc):
             o, t = ocr_normal(o.lower()), t.lower()
             words += 1
             truth_words[t] += 1
+            debris["ocr chars"] += len(o)
             if o == t:
                 continue
             if Levenshtein.normalized_distance(o, t) > MAX_WORD_DISTANCE:
                 continue
+            added, replaced = debris_events(o, t)
+            debris["added"] += added
+            debris["replaced"] += replaced
             for ts, os_ in char_rules(o, t):
                 if len(ts) <= MAX_SIDE and len(os_) <= MAX_SIDE:
                     rules[(ts, os_)] += 1
@@ -199,7 +220,7 @@ def learn(pairs: list[tuple[str, str]]):
                 sub = t[i : i + k]
                 if len(sub) == k and sub in wanted:
                     occurrences[sub] += n
-    return rules, occurrences, char_total, words
+    return rules, occurrences, char_total, words, debris
 
 
 def _has_debris(ocr_side: str) -> bool:
@@ -241,12 +262,13 @@ def main() -> None:
             [f"--pages {p}" for p in args.pages] + [f"--lines {p}" for p in args.lines]),
         "# Columns: profile, truth, ocr, count, truth_count, logp (natural log).",
         "# A row with ocr '=' gives P(truth char read correctly); truth '<unseen>' rows are",
-        "# the fallback for edits the table does not list (ocr 'sub', 'ins', 'del').",
+        "# the fallback for edits the table does not list (ocr 'sub', 'ins', 'del'); truth '<debris>'",
+        "# rows give the cost of OCR debris (no Swedish letter) added ('del') or standing for a letter ('sub').",
         "profile\ttruth\tocr\tcount\ttruth_count\tlogp",
     ]
     summary = []
     for profile in sorted(sources):
-        rules, occurrences, char_total, words = learn(sources[profile])
+        rules, occurrences, char_total, words, debris = learn(sources[profile])
         kept = {r: c for r, c in rules.items() if c >= args.min_count or _has_debris(r[1])}
         errors_from: Counter[str] = Counter()
         for (ts, _), c in rules.items():
@@ -265,6 +287,12 @@ def main() -> None:
         p_unseen = max(singles, 1) / max(total_chars, 1) / 30
         for kind in ("sub", "ins", "del"):
             lines.append(f"{profile}\t<unseen>\t{kind}\t{singles}\t{total_chars}\t{math.log(p_unseen):.4f}")
+        # debris (OCR output that is no Swedish letter) the table has no rule for:
+        # per OCR character, added by the engine ('del': the reader deletes it), or
+        # standing for a letter ('sub': per letter of ~30, so spread over them)
+        n = max(debris["ocr chars"], 1)
+        lines.append(f"{profile}\t<debris>\tdel\t{debris['added']}\t{n}\t{math.log((debris['added'] + 1) / (n + 2)):.4f}")
+        lines.append(f"{profile}\t<debris>\tsub\t{debris['replaced']}\t{n}\t{math.log((debris['replaced'] + 1) / (n + 2) / 30):.4f}")
         summary.append(f"{profile}: {len(sources[profile])} docs, {words} word pairs, {len(kept)} rules")
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     # How often a word is torn in two by a stray space, or two words glued.
