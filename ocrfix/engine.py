@@ -70,6 +70,8 @@ class Engine:
         self.log_damaged = math.log(prior)   # log P(a token is an OCR error)
         self.log_intact = math.log1p(-prior)
         self.eager = prior >= EAGER_PRIOR
+        if len(self._observed) == 1:
+            self.scorer.debris_is_damage = self.eager
         # P(intact | unknown to the lexicon): clean text of this genre has
         # BASELINE_OOV unknown words (names, rare words); the more unknown
         # tokens a document has beyond that, the less an unknown one is trusted.

@@ -78,6 +78,10 @@ class Scorer:
         self.profile = profile
         self.beam = beam
         self.max_candidates = max_candidates
+        # In a damaged document a token with characters no word has is OCR
+        # debris; in a clean one it is markup, a formula or code. The engine
+        # sets this once it has seen the document's first block.
+        self.debris_is_damage = True
         self.zipf = lru_cache(maxsize=100_000)(self._zipf)
         self.zipf_lexicon = lru_cache(maxsize=100_000)(self._zipf_lexicon)
         self.readings = lru_cache(maxsize=50_000)(self._readings)
@@ -112,7 +116,9 @@ class Scorer:
                 z = max(z, min(max(est, ZIPF_COMPOUND_FLOOR), ZIPF_COMPOUND_CAP))
         if z > 0:
             return z
-        return ZIPF_UNKNOWN if _SWEDISH_WORD_RE.match(lower) else ZIPF_UNKNOWN_DEBRIS
+        if self.debris_is_damage and not _SWEDISH_WORD_RE.match(lower):
+            return ZIPF_UNKNOWN_DEBRIS
+        return ZIPF_UNKNOWN
 
     def _part_zipf(self, part: str) -> float:
         """Zipf of a compound part; a linking form (``försörjnings``) counts as its word."""

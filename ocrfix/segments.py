@@ -18,7 +18,7 @@ from .ranking import BOUNDARY, NUMBER
 
 CHUNK_RE = regex.compile(r"\S+")
 LEAD = "(\"“”‘«*•"
-TRAIL = ".,;:!?)\"”»’'%"
+TRAIL = ".,;:!?)\"”»’'%](}"
 # Characters OCR engines do not produce inside words: they end a segment.
 SEGMENT_SPLIT_RE = regex.compile(r"([-–—/<>*+=#\"“”«»_~^®©™]+)")
 HAS_LETTER_RE = regex.compile(r"\p{L}")
