@@ -29,7 +29,7 @@ UNSEEN = "<unseen>"  # truth column of the fallback rows (edits the table does n
 DEBRIS = "<debris>"  # truth column of the rows for OCR debris without a rule
 SWEDISH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzåäö")
 MAX_INSERTIONS, MIN_INSERTION_LOGP = 4, -6.5
-MIN_RULE_LOGP = -10.0
+MIN_RULE_LOGP = -8.0
 BACKOFF_WORDS = 500  # pooled rules weigh as much as this many words of an engine's own data
 DEFAULT_IDENTITY = math.log(0.98)
 # Letters an unseen substitution or insertion may produce.
@@ -96,6 +96,7 @@ class ErrorModel:
         # Results per (token, search settings, lexicon): a token recurring in
         # another document of the same process (batch, library use) is free.
         self._cache: OrderedDict = OrderedDict()
+        self._option_cache: dict = {}
         self.debris_del = generic         # OCR debris (no Swedish letter) the engine added
         self.debris_sub = generic         # OCR debris standing for one particular letter
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
@@ -129,11 +130,13 @@ class ErrorModel:
                 for truth, lp in options:
                     old = merged.get((ocr, truth))
                     new = lp + add
-                    merged[(ocr, truth)] = new if old is None else max(old, new) + math.log1p(math.exp(-abs(old - new)))
+                    if old is not None:
+                        merged[(ocr, truth)] = max(old, new) + math.log1p(math.exp(-abs(old - new)))
+                    elif new >= MIN_RULE_LOGP:  # rarer than this, the unseen-edit fallback covers it
+                        merged[(ocr, truth)] = new
             rules: dict[str, list[tuple[str, float]]] = defaultdict(list)
             for (ocr, truth), lp in merged.items():
-                if lp >= MIN_RULE_LOGP:  # rarer than this, the unseen-edit fallback covers it
-                    rules[ocr].append((truth, lp))
+                rules[ocr].append((truth, lp))
         else:
             rules = defaultdict(list, {k: list(v) for k, v in rules_p.items()})
         for glyph, letters in LIGATURE_RULES.items():
@@ -201,42 +204,20 @@ class ErrorModel:
         n = len(ocr)
         if max_edits is None:
             max_edits = min(2 + n // 4, 6)
-        keep = self.keep_logp
-        generic = self.generic
-        has_prefix, is_head = lexicon.has_prefix, lexicon.is_head
         # what may be read at each position: (OCR chars consumed, truth text, logp, is_edit, is_generic)
-        options: list[list[tuple[int, str, float, int, int]]] = []
-        for i in range(n):
-            ch = ocr[i]
-            opts = [(1, ch, keep(ch), 0, 0)]
-            for k in range(1, min(self.max_ocr_len, n - i) + 1):
-                for truth, rlp in self.rules.get(ocr[i : i + k], ()):
-                    if rlp >= min_rule_logp:
-                        opts.append((k, truth, rlp, 1, 0))
-            for truth, rlp in self.insertions:
-                if rlp >= min_rule_logp:
-                    opts.append((1, truth + ch, rlp + keep(ch), 1, 0))
-            if ch not in SWEDISH_LETTERS:
-                # OCR debris: added by the engine, or standing for any letter, at
-                # the rates this engine shows (not counted as unseen edits)
-                opts.append((1, "", self.debris_del, 1, 0))
-                opts.extend((1, letter, self.debris_sub, 1, 0) for letter in ALPHABET if letter != ch)
-            elif max_generic:
-                opts.append((1, "", generic, 1, 1))  # the OCR added this letter
-                if letter_generic:  # a letter misread in a way the table has not seen
-                    opts.extend((1, letter, generic, 1, 1) for letter in ALPHABET if letter != ch)
-            options.append(opts)
+        settings = (min_rule_logp, bool(max_generic), letter_generic)
+        both = [self._options_at(ocr[i : i + self.max_ocr_len], settings) for i in range(n)]
 
         fast = lexicon.fast_lexicons() if hasattr(lexicon, "fast_lexicons") else []
         if fast:
             from ._beam import search
 
-            encoded = [[(k, t.encode("utf-8"), lp, e, g) for k, t, lp, e, g in opts] for opts in options]
+            encoded = [b[1] for b in both]
             final = [(out.decode("utf-8"), lp) for out, lp in
                      search(fast, encoded, beam, margin, max_edits, max_generic, lexicon.head_mask)]
             self.work += n * beam  # an upper bound; the C search does not count
         else:
-            final = self._search(options, lexicon, n, beam, margin, max_edits, max_generic)
+            final = self._search([b[0] for b in both], lexicon, n, beam, margin, max_edits, max_generic)
         best: dict[str, float] = {}
         for out, lp in final:
             if out and lp > best.get(out, -math.inf):
@@ -244,6 +225,40 @@ class ErrorModel:
         ranked = sorted(best.items(), key=lambda r: -r[1])[:max_results]
         return [(out, lp) for out, lp in ranked if lexicon.is_valid(out)]
 
+
+    def _options_at(self, ahead: str, settings: tuple) -> tuple[list, list]:
+        """The readings allowed where the OCR text continues with ``ahead``, as
+        (text, UTF-8 for the C search); cached."""
+        key = (ahead, settings)
+        cached = self._option_cache.get(key)
+        if cached is not None:
+            return cached
+        min_rule_logp, any_generic, letter_generic = settings
+        keep = self.keep_logp
+        ch = ahead[0]
+        opts = [(1, ch, keep(ch), 0, 0)]
+        for k in range(1, len(ahead) + 1):
+            for truth, rlp in self.rules.get(ahead[:k], ()):
+                if rlp >= min_rule_logp:
+                    opts.append((k, truth, rlp, 1, 0))
+        for truth, rlp in self.insertions:
+            if rlp >= min_rule_logp:
+                opts.append((1, truth + ch, rlp + keep(ch), 1, 0))
+        if ch not in SWEDISH_LETTERS:
+            # OCR debris: added by the engine, or -- if the table has no rule
+            # saying what it stands for -- standing for any letter, at the rates
+            # this engine shows (not counted as unseen edits)
+            opts.append((1, "", self.debris_del, 1, 0))
+            if ch not in self.rules:
+                opts.extend((1, letter, self.debris_sub, 1, 0) for letter in ALPHABET if letter != ch)
+        elif any_generic:
+            opts.append((1, "", self.generic, 1, 1))  # the OCR added this letter
+            if letter_generic:  # a letter misread in a way the table has not seen
+                opts.extend((1, letter, self.generic, 1, 1) for letter in ALPHABET if letter != ch)
+        both = (opts, [(k, t.encode("utf-8"), lp, e, g) for k, t, lp, e, g in opts])
+        if len(self._option_cache) < 100_000:
+            self._option_cache[key] = both
+        return both
 
     def _search(self, options, lexicon, n, beam, margin, max_edits, max_generic) -> list[tuple[str, float]]:
         """The beam search in pure Python (the reference for ocrfix/_beam.c)."""

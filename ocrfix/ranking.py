@@ -53,6 +53,7 @@ QUICK_BEAM, QUICK_MARGIN, QUICK_MIN_RULE = 6, 8.0, -6.0
 # Tokens at least this long that no learned confusion explains get a second
 # search allowing one unseen letter confusion (short ones would match anything).
 FALLBACK_MIN_LENGTH = 4
+FALLBACK_BEAM, FALLBACK_EDITS = 6, 3
 BOUNDARY = "<s>"
 NUMBER = "<num>"
 
@@ -170,7 +171,7 @@ class Scorer:
         em = self.error_model
         found = em.candidates(ocr_lower, self, beam=self.beam)
         if not found and len(ocr_lower) >= FALLBACK_MIN_LENGTH:
-            found = em.candidates(ocr_lower, self, beam=self.beam, letter_generic=True)
+            found = em.candidates(ocr_lower, self, beam=FALLBACK_BEAM, max_edits=FALLBACK_EDITS, letter_generic=True)
         return self._rank(found)
 
     def _quick_readings(self, ocr_lower: str) -> tuple[Reading, ...]:
