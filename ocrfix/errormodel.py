@@ -154,6 +154,10 @@ class ErrorModel:
     def keep_logp(self, ch: str) -> float:
         return self.identity.get(ch, DEFAULT_IDENTITY)
 
+    def probability(self, ocr: str, truth: str) -> float:
+        """P(ocr | truth) of one rule (0 if the table has none)."""
+        return max((math.exp(lp) for t, lp in self.rules.get(ocr, ()) if t == truth), default=0.0)
+
     def identity_logp(self, token: str) -> float:
         """log P(token | token): every character read correctly."""
         get = self.identity.get

@@ -21,13 +21,14 @@ BUILTIN: dict[str, str] = {
     "dehyphen": "ocrfix.correctors.dehyphen:Dehyphenate",
     "fontmap": "ocrfix.correctors.fontmap:FontMapRepair",
     "markers": "ocrfix.correctors.markers:ListMarkers",
+    "punctuation": "ocrfix.correctors.punctuation:CommaForStop",
     "rejoin": "ocrfix.correctors.rejoin:Rejoin",
     "split": "ocrfix.correctors.split:Split",
     "words": "ocrfix.correctors.words:WordCorrector",
 }
 
 # The steps ``ocrfix`` runs when none are chosen.
-DEFAULT_STEPS: list[str] = ["unicode", "fontmap", "markers", "rejoin", "split", "words"]
+DEFAULT_STEPS: list[str] = ["unicode", "fontmap", "markers", "rejoin", "split", "words", "punctuation"]
 
 
 class UnknownCorrector(LookupError):

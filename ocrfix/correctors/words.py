@@ -59,6 +59,10 @@ def split_reading(ocr: str, reading: str, cut: int) -> int:
     return min(cut, len(reading))
 
 
+# Words this frequent (Zipf) are function words: i, och, att, är, som, för ...
+FUNCTION_WORD_ZIPF = 6.3
+
+
 class WordCorrector(Corrector):
     name = "words"
     description = "noisy-channel word correction: learned OCR confusions × lexicon × context"
@@ -92,11 +96,30 @@ class WordCorrector(Corrector):
             choice, confidence, margin = eng.choose(options)
             prev_word = choice
             if choice == seg.lower:
+                if eng.eager and self._stray_capital(eng, seg, segments[k - 1] if k else None):
+                    yield Edit(seg.start, seg.end, seg.text, seg.lower, self.name, 0.8,
+                               "capital letter in mid-sentence on a function word (OCR case error)")
                 continue
             surface = restore_case(seg.text, choice, eng.scorer.lexicon.surface(choice), seg.sentence_start)
             if surface != seg.text:
                 yield Edit(seg.start, seg.end, seg.text, surface, self.name, confidence,
                            f"read as OCR error of {choice!r} (engine {eng.engine}, p={confidence:.2f})", round(margin, 3))
+
+    @staticmethod
+    def _stray_capital(eng, seg, before) -> bool:
+        """``I`` between two lower-case words: the word ``i`` (a one-letter
+        function word is never capitalised in mid-sentence; longer ones may
+        start a list item or a heading, so they are left alone)."""
+        return (
+            len(seg.text) == 1
+            and seg.text.isupper()
+            and not seg.sentence_start
+            and seg.prev_kind is None
+            and before is not None
+            and before.text.islower()
+            and eng.scorer.zipf(seg.lower) >= FUNCTION_WORD_ZIPF
+            and eng.scorer.lexicon.surface(seg.lower) == seg.lower
+        )
 
     def _hyphenated(self, eng, a, b, prev, nxt):
         """Correct a word broken at a line end as one word, keeping the break.
