@@ -50,6 +50,10 @@ KAPPA = 20.0
 # A token that is already a word is checked with a narrow search: two edits
 # at most, only rules at least this likely, no unseen edits.
 QUICK_BEAM, QUICK_MARGIN, QUICK_MIN_RULE = 6, 8.0, -6.0
+# Short tokens get a wider beam (this many hypotheses-times-characters): their
+# search is cheap, and frequent short words (att, med, till) hide behind many
+# equally likely prefixes.
+SHORT_BEAM_BUDGET = 96
 # Tokens at least this long that no learned confusion explains get a second
 # search allowing one unseen letter confusion (short ones would match anything).
 FALLBACK_MIN_LENGTH = 4
@@ -169,14 +173,15 @@ class Scorer:
         If the learned confusions explain the token by no word at all, one
         unseen letter-for-letter confusion is allowed (``trvgghet`` -> ``trygghet``)."""
         em = self.error_model
-        found = em.candidates(ocr_lower, self, beam=self.beam)
+        found = em.candidates(ocr_lower, self, beam=max(self.beam, SHORT_BEAM_BUDGET // len(ocr_lower)))
         if not found and len(ocr_lower) >= FALLBACK_MIN_LENGTH:
             found = em.candidates(ocr_lower, self, beam=FALLBACK_BEAM, max_edits=FALLBACK_EDITS, letter_generic=True)
         return self._rank(found)
 
     def _quick_readings(self, ocr_lower: str) -> tuple[Reading, ...]:
         """Readings within two likely edits: enough to check a token that is already a word."""
-        found = self.error_model.candidates(ocr_lower, self, beam=QUICK_BEAM, max_edits=2, max_generic=0,
+        found = self.error_model.candidates(ocr_lower, self, beam=max(QUICK_BEAM, SHORT_BEAM_BUDGET // len(ocr_lower)),
+                                            max_edits=2, max_generic=0,
                                             margin=QUICK_MARGIN, min_rule_logp=QUICK_MIN_RULE)
         return self._rank(found)
 
