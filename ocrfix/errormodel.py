@@ -30,6 +30,7 @@ DEBRIS = "<debris>"  # truth column of the rows for OCR debris without a rule
 SWEDISH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzåäö")
 MAX_INSERTIONS, MIN_INSERTION_LOGP = 4, -6.5
 MIN_RULE_LOGP = -8.0
+SHAPE_LOGP = -7.0  # a generic shape confusion the learned table lacks
 BACKOFF_WORDS = 500  # pooled rules weigh as much as this many words of an engine's own data
 DEFAULT_IDENTITY = math.log(0.98)
 # Letters an unseen substitution or insertion may produce.
@@ -81,6 +82,14 @@ def _read_spacing(path: Path) -> dict[str, dict[str, float]]:
                 rec[fields[1]] = float(fields[4])
                 rec["words"] = float(fields[3])
     return out
+
+
+def _shape_confusions() -> list[tuple[str, str]]:
+    """(truth, ocr) pairs of letter shapes every OCR engine may confuse (dictionaries/shape_confusions.tsv)."""
+    path = data_path("shape_confusions.tsv")
+    if not path.exists():
+        return []
+    return [tuple(l.split("\t")[:2]) for l in path.read_text(encoding="utf-8").splitlines() if l and not l.startswith("#")]
 
 
 class ErrorModel:
@@ -141,6 +150,10 @@ class ErrorModel:
             rules = defaultdict(list, {k: list(v) for k, v in rules_p.items()})
         for glyph, letters in LIGATURE_RULES.items():
             rules[glyph].append((letters, LIGATURE_LOGP))
+        known = {(ocr, truth) for ocr, options in rules.items() for truth, _ in options}
+        for truth, ocr in _shape_confusions():
+            if (ocr, truth) not in known:
+                rules[ocr].append((truth, SHAPE_LOGP))
         for ocr in rules:
             rules[ocr].sort(key=lambda tl: -tl[1])
         model = cls(dict(rules), identity, generic, profile)
