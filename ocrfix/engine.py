@@ -16,7 +16,7 @@ import math
 from .correctors.base import Document
 from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
-from .segments import CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, Segment, segment_block, split_chunk
+from .segments import CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, segment_block, split_chunk
 from .tokens import PROTECTED_RE
 
 STATE_KEY = "engine"
@@ -58,7 +58,7 @@ class Engine:
         lexicon = self.scorer.lexicon
         for m in CHUNK_RE.finditer(doc.text):
             _, core, _ = split_chunk(m.group())
-            if not HAS_LETTER_RE.search(core) or DIGITS_RE.match(core):
+            if not HAS_LETTER_RE.search(core) or DIGITS_RE.match(core) or SURROGATE_RE.search(core):
                 continue
             lower = core.lower()
             valid = self._valid.get(lower)

@@ -24,6 +24,9 @@ SEGMENT_SPLIT_RE = regex.compile(r"([-–—/<>*+=#\"“”«»_~^®©™]+)")
 HAS_LETTER_RE = regex.compile(r"\p{L}")
 DIGITS_RE = regex.compile(r"^[\d\s.,:%+-]+$")
 NON_LETTER_RE = regex.compile(r"[^\p{L}\p{M}]")
+# Lone surrogates stand for undecodable input bytes (--errors passthrough):
+# a segment holding one is never corrected, so the bytes go out as they came.
+SURROGATE_RE = regex.compile(r"[\ud800-\udfff]")
 SENTENCE_END = set(".!?:")
 BOUNDARY_MARKS = SENTENCE_END | {"•"}
 
@@ -115,6 +118,8 @@ def segment_block(text: str, protected: list[tuple[int, int]]) -> list[Segment]:
                     pass
                 elif DIGITS_RE.match(p_core):
                     prev_kind, sentence_start = NUMBER, False
+                elif SURROGATE_RE.search(p_core):
+                    prev_kind, sentence_start = None, False
                 elif len(p_core) >= 2 and HAS_LETTER_RE.search(p_core) and not is_abbreviation(p_core):
                     segments.append(Segment(p_start, p_start + len(p_core), p_core, prev_kind, sentence_start, start, m.end()))
                     prev_kind, sentence_start = None, False

@@ -20,7 +20,8 @@ from ..engine import engine_for
 from .base import Corrector, Document
 
 # a word of at least MIN_LETTERS letters, a full stop, space, a lower-case word
-_STOP_RE = regex.compile(r"(?<![\p{L}\p{M}.])(\p{L}[\p{L}\p{M}]{4,})\.(?=[^\S\n]*\n?[^\S\n]*\p{Ll}\p{Ll})")
+# (white space after the full stop is required: `ökat.vilket` is some other damage)
+_STOP_RE = regex.compile(r"(?<![\p{L}\p{M}.])(\p{L}[\p{L}\p{M}]{4,})\.(?=(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)\p{Ll}\p{Ll})")
 MIN_CONFUSION = 0.02  # P(OCR '.' | truth ',') the engine must show
 
 
