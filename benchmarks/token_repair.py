@@ -52,12 +52,15 @@ def main() -> None:
     args = ap.parse_args()
     for joined in (False, True):
         pipeline = Pipeline(join_lines=joined)
-        before = after = 0
+        counts: dict[str, list[int]] = {}
         for s in load_pages(args.folder, joined=joined):
-            before += spacing_errors(s.ocr, s.gold)
-            after += spacing_errors(pipeline.fix(s.ocr), s.gold)
+            group = "S4" if s.setting == "S4" else "S1235"
+            c = counts.setdefault(group, [0, 0])
+            c[0] += spacing_errors(s.ocr, s.gold)
+            c[1] += spacing_errors(pipeline.fix(s.ocr), s.gold)
         mode = "--join-lines vs gt_joined" if joined else "default vs gt"
-        print(f"{mode:28} spacing errors before {before:5}  after {after:5}  removed {1 - after / max(before, 1):.1%}")
+        for group, (before, after) in sorted(counts.items()):
+            print(f"{mode:28} {group:6} spacing errors before {before:5}  after {after:5}  removed {1 - after / max(before, 1):.1%}")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from .base import Corrector, Document
 from .words import restore_case
 
 MAX_JOINED = 40
+MAX_FRAGMENT = 5  # a tear leaves a piece at most this long, unless both pieces are broken
 
 
 class Rejoin(Corrector):
@@ -48,6 +49,9 @@ class Rejoin(Corrector):
                 continue  # two words whose join is no known word: a question of style, not OCR repair
             if len(joined) > MAX_JOINED:
                 continue
+            one_valid = a.identity.valid != b.identity.valid
+            if one_valid and min(len(a.lower), len(b.lower)) > MAX_FRAGMENT:
+                continue  # a tear leaves a short fragment (or two broken halves)
             a_best = max(eng.options(a.identity, a.readings, prev, best_reading(b)))
             nxt = next_word(segs, k + 1)
             b_best = max(eng.options(b.identity, b.readings, a_best[1], nxt))
