@@ -7,7 +7,8 @@ parts read as words (a short part may itself be corrected: ``pa`` ->
 engine glued two words, beats every reading of the token as one word.
 
 Refuses to touch: any valid word or Hunspell compound (``hemmaplanslösningar``
-stays one word), numbers, abbreviations, protected tokens, and one-letter
+stays one word), either half of a word broken at a line end (``Försa-``),
+numbers, abbreviations, protected tokens, and one-letter
 parts that are not frequent words on their own (``i`` may be split off,
 ``b`` may not).
 """
@@ -41,6 +42,8 @@ class Split(Corrector):
             n = len(seg.lower)
             if seg.identity.valid or n < 3 or n > MAX_TOKEN or not seg.lower.isalpha():
                 continue
+            if seg.hyphen_next or (k and segs[k - 1].hyphen_next):
+                continue  # half of a word broken at a line end: read with its other half by `words`
             nxt = next_word(segs, k)
             whole = eng.options(seg.identity, seg.readings, prev, nxt)
             options = list(whole)
