@@ -185,7 +185,7 @@ class ErrorModel:
         max_edits: int | None = None,
         max_generic: int = 1,
         margin: float = 12.0,
-        max_results: int = 24,
+        max_results: int = 16,
         min_rule_logp: float = -math.inf,
         letter_generic: bool = False,
     ) -> list[tuple[str, float]]:
