@@ -23,6 +23,8 @@ STATE_KEY = "engine"
 # A document whose error prior is at least this is "damaged": valid-looking
 # words are checked too (``for`` may be ``för``).
 EAGER_PRIOR = 0.05
+# Document-vocabulary matching: tokens this long, similarity (0-100) at least this.
+DOC_MATCH_MIN_LENGTH, DOC_MATCH_MIN_RATIO = 5, 70
 
 
 def engine_for(doc: Document, engine: str = "auto", beam: int = 16, max_candidates: int = 8) -> "Engine":
@@ -44,6 +46,9 @@ class Engine:
         self._observed: set[int] = set()
         self._valid: dict[str, bool] = {}
         self._segments_of: tuple[str, list[Segment]] | None = None
+        self.corrected: dict[str, int] = self.scorer.corrected   # confident corrections so far
+        self._pool: list[str] = []            # words known in this document (for document_readings)
+        self._pool_set: set[str] = set()
         self.log_damaged = self.log_intact = self.log_unknown_intact = 0.0
         self.eager = False
 
@@ -71,7 +76,7 @@ class Engine:
         self.log_intact = math.log1p(-prior)
         self.eager = prior >= EAGER_PRIOR
         if len(self._observed) == 1:
-            self.scorer.debris_is_damage = self.eager
+            self.scorer.damaged_document = self.eager
         # P(intact | unknown to the lexicon): clean text of this genre has
         # BASELINE_OOV unknown words (names, rare words); the more unknown
         # tokens a document has beyond that, the less an unknown one is trusted.
@@ -104,6 +109,39 @@ class Engine:
                 seg.readings = self.scorer.quick_readings(seg.lower)
             return
         seg.readings = self.scorer.readings(seg.lower)
+
+    # -- the document's own vocabulary --------------------------------------------------
+    def note_correction(self, word: str) -> None:
+        """A confident correction: the word is now known to occur in this document."""
+        self.corrected[word] = self.corrected.get(word, 0) + 1
+        if word not in self._pool_set:
+            self._pool_set.add(word)
+            self._pool.append(word)
+
+    def document_readings(self, ocr_lower: str, limit: int = 4) -> list[Reading]:
+        """Readings among the words this document is known to contain.
+
+        A word read intact elsewhere in the document, or already corrected
+        with confidence, is strong evidence: a garble the learned confusions
+        cannot explain (``Féwaltningen`` when the table lacks ``w`` for ``rv``)
+        is matched against those words by edit similarity and scored by the
+        error model's full alignment (unseen edits at their fallback cost).
+        """
+        if len(ocr_lower) < DOC_MATCH_MIN_LENGTH:
+            return []
+        for word in self.profile.vocabulary:
+            if word not in self._pool_set and len(word) >= DOC_MATCH_MIN_LENGTH:
+                self._pool_set.add(word)
+                self._pool.append(word)
+        from rapidfuzz import fuzz, process
+
+        sc = self.scorer
+        found = process.extract(ocr_lower, self._pool, scorer=fuzz.ratio, score_cutoff=DOC_MATCH_MIN_RATIO, limit=limit)
+        out = []
+        for word, _, _ in found:
+            if word != ocr_lower:
+                out.append(Reading(word, sc.error_model.channel_logp(ocr_lower, word), sc.log_prior(word), True))
+        return out
 
     # -- decisions --------------------------------------------------------------------
     def options(self, identity: Reading, readings, prev, nxt) -> list[tuple[float, str]]:

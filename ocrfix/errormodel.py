@@ -171,6 +171,52 @@ class ErrorModel:
         """P(ocr | truth) of one rule (0 if the table has none)."""
         return max((math.exp(lp) for t, lp in self.rules.get(ocr, ()) if t == truth), default=0.0)
 
+    def channel_logp(self, ocr: str, truth: str) -> float:
+        """log P(ocr | truth): the best alignment of the two under the rules.
+
+        A Viterbi pass over (OCR position, truth position): a character read as
+        itself, a rule, OCR debris added or standing for a letter, and -- at the
+        unseen-edit cost -- any other substitution, insertion or deletion.
+        For checking a few given pairs (e.g. words known from the document),
+        not for searching: O(len(ocr) * len(truth) * rules).
+        """
+        ocr = normalise(ocr)
+        n, m = len(ocr), len(truth)
+        if n > MAX_TOKEN or m > MAX_TOKEN:
+            return -math.inf
+        neg = -math.inf
+        best = [[neg] * (m + 1) for _ in range(n + 1)]
+        best[0][0] = 0.0
+        generic = self.generic
+        for i in range(n + 1):
+            row = best[i]
+            for j in range(m + 1):
+                lp = row[j]
+                if lp == neg:
+                    continue
+                if i < n:
+                    ch = ocr[i]
+                    debris = ch not in SWEDISH_LETTERS
+                    # the OCR added this character
+                    cost = self.debris_del if debris else generic
+                    if lp + cost > best[i + 1][j]:
+                        best[i + 1][j] = lp + cost
+                    if j < m:
+                        t = truth[j]
+                        if ch == t:
+                            cost = self.keep_logp(ch)
+                        else:
+                            cost = self.debris_sub if debris else generic
+                        if lp + cost > best[i + 1][j + 1]:
+                            best[i + 1][j + 1] = lp + cost
+                    for k in range(1, min(self.max_ocr_len, n - i) + 1):
+                        for t, rlp in self.rules.get(ocr[i : i + k], ()):
+                            if truth.startswith(t, j) and lp + rlp > best[i + k][j + len(t)]:
+                                best[i + k][j + len(t)] = lp + rlp
+                if j < m and lp + generic > row[j + 1]:  # the OCR lost this truth character
+                    row[j + 1] = lp + generic
+        return best[n][m]
+
     def identity_logp(self, token: str) -> float:
         """log P(token | token): every character read correctly."""
         get = self.identity.get

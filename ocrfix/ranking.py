@@ -17,21 +17,19 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-import regex
-
 from .lexicon import Lexicon
 from .lexicon.hunspell import BEGIN, MIDDLE
 from .profile import Profile
 
 LN10 = math.log(10)
-# Letters (any script, with marks), and inner apostrophes or hyphens: what a
-# real but unknown word (a name, a neologism) may consist of.
-# (Ligature glyphs are letters to Unicode but OCR debris to us.)
-_SWEDISH_WORD_RE = regex.compile(r"^[\p{L}--[ﬀ-ﬆ]]+(?:['’-][\p{L}--[ﬀ-ﬆ]]+)*$", regex.V1)
+
 
 # Zipf values (log10 of frequency per billion words) for words with no count.
-ZIPF_UNKNOWN = -0.5       # a string of Swedish letters the lexicon does not know
-ZIPF_UNKNOWN_DEBRIS = -3.0  # an unknown string with characters no Swedish word has ([, §, 6, ﬁ)
+ZIPF_UNKNOWN = -0.5       # a string the lexicon does not know, in a clean document
+# In a damaged document an unknown string is scored by how word-like it is:
+# log P(a real word is unknown to the lexicon) + log P_chars(string), where
+# P_chars is a character trigram model of Swedish word forms (charmodel.py).
+LOG_UNKNOWN_WORD = math.log(0.01)
 ZIPF_HUNSPELL_ONLY = 1.8  # a dictionary word wordfreq never saw
 # An unseen compound is as probable as its parts side by side, times this
 # many powers of ten: compounds are more frequent than chance, but joining two
@@ -83,10 +81,12 @@ class Scorer:
         self.profile = profile
         self.beam = beam
         self.max_candidates = max_candidates
-        # In a damaged document a token with characters no word has is OCR
-        # debris; in a clean one it is markup, a formula or code. The engine
-        # sets this once it has seen the document's first block.
-        self.debris_is_damage = True
+        # In a damaged document an unknown token is likely OCR garbage, the less
+        # word-like the likelier; in a clean one it is a name, markup or a rare
+        # word. The engine sets this once it has seen the document's first block.
+        self.damaged_document = True
+        self.chars = lexicon.char_model()
+        self.corrected: dict[str, int] = {}  # the engine's confident corrections (shared dict)
         self.zipf = lru_cache(maxsize=100_000)(self._zipf)
         self.zipf_lexicon = lru_cache(maxsize=100_000)(self._zipf_lexicon)
         self.readings = lru_cache(maxsize=50_000)(self._readings)
@@ -98,7 +98,7 @@ class Scorer:
     def _zipf(self, lower: str) -> float:
         """Zipf of a word, counting its intact occurrences in this document."""
         z = self.zipf_lexicon(lower)
-        seen = self.profile.vocabulary.get(lower, 0)
+        seen = self.profile.vocabulary.get(lower, 0) + self.corrected.get(lower, 0)
         if seen and self.profile.words:
             z = max(z, math.log10(seen / self.profile.words * 1e9) - DOC_DISCOUNT)
         return z
@@ -121,8 +121,8 @@ class Scorer:
                 z = max(z, min(max(est, ZIPF_COMPOUND_FLOOR), ZIPF_COMPOUND_CAP))
         if z > 0:
             return z
-        if self.debris_is_damage and not _SWEDISH_WORD_RE.match(lower):
-            return ZIPF_UNKNOWN_DEBRIS
+        if self.damaged_document and self.chars is not None:
+            return (LOG_UNKNOWN_WORD + self.chars.logp(lower)) / LN10 + 9.0
         return ZIPF_UNKNOWN
 
     def _part_zipf(self, part: str) -> float:

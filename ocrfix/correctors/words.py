@@ -59,6 +59,11 @@ def split_reading(ocr: str, reading: str, cut: int) -> int:
     return min(cut, len(reading))
 
 
+# A reading whose channel log-probability is below this explains the token
+# poorly; the document's own vocabulary is then searched too.
+WEAK_CHANNEL = -8.0
+# Corrections at least this sure count as words the document contains.
+CONFIDENT = 0.9
 # Words this frequent (Zipf) are function words: i, och, att, är, som, för ...
 FUNCTION_WORD_ZIPF = 6.3
 
@@ -92,9 +97,14 @@ class WordCorrector(Corrector):
             if not seg.readings and seg.identity.valid:  # a word with no rival reading
                 prev_word = seg.lower
                 continue
-            options = eng.options(seg.identity, seg.readings, prev, next_word(segments, k))
+            readings = seg.readings
+            if eng.eager and not seg.identity.valid and (not readings or readings[0].channel < WEAK_CHANNEL):
+                readings = tuple(readings) + tuple(eng.document_readings(seg.lower))
+            options = eng.options(seg.identity, readings, prev, next_word(segments, k))
             choice, confidence, margin = eng.choose(options)
             prev_word = choice
+            if choice != seg.lower and confidence >= CONFIDENT:
+                eng.note_correction(choice)
             if choice == seg.lower:
                 if eng.eager and self._stray_capital(eng, seg, segments[k - 1] if k else None):
                     yield Edit(seg.start, seg.end, seg.text, seg.lower, self.name, 0.8,

@@ -73,6 +73,7 @@ class Lexicon:
             self._user.setdefault(w.lower(), w)
         self._checker = None
         self._fast: list | None = None
+        self._chars = None
         self._could_compound = None
         if self.fast_lexicons():
             from .._beam import could_compound
@@ -129,6 +130,15 @@ class Lexicon:
             return lower[:1].upper() + lower[1:]
         found = self._surfaces.get(lower)
         return found[0].decode("utf-8") if found else lower
+
+    def char_model(self):
+        """The character trigram model of the word forms (None for an old cache)."""
+        if self._chars is None:
+            from ..charmodel import CharModel
+
+            path = self.directory / "chars.pickle"
+            self._chars = CharModel.load(path) if path.exists() else False
+        return self._chars or None
 
     # -- the optional C search ------------------------------------------------
     def fast_lexicons(self) -> list:

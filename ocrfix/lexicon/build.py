@@ -11,6 +11,7 @@ Output, in a cache directory named after a fingerprint of the inputs:
   ``words.marisa``    lower-cased form -> (roles, zipf*100, sources, casing, domain count)
   ``surface.marisa``  lower-cased form -> its written form, for forms never written in lower case
   ``bigrams.marisa``  "first\\tsecond" -> count (domain bigrams, lower-cased)
+  ``chars.pickle``    a character trigram model of the word forms (ocrfix/charmodel.py)
   ``keys.bin``, ``offsets.bin``, ``roles.bin``  the same keys sorted as UTF-8 bytes
                       with their roles, for the optional C candidate search
   ``meta.json``       fingerprint inputs and counts
@@ -29,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 # sources bits
 HUNSPELL, WORDFREQ, DOMAIN = 1, 2, 4
@@ -192,6 +193,9 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
         words.save(str(tmp / "words.marisa"))
         surface_trie.save(str(tmp / "surface.marisa"))
         bigram_trie.save(str(tmp / "bigrams.marisa"))
+        from ..charmodel import CharModel
+
+        CharModel.train(k for k, r in table.items() if r[0] & 1 or r[2] & DOMAIN).save(tmp / "chars.pickle")
         write_sorted_keys(tmp, ((k, r[0]) for k, r in table.items()))
         meta = {
             "inputs": parts,
