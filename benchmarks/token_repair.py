@@ -21,25 +21,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from rapidfuzz.distance import Levenshtein
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ocrfix import Pipeline  # noqa: E402
-from ocrfix.evaluate import load_pages, norm  # noqa: E402
+from ocrfix.evaluate import load_pages, merged_blocks, norm  # noqa: E402
 
 
 def spacing_errors(text: str, truth: str) -> int:
     tw, gw = norm(text).split(" "), norm(truth).split(" ")
-    blocks: list[list[int]] = []
-    for op in Levenshtein.opcodes(tw, gw):
-        if op.tag == "equal":
-            continue
-        if blocks and blocks[-1][1] == op.src_start and blocks[-1][3] == op.dest_start:
-            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
-        else:
-            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    blocks = merged_blocks(tw, gw)
     def wordy(tokens: list[str]) -> bool:
         return all(any(ch.isalpha() for ch in t) and "<" not in t and ">" not in t for t in tokens)
 

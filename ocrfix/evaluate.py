@@ -45,6 +45,20 @@ def errors(out: str, gt: str) -> tuple[int, int, int, int]:
     return Levenshtein.distance(o, g), len(g), Levenshtein.distance(ow, gw), len(gw)
 
 
+def merged_blocks(a, b) -> list[tuple[int, int, int, int]]:
+    """The regions where sequences ``a`` and ``b`` differ, adjacent edits merged:
+    ``(a_start, a_end, b_start, b_end)`` (Levenshtein alignment)."""
+    blocks: list[list[int]] = []
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "equal":
+            continue
+        if blocks and blocks[-1][1] == op.src_start and blocks[-1][3] == op.dest_start:
+            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
+        else:
+            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    return [tuple(b) for b in blocks]
+
+
 @dataclass
 class Sample:
     """One scored unit: a page, or the scored lines of a line-aligned document."""
@@ -54,6 +68,7 @@ class Sample:
     gold: str                    # the whole ground truth (for --no-harm)
     setting: str = ""
     keep: list[int] | None = None  # lines layout: indices of the lines to score
+    meta: dict = field(default_factory=dict)  # the page's manifest.tsv row, if any
 
 
 @dataclass
@@ -111,20 +126,21 @@ class Report:
 
 def load_pages(folder: str | Path, joined: bool = False) -> list[Sample]:
     folder = Path(folder)
-    settings: dict[str, str] = {}
-    manifest = folder / "manifest.tsv"
-    if manifest.exists():
-        rows = manifest.read_text(encoding="utf-8").splitlines()
+    manifest: dict[str, dict] = {}
+    if (folder / "manifest.tsv").exists():
+        rows = (folder / "manifest.tsv").read_text(encoding="utf-8").splitlines()
         head = rows[0].split("\t")
         for row in rows[1:]:
             rec = dict(zip(head, row.split("\t")))
-            settings[rec.get("name", "")] = rec.get("setting", "")
+            manifest[rec.get("name", "")] = rec
     samples = []
     for ocr in sorted(folder.glob("*.ocr.txt")):
         name = ocr.name[: -len(".ocr.txt")]
         gt = folder / (name + (".gt_joined.txt" if joined else ".gt.txt"))
         if gt.exists():
-            samples.append(Sample(name, ocr.read_text(encoding="utf-8"), gt.read_text(encoding="utf-8"), settings.get(name, "")))
+            meta = manifest.get(name, {})
+            samples.append(Sample(name, ocr.read_text(encoding="utf-8"), gt.read_text(encoding="utf-8"),
+                                  meta.get("setting", ""), meta=meta))
     if not samples:
         raise FileNotFoundError(f"no NAME.ocr.txt + NAME.gt.txt pairs in {folder}")
     return samples

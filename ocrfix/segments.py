@@ -55,7 +55,7 @@ class Segment:
     """One correctable piece of text and what the correctors learn about it."""
 
     __slots__ = ("start", "end", "text", "lower", "prev_kind", "sentence_start", "chunk_start", "chunk_end", "readings",
-                 "identity", "hyphen_next")
+                 "identity", "hyphen_next", "after_hyphen")
 
     def __init__(self, start: int, end: int, text: str, prev_kind: str | None, sentence_start: bool,
                  chunk_start: int, chunk_end: int) -> None:
@@ -67,6 +67,7 @@ class Segment:
         self.readings: tuple = ()
         self.identity = None
         self.hyphen_next = False  # ends a line with a hyphen; the next segment continues the word
+        self.after_hyphen = False  # starts a line after a line-end hyphen (whatever its case)
 
     def __repr__(self) -> str:
         return f"<Segment {self.text!r} @{self.start}>"
@@ -133,6 +134,8 @@ def segment_block(text: str, protected: list[tuple[int, int]]) -> list[Segment]:
         if (trail and trail[-1] in SENTENCE_END) or core in BOUNDARY_MARKS:
             prev_kind, sentence_start = BOUNDARY, True
     for a, b in zip(segments, segments[1:]):
-        if _LINE_END_HYPHEN.fullmatch(text, a.end, b.start) and not b.text[:1].isupper():
-            a.hyphen_next = True
+        if _LINE_END_HYPHEN.fullmatch(text, a.end, b.start):
+            b.after_hyphen = True
+            if not b.text[:1].isupper():
+                a.hyphen_next = True
     return segments

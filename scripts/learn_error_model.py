@@ -38,6 +38,9 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from ocrfix.evaluate import load_pages, merged_blocks  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 DEFAULT_PAGES = [SHARED / "bench" / "tesseract-dev", SHARED / "bench" / "tesseract-dev-b"]
@@ -54,21 +57,10 @@ def norm_words(text: str) -> list[str]:
 
 
 def page_pairs(folder: Path) -> dict[str, list[tuple[str, str]]]:
-    langs: dict[str, str] = {}
-    manifest = folder / "manifest.tsv"
-    if manifest.exists():
-        rows = manifest.read_text(encoding="utf-8").splitlines()
-        head = rows[0].split("\t")
-        for row in rows[1:]:
-            rec = dict(zip(head, row.split("\t")))
-            langs[rec["name"]] = rec.get("lang", "eng")
+    """Pages by profile: the manifest's 'lang' column names the Tesseract model."""
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for ocr in sorted(folder.glob("*.ocr.txt")):
-        name = ocr.name[: -len(".ocr.txt")]
-        gt = folder / f"{name}.gt.txt"
-        if gt.exists():
-            profile = "tesseract-" + langs.get(name, "eng")
-            out[profile].append((ocr.read_text(encoding="utf-8"), gt.read_text(encoding="utf-8")))
+    for page in load_pages(folder):
+        out["tesseract-" + page.meta.get("lang", "eng")].append((page.ocr, page.gold))
     return out
 
 
@@ -100,16 +92,7 @@ def word_pairs(ocr: str, truth: str):
 
 def char_rules(ocr: str, truth: str):
     """Rules truth_sub -> ocr_sub for one lower-cased word pair (merged edit blocks)."""
-    ops = [op for op in Levenshtein.opcodes(truth, ocr)]
-    blocks: list[list[int]] = []  # [t1, t2, o1, o2]
-    for op in ops:
-        if op.tag == "equal":
-            continue
-        if blocks and blocks[-1][1] == op.src_start and blocks[-1][3] == op.dest_start:
-            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
-        else:
-            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
-    for t1, t2, o1, o2 in blocks:
+    for t1, t2, o1, o2 in merged_blocks(truth, ocr):
         if t1 == t2:  # insertion: take a neighbouring truth character as context
             if t1 > 0:
                 t1 -= 1
@@ -128,15 +111,7 @@ def spacing_events(pairs: list[tuple[str, str]]) -> tuple[int, int, int]:
     for ocr_doc, truth_doc in pairs:
         ow, tw = norm_words(ocr_doc), norm_words(truth_doc)
         words += len(tw)
-        blocks: list[list[int]] = []  # merged non-equal regions [o1, o2, t1, t2]
-        for op in Levenshtein.opcodes(ow, tw):
-            if op.tag == "equal":
-                continue
-            if blocks and blocks[-1][1] == op.src_start and blocks[-1][3] == op.dest_start:
-                blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
-            else:
-                blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
-        for o1, o2, t1, t2 in blocks:
+        for o1, o2, t1, t2 in merged_blocks(ow, tw):
             o, t = ow[o1:o2], tw[t1:t2]
             if len(o) == len(t) + 1:
                 for i in range(len(t)):  # which truth word was torn?

@@ -42,7 +42,7 @@ class Split(Corrector):
             n = len(seg.lower)
             if seg.identity.valid or n < 3 or n > MAX_TOKEN or not seg.lower.isalpha():
                 continue
-            if seg.hyphen_next or (k and segs[k - 1].hyphen_next):
+            if seg.hyphen_next or seg.after_hyphen:
                 continue  # half of a word broken at a line end: read with its other half by `words`
             nxt = next_word(segs, k)
             whole = eng.options(seg.identity, seg.readings, prev, nxt)
