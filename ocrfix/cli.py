@@ -317,6 +317,30 @@ def steps_command() -> None:
     click.echo("\n* = in the default pipeline, in this order: " + ",".join(registry.DEFAULT_STEPS))
 
 
+@main.command("cache")
+@click.option("--build", is_flag=True, help="Compile the lexicon now (e.g. when building an image), not on first use.")
+@click.option("--clear", is_flag=True, help="Remove every compiled lexicon from the cache.")
+def cache_command(build: bool, clear: bool) -> None:
+    """Show, build or clear the compiled lexicon cache ($OCRFIX_CACHE_DIR)."""
+    import shutil
+
+    from .lexicon import cache_root, ensure_built, lexicon_dir
+
+    root = cache_root()
+    if clear and root.exists():
+        for d in root.glob("lexicon-*"):
+            shutil.rmtree(d, ignore_errors=True)
+        click.echo(f"cleared {root}")
+    if build:
+        ensure_built()
+    current = lexicon_dir()
+    state = "built" if (current / "meta.json").exists() else "not built yet (built on first use, ~10 s)"
+    click.echo(f"cache: {root}\ncurrent lexicon: {current.name} ({state})")
+    if (current / "meta.json").exists():
+        meta = json.loads((current / "meta.json").read_text(encoding="utf-8"))
+        click.echo(f"forms: {meta['forms']:,}  bigrams: {meta['bigrams']:,}  built in {meta['build_seconds']} s")
+
+
 def console_main() -> None:
     """Entry point of the ``ocrfix`` command and ``python -m ocrfix``."""
     import gc

@@ -155,3 +155,8 @@ def test_broken_pipe_is_quiet():
     p.wait(timeout=60)
     writer.join(timeout=60)
     assert head == b"rad\nrad\nra" and b"Traceback" not in err
+
+
+def test_cache_command_reports_the_lexicon(runner):
+    res = runner.invoke(main, ["cache"])
+    assert res.exit_code == 0 and "cache:" in res.output and "current lexicon: lexicon-" in res.output
