@@ -91,6 +91,7 @@ class Scorer:
         self.zipf_lexicon = lru_cache(maxsize=100_000)(self._zipf_lexicon)
         self.readings = lru_cache(maxsize=50_000)(self._readings)
         self.quick_readings = lru_cache(maxsize=50_000)(self._quick_readings)
+        self.is_valid = lru_cache(maxsize=200_000)(self._is_valid)
         self.has_prefix = lru_cache(maxsize=500_000)(self._has_prefix)
         self.is_head = lru_cache(maxsize=200_000)(self._is_head)
 
@@ -142,7 +143,7 @@ class Scorer:
         z = self.zipf(lower) if own_occurrences else self.zipf_lexicon(lower)
         return (z - 9.0) * LN10
 
-    def is_valid(self, lower: str) -> bool:
+    def _is_valid(self, lower: str) -> bool:
         """A word of the lexicon (or a compound). The same in every document,
         so the error model may cache candidate searches across documents."""
         return self.lexicon.is_valid(lower)
