@@ -20,6 +20,7 @@ BUILTIN: dict[str, str] = {
     "unicode": "ocrfix.correctors.unicode:UnicodeNormalizer",
     "dehyphen": "ocrfix.correctors.dehyphen:Dehyphenate",
     "fontmap": "ocrfix.correctors.fontmap:FontMapRepair",
+    "headings": "ocrfix.correctors.headings:SectionNumbers",
     "markers": "ocrfix.correctors.markers:ListMarkers",
     "punctuation": "ocrfix.correctors.punctuation:CommaForStop",
     "rejoin": "ocrfix.correctors.rejoin:Rejoin",
@@ -28,7 +29,7 @@ BUILTIN: dict[str, str] = {
 }
 
 # The steps ``ocrfix`` runs when none are chosen.
-DEFAULT_STEPS: list[str] = ["unicode", "fontmap", "markers", "rejoin", "split", "words", "punctuation"]
+DEFAULT_STEPS: list[str] = ["unicode", "fontmap", "markers", "headings", "rejoin", "split", "words", "punctuation"]
 
 
 class UnknownCorrector(LookupError):
