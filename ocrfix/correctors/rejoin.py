@@ -21,10 +21,10 @@ from ..edits import Edit
 from ..engine import best_reading, engine_for, next_word
 from ..ranking import BOUNDARY
 from .base import Corrector, Document
-from .words import restore_case
+from .words import FUNCTION_WORD_ZIPF, restore_case
 
 MAX_JOINED = 40
-MAX_FRAGMENT = 5  # a tear leaves a piece at most this long, unless both pieces are broken
+MAX_FRAGMENT = 6  # a tear leaves a piece at most this long
 
 
 class Rejoin(Corrector):
@@ -49,9 +49,11 @@ class Rejoin(Corrector):
                 continue  # two words whose join is no known word: a question of style, not OCR repair
             if len(joined) > MAX_JOINED:
                 continue
-            one_valid = a.identity.valid != b.identity.valid
-            if one_valid and min(len(a.lower), len(b.lower)) > MAX_FRAGMENT:
-                continue  # a tear leaves a short fragment (or two broken halves)
+            both_valid = a.identity.valid and b.identity.valid
+            if not both_valid and min(len(a.lower), len(b.lower)) > MAX_FRAGMENT:
+                continue  # a tear leaves a short fragment
+            if not both_valid and max(sc.zipf(a.lower), sc.zipf(b.lower)) >= FUNCTION_WORD_ZIPF:
+                continue  # `och`, `att`, `i` next to a garble: a word of its own, not a fragment
             a_best = max(eng.options(a.identity, a.readings, prev, best_reading(b)))
             nxt = next_word(segs, k + 1)
             b_best = max(eng.options(b.identity, b.readings, a_best[1], nxt))
