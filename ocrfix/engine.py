@@ -170,7 +170,13 @@ def best_reading(seg: Segment) -> str | None:
 
 
 def next_word(segments: list[Segment], k: int) -> str | None:
-    """The likely reading of the word after segment k, for right context."""
+    """The likely reading of the word after segment k, for right context.
+
+    A number right after the segment stands as its pseudo-word (``<num>``,
+    ``<year>``), so ``ar 2024`` reads as ``år <year>``.
+    """
+    if segments[k].next_kind is not None:
+        return segments[k].next_kind
     if k + 1 >= len(segments):
         return None
     nxt = segments[k + 1]

@@ -58,6 +58,13 @@ FALLBACK_MIN_LENGTH = 4
 FALLBACK_BEAM, FALLBACK_EDITS = 6, 3
 BOUNDARY = "<s>"
 NUMBER = "<num>"
+YEAR = "<year>"  # a number 1900-2099: a different context from amounts ("år 2024", "är 2,5")
+PSEUDO_WORDS = (BOUNDARY, NUMBER, YEAR)
+
+
+def number_kind(text: str) -> str:
+    """The pseudo-word a number stands for in the context model."""
+    return YEAR if len(text) == 4 and text[:2] in ("19", "20") and text.isdigit() else NUMBER
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,14 +208,12 @@ class Scorer:
     def log_cond(self, prev: str, word: str) -> float:
         """log P(word | prev) - log P(word): the bigram evidence, bounded below."""
         lx = self.lexicon
-        c_prev = lx.domain_count(prev) if prev not in (BOUNDARY, NUMBER) else 0
-        if prev == BOUNDARY:
-            c_prev = lx.meta.get("boundaries", 0) or 2000
+        c_prev = lx.context_count(prev)
         if not c_prev:
             return 0.0
         pair = lx.bigram_count(prev, word)
         lam = MAX_LAMBDA * c_prev / (c_prev + KAPPA)
-        p = self.p_word(word) if word not in (BOUNDARY, NUMBER) else 0.01
+        p = self.p_word(word) if word not in PSEUDO_WORDS else 0.01
         return math.log(lam * pair / c_prev + (1 - lam) * p) - math.log(p)
 
     def context(self, prev: str | None, word: str, nxt: str | None) -> float:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import regex
 
-from .ranking import BOUNDARY, NUMBER
+from .ranking import BOUNDARY, number_kind
 
 CHUNK_RE = regex.compile(r"\S+")
 LEAD = "(\"“”‘«*•"
@@ -55,19 +55,20 @@ class Segment:
     """One correctable piece of text and what the correctors learn about it."""
 
     __slots__ = ("start", "end", "text", "lower", "prev_kind", "sentence_start", "chunk_start", "chunk_end", "readings",
-                 "identity", "hyphen_next", "after_hyphen")
+                 "identity", "hyphen_next", "after_hyphen", "next_kind")
 
     def __init__(self, start: int, end: int, text: str, prev_kind: str | None, sentence_start: bool,
                  chunk_start: int, chunk_end: int) -> None:
         self.start, self.end, self.text = start, end, text
         self.lower = text.lower()
-        self.prev_kind = prev_kind          # BOUNDARY / NUMBER / None (a word precedes)
+        self.prev_kind = prev_kind          # BOUNDARY / NUMBER / YEAR / None (a word precedes)
         self.sentence_start = sentence_start
         self.chunk_start, self.chunk_end = chunk_start, chunk_end
         self.readings: tuple = ()
         self.identity = None
         self.hyphen_next = False  # ends a line with a hyphen; the next segment continues the word
         self.after_hyphen = False  # starts a line after a line-end hyphen (whatever its case)
+        self.next_kind: str | None = None  # NUMBER / YEAR when a number directly follows
 
     def __repr__(self) -> str:
         return f"<Segment {self.text!r} @{self.start}>"
@@ -97,13 +98,14 @@ def segment_block(text: str, protected: list[tuple[int, int]]) -> list[Segment]:
     prev_kind: str | None = BOUNDARY
     sentence_start = True
     last_end = 0
+    open_seg: Segment | None = None  # the segment just read, while nothing else has followed it
     for m in CHUNK_RE.finditer(text):
         start, chunk = m.start(), m.group()
         if text.count("\n", last_end, start) >= 2:
             prev_kind = BOUNDARY
         last_end = m.end()
         if protected and any(s < m.end() and start < e for s, e in protected):
-            prev_kind, sentence_start = None, False
+            prev_kind, sentence_start, open_seg = None, False, None
             continue
         lead, core, trail = split_chunk(chunk)
         if core.startswith("["):
@@ -118,21 +120,26 @@ def segment_block(text: str, protected: list[tuple[int, int]]) -> list[Segment]:
                 if not p_core:
                     pass
                 elif DIGITS_RE.match(p_core):
-                    prev_kind, sentence_start = NUMBER, False
+                    prev_kind, sentence_start = number_kind(p_core), False
+                    if open_seg is not None:
+                        open_seg.next_kind = prev_kind
+                    open_seg = None
                 elif SURROGATE_RE.search(p_core):
-                    prev_kind, sentence_start = None, False
+                    prev_kind, sentence_start, open_seg = None, False, None
                 elif len(p_core) >= 2 and HAS_LETTER_RE.search(p_core) and not is_abbreviation(p_core):
-                    segments.append(Segment(p_start, p_start + len(p_core), p_core, prev_kind, sentence_start, start, m.end()))
+                    open_seg = Segment(p_start, p_start + len(p_core), p_core, prev_kind, sentence_start, start, m.end())
+                    segments.append(open_seg)
                     prev_kind, sentence_start = None, False
                 elif len(chunk) == 1 and prev_kind is None and _lone_char_between_words(text, m):
                     # a one-character word between two words: `i` read as `|`, `+`, `¢`, `I`
-                    segments.append(Segment(start, start + 1, chunk, prev_kind, sentence_start, start, m.end()))
+                    open_seg = Segment(start, start + 1, chunk, prev_kind, sentence_start, start, m.end())
+                    segments.append(open_seg)
                     prev_kind, sentence_start = None, False
                 else:
-                    prev_kind, sentence_start = None, False
+                    prev_kind, sentence_start, open_seg = None, False, None
             pos += len(piece)
         if (trail and trail[-1] in SENTENCE_END) or core in BOUNDARY_MARKS:
-            prev_kind, sentence_start = BOUNDARY, True
+            prev_kind, sentence_start, open_seg = BOUNDARY, True, None
     for a, b in zip(segments, segments[1:]):
         if _LINE_END_HYPHEN.fullmatch(text, a.end, b.start):
             b.after_hyphen = True

@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ocrfix.ranking import number_kind  # noqa: E402
 from ocrfix.tokens import NEWLINE, NUMBER, PUNCT, WORD, tokenize  # noqa: E402
 
 BOUNDARY = "<s>"
@@ -46,7 +47,7 @@ def clean_lines(path: Path, skip: list[tuple[int, int]]) -> list[str]:
 
 
 def sequence(text: str):
-    """Words (and NUMBER as <num>) with <s> at sentence and paragraph breaks."""
+    """Words (numbers as <num>, years as <year>) with <s> at sentence and paragraph breaks."""
     newlines = 0
     for tok in tokenize(text):
         if tok.kind == NEWLINE:
@@ -59,7 +60,7 @@ def sequence(text: str):
             yield tok.text
         elif tok.kind == NUMBER:
             newlines = 0
-            yield "<num>"
+            yield number_kind(tok.text)
         elif tok.kind == PUNCT and tok.text in SENTENCE_END:
             yield BOUNDARY
 
@@ -80,7 +81,7 @@ def main() -> None:
         seq = [BOUNDARY, *sequence(text), BOUNDARY]
         seen = set()
         for w in seq:
-            if w not in (BOUNDARY, "<num>"):
+            if not w.startswith("<"):
                 words[w] += 1
                 seen.add(w)
         docs.update(seen)

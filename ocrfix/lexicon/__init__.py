@@ -74,6 +74,7 @@ class Lexicon:
         self._checker = None
         self._fast: list | None = None
         self._chars = None
+        self._pseudo_counts: dict[str, int] = {}
         self._could_compound = None
         if self.fast_lexicons():
             from .._beam import could_compound
@@ -195,6 +196,14 @@ class Lexicon:
     def bigram_count(self, first: str, second: str) -> int:
         found = self._bigrams.get(f"{first}\t{second}")
         return found[0][0] if found else 0
+
+    def context_count(self, first: str) -> int:
+        """How often ``first`` opens a bigram of the domain corpus (its count as a context)."""
+        if first.startswith("<"):  # <s>, <num>: pseudo-words, counted once from the bigrams
+            if first not in self._pseudo_counts:
+                self._pseudo_counts[first] = sum(v[0] for _, v in self._bigrams.items(first + "\t"))
+            return self._pseudo_counts[first]
+        return self.domain_count(first)
 
     def domain_count(self, lower: str) -> int:
         e = self.entry(lower)
