@@ -56,6 +56,7 @@ SHORT_BEAM_BUDGET = 96
 # search allowing one unseen letter confusion (short ones would match anything).
 FALLBACK_MIN_LENGTH = 4
 FALLBACK_BEAM, FALLBACK_EDITS = 6, 3
+MIN_ZIPF = -200.0  # p_word's floor: 1e-209, far from underflow
 BOUNDARY = "<s>"
 NUMBER = "<num>"
 YEAR = "<year>"  # a number 1900-2099: a different context from amounts ("år 2024", "är 2,5")
@@ -203,7 +204,9 @@ class Scorer:
 
     # -- context -----------------------------------------------------------------
     def p_word(self, lower: str) -> float:
-        return 10 ** (self.zipf(lower) - 9.0)
+        """P(word) from its Zipf value, floored so that a monstrous token (a
+        storm of combining marks scores below -700) cannot underflow to 0."""
+        return 10 ** (max(self.zipf(lower), MIN_ZIPF) - 9.0)
 
     def log_cond(self, prev: str, word: str) -> float:
         """log P(word | prev) - log P(word): the bigram evidence, bounded below."""

@@ -19,8 +19,12 @@ from .ranking import BOUNDARY, number_kind
 CHUNK_RE = regex.compile(r"\S+")
 LEAD = "(\"“”‘«*•"
 TRAIL = ".,;:!?)\"”»’'%](}"
+# Invisible format characters (zero-width, bidi controls, BOM) are never part
+# of a correction: around a word they are lead/trail, inside one a break.
+INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]")
 # Characters OCR engines do not produce inside words: they end a segment.
-SEGMENT_SPLIT_RE = regex.compile(r"([-–—/<>*+=#\"“”«»_~^®©™]+)")
+SEGMENT_SPLIT_RE = regex.compile(f"([-–—/<>*+=#\"“”«»_~^®©™{INVISIBLE}]+)")
 HAS_LETTER_RE = regex.compile(r"\p{L}")
 DIGITS_RE = regex.compile(r"^[\d\s.,:%+-]+$")
 NON_LETTER_RE = regex.compile(r"[^\p{L}\p{M}]")
@@ -34,9 +38,9 @@ BOUNDARY_MARKS = SENTENCE_END | {"•"}
 def split_chunk(chunk: str) -> tuple[str, str, str]:
     """``'(utveck[ing),'`` -> ``('(', 'utveck[ing', '),')``."""
     i, j = 0, len(chunk)
-    while i < j and chunk[i] in LEAD:
+    while i < j and (chunk[i] in LEAD or INVISIBLE_RE.match(chunk[i])):
         i += 1
-    while j > i and chunk[j - 1] in TRAIL:
+    while j > i and (chunk[j - 1] in TRAIL or INVISIBLE_RE.match(chunk[j - 1])):
         j -= 1
     return chunk[:i], chunk[i:j], chunk[j:]
 
