@@ -41,3 +41,21 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not available (team measurement data, absent in a user's clone)")
     return path
+
+
+# --- hypothesis profiles (tests/test_robustness.py) -----------------------------
+# ``ci`` (the default) runs the robustness properties on 11,500 generated inputs
+# in all (see BUDGET there) in about two minutes; ``local`` ten times as many;
+# ``dev`` a quick smoke run. Choose with ``pytest --hypothesis-profile=local`` or
+# ``HYPOTHESIS_PROFILE=local``. Other hypothesis tests keep their own counts
+# where they set one; the rest run ``max_examples`` examples each.
+import os as _os
+
+from hypothesis import HealthCheck as _HealthCheck
+from hypothesis import settings as _settings
+
+_ROBUST = dict(deadline=None, print_blob=True, suppress_health_check=[_HealthCheck.too_slow, _HealthCheck.data_too_large])
+_settings.register_profile("ci", max_examples=1000, **_ROBUST)
+_settings.register_profile("local", max_examples=10_000, **_ROBUST)
+_settings.register_profile("dev", max_examples=50, **_ROBUST)
+_settings.load_profile(_os.environ.get("HYPOTHESIS_PROFILE", "ci"))
