@@ -221,7 +221,8 @@ def by_setting(samples: list[Sample]) -> dict[str, list[Sample]]:
 
 def format_table(rows: list[tuple[str, dict]]) -> str:
     """A plain-text table of several reports (label, report dict)."""
-    cols = ["cer_before", "cer_after", "cer_reduction", "wer_before", "wer_after", "wer_reduction", "harm_rate", "words_per_second"]
+    cols = ["cer_before", "cer_after", "cer_reduction", "wer_before", "wer_after", "wer_reduction", "harm_rate",
+            "contribution", "words_per_second"]
     present = [c for c in cols if any(c in d for _, d in rows)]
     width = max([len(label) for label, _ in rows] + [8])
     lines = [f"{'':<{width}}  " + "  ".join(f"{c:>15}" for c in present)]
@@ -232,3 +233,29 @@ def format_table(rows: list[tuple[str, dict]]) -> str:
             cells.append(f"{'':>15}" if v is None else f"{v:>15.4f}" if isinstance(v, float) else f"{v:>15}")
         lines.append(f"{label:<{width}}  " + "  ".join(cells))
     return "\n".join(lines)
+
+
+def ablate(pipeline, samples: list[Sample], no_harm: bool = False) -> dict[str, dict]:
+    """Score ``pipeline`` with each of its steps removed in turn.
+
+    Returns ``{step name: report dict}`` for the pipeline without that step;
+    compared with the full pipeline's figures this shows what each corrector
+    contributes. The step objects (and the loaded lexicon) are shared, so
+    each rerun costs only the correction time. A step that joins lines is
+    kept in ``join_lines`` mode (the pipeline would add it back).
+    """
+    from .pipeline import Pipeline
+
+    results: dict[str, dict] = {}
+    try:
+        for i, step in enumerate(pipeline.steps):
+            if pipeline.join_lines and step.changes_lines:
+                continue
+            reduced = Pipeline(pipeline.steps[:i] + pipeline.steps[i + 1 :], min_confidence=pipeline.min_confidence,
+                               resources=pipeline.resources, max_line_chars=pipeline.max_line_chars,
+                               join_lines=pipeline.join_lines)
+            results[step.name] = evaluate(reduced.fix, samples, no_harm=no_harm, analyse=False).as_dict()
+    finally:  # the shared steps were configured for the reduced chains; restore them
+        for i, step in enumerate(pipeline.steps):
+            step.configure(pipeline.steps[i + 1 :])
+    return results
