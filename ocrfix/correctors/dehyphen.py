@@ -26,6 +26,8 @@ from .base import Corrector, Document
 # (OCR engines sometimes put an empty line between the two halves)
 _BROKEN_RE = regex.compile(r"(?<=\p{L})([-­])[^\S\n]*\n((?:[^\S\n]*\n)?[^\S\n]*)(\p{Ll}[\p{L}\p{M}]*)(\S*)([^\S\n]*)")
 _HEAD_RE = regex.compile(r"[\p{L}\p{M}]+$")
+MAX_HEAD = 64  # a word's first half is looked for this far back (keeps the search linear)
+_LETTER_RE = regex.compile(r"[\p{L}\p{M}]")
 
 
 class Dehyphenate(Corrector):
@@ -37,9 +39,10 @@ class Dehyphenate(Corrector):
         text = doc.text
         lexicon = doc.resources.lexicon
         for m in _BROKEN_RE.finditer(text):
-            head = _HEAD_RE.search(text, 0, m.start())
-            if head is None:
-                continue
+            window = max(0, m.start() - MAX_HEAD)
+            head = _HEAD_RE.search(text, window, m.start())
+            if head is None or (head.start() == window > 0 and _LETTER_RE.match(text, window - 1)):
+                continue  # no first half, or one longer than any word
             word = head.group() + m.group(3)
             if not lexicon.is_valid(word.lower()):
                 continue

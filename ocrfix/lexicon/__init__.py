@@ -52,6 +52,11 @@ def cache_root() -> Path:
     return Path(user_cache_dir("ocrfix"))
 
 
+# Longer "words" are never analysed as compounds: the longest Swedish words in
+# real text have about 50 letters, and a 40,000-letter token of OCR debris
+# would otherwise cost the compound search seconds and gigabytes.
+MAX_COMPOUND_CHARS = 80
+
 class Lexicon:
     """Look-ups over the compiled lexicon plus user words."""
 
@@ -181,7 +186,7 @@ class Lexicon:
         return self._checker
 
     def _compound_parts(self, lower: str) -> tuple[str, ...] | None:
-        if len(lower) < 4:
+        if not 4 <= len(lower) <= MAX_COMPOUND_CHARS:  # the split search is quadratic in the length
             return None
         if self._could_compound is not None and lower.isalpha():
             # the C pre-check: no BEGIN ... END split by roles means no compound
