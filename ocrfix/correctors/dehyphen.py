@@ -25,7 +25,6 @@ from .base import Corrector, Document
 # head-  \n  tail(rest of chunk) spaces
 # (OCR engines sometimes put an empty line between the two halves)
 _BROKEN_RE = regex.compile(r"(?<=\p{L})([-­])[^\S\n]*\n((?:[^\S\n]*\n)?[^\S\n]*)(\p{Ll}[\p{L}\p{M}]*)(\S*)([^\S\n]*)")
-_HEAD_RE = regex.compile(r"[\p{L}\p{M}]+$")
 MAX_HEAD = 64  # a word's first half is looked for this far back (keeps the search linear)
 _LETTER_RE = regex.compile(r"[\p{L}\p{M}]")
 
@@ -39,16 +38,15 @@ class Dehyphenate(Corrector):
         text = doc.text
         lexicon = doc.resources.lexicon
         for m in _BROKEN_RE.finditer(text):
-            window = max(0, m.start() - MAX_HEAD)
-            head = _HEAD_RE.search(text, window, m.start())
-            if head is None or (head.start() == window > 0 and _LETTER_RE.match(text, window - 1)):
+            head = _first_half(text, m.start())
+            if not head:
                 continue  # no first half, or one longer than any word
-            word = head.group() + m.group(3)
+            word = head + m.group(3)
             if not lexicon.is_valid(word.lower()):
                 continue
             line_end = text.find("\n", m.end())
             rest_empty = text[m.end() : line_end if line_end >= 0 else len(text)].strip() == ""
-            moved = word[len(head.group()) :] + m.group(4)
+            moved = word[len(head) :] + m.group(4)
             if rest_empty and line_end >= 0:
                 # the continuation line held only this word: it disappears
                 end = line_end + 1
@@ -58,3 +56,14 @@ class Dehyphenate(Corrector):
                 after = moved + "\n" + m.group(2)
             yield Edit(m.start(), end, text[m.start() : end], after, self.name, 1.0,
                        f"line-end hyphenation of {word!r} joined")
+
+
+def _first_half(text: str, end: int) -> str:
+    """The letters (and marks) right before ``end``: the first half of a broken
+    word; empty if there are none or more than MAX_HEAD (no word is that long)."""
+    start = end
+    while start > 0 and _LETTER_RE.match(text, start - 1):
+        start -= 1
+        if end - start > MAX_HEAD:
+            return ""
+    return text[start:end]
