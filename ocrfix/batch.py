@@ -276,7 +276,7 @@ class Journal:
 
     def record(self, entry: dict) -> None:
         self.entries[entry["file"]] = entry
-        self._fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._fh.write(json.dumps(entry) + "\n")
         self._fh.flush()
         self._lines += 1
 
@@ -286,7 +286,7 @@ class Journal:
             if self._lines > len(self.entries):
                 with atomic_write(self.path) as out:
                     for entry in self.entries.values():
-                        out.write((json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
+                        out.write((json.dumps(entry) + "\n").encode("utf-8"))
         finally:
             self._fh.close()
 
