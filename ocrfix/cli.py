@@ -119,29 +119,9 @@ def fix_command(files, output, as_diff, edits_path, stats, min_confidence, steps
     altered. With several FILES, each is corrected as its own document and
     the results are concatenated.
     """
-    from .config import ConfigError, parse_steps
-    from .pipeline import Pipeline
-    from .registry import UnknownCorrector
-    from .resources import read_word_list
-
     if as_diff and join_lines:
         raise click.UsageError("--diff compares line by line; it cannot be combined with --join-lines")
-    try:
-        words: list[str] = []
-        for path in word_files:
-            words.extend(read_word_list(path))
-        pipeline = Pipeline.from_config(
-            config_path,
-            steps=parse_steps(steps_spec) if steps_spec is not None else None,
-            min_confidence=min_confidence,
-            max_line_chars=max_line_chars,
-            extra_words=words or None,
-            join_lines=join_lines,
-        )
-    except (ConfigError, UnknownCorrector, TypeError, ValueError) as exc:
-        raise click.UsageError(str(exc)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"cannot read word list: {exc}")
+    pipeline = build_pipeline(config_path, steps_spec, min_confidence, word_files, join_lines, max_line_chars)
 
     sources = list(files) or ["-"]
     encode_errors = "surrogateescape" if errors == "passthrough" else "strict"
@@ -163,6 +143,32 @@ def fix_command(files, output, as_diff, edits_path, stats, min_confidence, steps
         summary = ", ".join(f"{name} {n}" for name, n in counts.most_common()) or "none"
         click.echo(f"ocrfix: {total} edits ({summary})", err=True)
 
+
+
+def build_pipeline(config_path, steps_spec, min_confidence, word_files, join_lines, max_line_chars=None):
+    """The pipeline the shared CLI options describe (a usage error or a
+    one-line failure if they are wrong); used by the filter and ``eval``."""
+    from .config import ConfigError, parse_steps
+    from .pipeline import Pipeline
+    from .registry import UnknownCorrector
+    from .resources import read_word_list
+
+    try:
+        words: list[str] = []
+        for path in word_files:
+            words.extend(read_word_list(path))
+        return Pipeline.from_config(
+            config_path,
+            steps=parse_steps(steps_spec) if steps_spec is not None else None,
+            min_confidence=min_confidence,
+            max_line_chars=max_line_chars,
+            extra_words=words or None,
+            join_lines=join_lines,
+        )
+    except (ConfigError, UnknownCorrector, TypeError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read word list: {exc}")
 
 class _BadInput(Exception):
     pass

@@ -105,6 +105,19 @@ class Report:
     confusions: Counter = field(default_factory=Counter)   # (truth, output) char pairs still wrong
     wrong_words: Counter = field(default_factory=Counter)  # (output, truth) word pairs still wrong
 
+    def merge(self, other: "Report") -> "Report":
+        """Add ``other``'s counts to this report (scores of disjoint samples)."""
+        for mine, theirs in ((self.before, other.before), (self.after, other.after)):
+            mine.add((theirs.char_errors, theirs.chars, theirs.word_errors, theirs.words))
+        self.docs += other.docs
+        self.seconds += other.seconds
+        self.words_in += other.words_in
+        self.harmed += other.harmed
+        self.harm_words += other.harm_words
+        self.confusions.update(other.confusions)
+        self.wrong_words.update(other.wrong_words)
+        return self
+
     def as_dict(self) -> dict:
         b, a = self.before, self.after
         d = {"docs": self.docs, "seconds": round(self.seconds, 3)}
@@ -230,7 +243,12 @@ def format_table(rows: list[tuple[str, dict]]) -> str:
         cells = []
         for c in present:
             v = d.get(c)
-            cells.append(f"{'':>15}" if v is None else f"{v:>15.4f}" if isinstance(v, float) else f"{v:>15}")
+            if v is None:
+                cells.append(f"{'':>15}")
+            elif c == "words_per_second":
+                cells.append(f"{v:>15,.0f}")
+            else:
+                cells.append(f"{v:>15.4f}" if isinstance(v, float) else f"{v:>15}")
         lines.append(f"{label:<{width}}  " + "  ".join(cells))
     return "\n".join(lines)
 

@@ -53,37 +53,22 @@ def eval_command(data, gt_path, conf, joined, no_harm, ablate, top, as_json, min
     usual OCR metrics), the share of errors removed, words per second, and
     the errors that remain.
     """
-    from ..config import ConfigError, parse_steps
-    from ..evaluate import Sample, ablate as run_ablation, by_setting, evaluate, format_table, load_lines, load_pages
-    from ..pipeline import Pipeline
-    from ..registry import UnknownCorrector
-    from ..resources import read_word_list
+    from ..cli import build_pipeline
+    from ..evaluate import Report, Sample, ablate as run_ablation, by_setting, evaluate, format_table, load_lines, load_pages
 
     try:
         samples = _load(Path(data), gt_path, conf, joined, load_pages, load_lines, Sample)
     except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
         _fail(f"cannot read {data}: {exc}")
-    try:
-        words: list[str] = []
-        for path in word_files:
-            words.extend(read_word_list(path))
-        pipeline = Pipeline.from_config(
-            config_path,
-            steps=parse_steps(steps_spec) if steps_spec is not None else None,
-            min_confidence=min_confidence,
-            extra_words=words or None,
-            join_lines=True if joined else None,
-        )
-    except (ConfigError, UnknownCorrector, TypeError, ValueError) as exc:
-        raise click.UsageError(str(exc)) from None
+    pipeline = build_pipeline(config_path, steps_spec, min_confidence, word_files, True if joined else None)
 
     try:
-        report = evaluate(pipeline.fix, samples, no_harm=no_harm, analyse=top > 0)
-        groups = by_setting(samples)
-        settings = {}
-        if len(groups) > 1:
-            settings = {name: evaluate(pipeline.fix, group, no_harm=no_harm, analyse=False).as_dict()
-                        for name, group in sorted(groups.items())}
+        groups = by_setting(samples)  # one report per manifest setting, summed for the whole
+        reports = {name: evaluate(pipeline.fix, group, no_harm=no_harm, analyse=top > 0) for name, group in sorted(groups.items())}
+        report = Report()
+        for part in reports.values():
+            report.merge(part)
+        settings = {name: part.as_dict() for name, part in reports.items()} if len(reports) > 1 else {}
         ablation = run_ablation(pipeline, samples, no_harm=no_harm) if ablate else {}
     except ValueError as exc:  # a line-count change in the lines layout
         _fail(str(exc))
