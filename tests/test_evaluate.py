@@ -136,3 +136,16 @@ def test_eval_agrees_with_ocrscore_to_four_decimals(layout, parts, extra):
     keys = ("harm_rate", "gt_words", "words_changed") if extra else (*METRICS, "gt_chars")
     for key in keys:
         assert round(ours[key], 4) == round(reference[key], 4), key
+
+
+def test_setting_filter_scores_only_those_pages(tmp_path):
+    for name, setting, ocr in (("a", "X", "for barn"), ("b", "Y", "helt fel")):
+        (tmp_path / f"{name}.ocr.txt").write_text(ocr + "\n", encoding="utf-8")
+        (tmp_path / f"{name}.gt.txt").write_text("för barn\n", encoding="utf-8")
+    (tmp_path / "manifest.tsv").write_text("name\tsetting\na\tX\nb\tY\n", encoding="utf-8")
+    both = run_eval(str(tmp_path), "--steps", "none")
+    assert set(both["settings"]) == {"X", "Y"} and both["docs"] == 2
+    only_x = run_eval(str(tmp_path), "--steps", "none", "--setting", "X")
+    assert only_x["docs"] == 1 and only_x["cer_before"] == round(1 / 8, 5)
+    result = CliRunner().invoke(main, ["eval", str(tmp_path), "--setting", "Z"])
+    assert result.exit_code == 1 and "no pages of setting Z" in result.output

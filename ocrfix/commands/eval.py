@@ -26,6 +26,7 @@ Examples:
   ocrfix eval pages/ --no-harm              # share of correct words changed
   ocrfix eval lines.jsonl --conf high,low --json
   ocrfix eval pages/ --ablate               # what each corrector contributes
+  ocrfix eval pages/ --setting S1,S2         # only these manifest settings
   ocrfix eval scan.txt --gt truth.txt --errors 20
   ocrfix eval pages/ --joined               # --join-lines against NAME.gt_joined.txt
 """
@@ -35,6 +36,7 @@ Examples:
 @click.argument("data", type=click.Path(exists=True))
 @click.option("--gt", "gt_path", type=click.Path(exists=True, dir_okay=False), help="Ground truth for a single OCR text file.")
 @click.option("--conf", default="high", show_default=True, metavar="A,B", help="Lines layout: which `conf` values to score.")
+@click.option("--setting", "only_settings", metavar="A,B", help="Pages: score only the pages of these manifest settings.")
 @click.option("--joined", is_flag=True, help="Pages: correct with --join-lines and score against NAME.gt_joined.txt.")
 @click.option("--no-harm", is_flag=True, help="Correct the ground truth itself and report the share of its words changed.")
 @click.option("--ablate", is_flag=True, help="Rerun with each corrector removed and show what each one contributes.")
@@ -45,7 +47,7 @@ Examples:
 @click.option("--steps", "steps_spec", metavar="A,B,...", help="Correctors to run, in order (see `ocrfix steps`).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config file.")
 @click.option("--words", "word_files", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra vocabulary (repeatable).")
-def eval_command(data, gt_path, conf, joined, no_harm, ablate, top, as_json, min_confidence, steps_spec, config_path, word_files):
+def eval_command(data, gt_path, conf, only_settings, joined, no_harm, ablate, top, as_json, min_confidence, steps_spec, config_path, word_files):
     """Score ocrfix on DATA against its ground truth.
 
     Reports the character and word error rates of the OCR text and of
@@ -60,6 +62,11 @@ def eval_command(data, gt_path, conf, joined, no_harm, ablate, top, as_json, min
         samples = _load(Path(data), gt_path, conf, joined, load_pages, load_lines, Sample)
     except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
         _fail(f"cannot read {data}: {exc}")
+    if only_settings:
+        wanted = {x.strip() for x in only_settings.split(",") if x.strip()}
+        samples = [s for s in samples if s.setting in wanted]
+        if not samples:
+            _fail(f"no pages of setting {only_settings} in {data}")
     pipeline = build_pipeline(config_path, steps_spec, min_confidence, word_files, True if joined else None)
 
     try:
