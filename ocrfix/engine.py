@@ -25,6 +25,10 @@ STATE_KEY = "engine"
 EAGER_PRIOR = 0.05
 # Document-vocabulary matching: tokens this long, similarity (0-100) at least this.
 DOC_MATCH_MIN_LENGTH, DOC_MATCH_MIN_RATIO = 5, 70
+# Bounds that keep memory and time flat on an endless stream (a 100-page
+# report has about 10,000 distinct words): words matched against, and other
+# per-word facts remembered, per document.
+MAX_POOL, MAX_REMEMBERED = 20_000, 200_000
 
 
 def engine_for(doc: Document, engine: str = "auto", beam: int = 16, max_candidates: int = 8) -> "Engine":
@@ -68,7 +72,11 @@ class Engine:
             lower = core.lower()
             valid = self._valid.get(lower)
             if valid is None:
+                if len(self._valid) >= MAX_REMEMBERED:
+                    self._valid.clear()
                 valid = self._valid[lower] = lexicon.is_valid(lower)
+            if valid and lower not in profile.vocabulary:
+                self._remember(lower)
             profile.observe_word(core, lower, valid)
 
         prior = profile.error_prior
@@ -113,8 +121,13 @@ class Engine:
     # -- the document's own vocabulary --------------------------------------------------
     def note_correction(self, word: str) -> None:
         """A confident correction: the word is now known to occur in this document."""
-        self.corrected[word] = self.corrected.get(word, 0) + 1
-        if word not in self._pool_set:
+        if word in self.corrected or len(self.corrected) < MAX_REMEMBERED:
+            self.corrected[word] = self.corrected.get(word, 0) + 1
+        self._remember(word)
+
+    def _remember(self, word: str) -> None:
+        """Add a word known to occur in the document to the pool document_readings matches against."""
+        if len(word) >= DOC_MATCH_MIN_LENGTH and word not in self._pool_set and len(self._pool) < MAX_POOL:
             self._pool_set.add(word)
             self._pool.append(word)
 
@@ -129,10 +142,6 @@ class Engine:
         """
         if len(ocr_lower) < DOC_MATCH_MIN_LENGTH:
             return []
-        for word in self.profile.vocabulary:
-            if word not in self._pool_set and len(word) >= DOC_MATCH_MIN_LENGTH:
-                self._pool_set.add(word)
-                self._pool.append(word)
         from rapidfuzz import fuzz, process
 
         sc = self.scorer

@@ -24,7 +24,7 @@ from pathlib import Path
 from .resources import data_path
 
 MAX_TOKEN = 40
-CACHE_SIZE = 200_000
+CACHE_SIZE = 50_000
 UNSEEN = "<unseen>"  # truth column of the fallback rows (edits the table does not list)
 DEBRIS = "<debris>"  # truth column of the rows for OCR debris without a rule
 SWEDISH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzåäö")

@@ -33,6 +33,8 @@ DIACRITICS_LOST_BELOW = 0.008
 # Share of unknown words in clean text of this genre (names, rare words).
 BASELINE_OOV = 0.01
 MIN_PRIOR, MAX_PRIOR = 0.002, 0.5
+# Distinct intact words remembered per document (a 100-page report has ~10,000).
+MAX_VOCABULARY = 200_000
 
 
 @dataclass
@@ -47,7 +49,11 @@ class Profile:
     def observe_word(self, chunk: str, lower_core: str, valid: bool) -> None:
         self.words += 1
         if valid:
-            self.vocabulary[lower_core] = self.vocabulary.get(lower_core, 0) + 1
+            vocabulary = self.vocabulary
+            if lower_core in vocabulary:
+                vocabulary[lower_core] += 1
+            elif len(vocabulary) < MAX_VOCABULARY:  # memory stays bounded on an endless stream
+                vocabulary[lower_core] = 1
         else:
             self.unknown += 1
         if _GARBLE_RE.search(chunk):

@@ -97,10 +97,10 @@ class Scorer:
         self.corrected: dict[str, int] = {}  # the engine's confident corrections (shared dict)
         self.zipf = lru_cache(maxsize=100_000)(self._zipf)
         self.zipf_lexicon = lru_cache(maxsize=100_000)(self._zipf_lexicon)
-        self.readings = lru_cache(maxsize=50_000)(self._readings)
-        self.quick_readings = lru_cache(maxsize=50_000)(self._quick_readings)
+        self.readings = lru_cache(maxsize=20_000)(self._readings)
+        self.quick_readings = lru_cache(maxsize=20_000)(self._quick_readings)
         self.is_valid = lru_cache(maxsize=200_000)(self._is_valid)
-        self.has_prefix = lru_cache(maxsize=500_000)(self._has_prefix)
+        self.has_prefix = lru_cache(maxsize=200_000)(self._has_prefix)
         self.is_head = lru_cache(maxsize=200_000)(self._is_head)
 
     # -- priors ----------------------------------------------------------------
