@@ -20,7 +20,9 @@ Safety and resuming:
 * ``OUT_DIR/.ocrfix-batch.jsonl`` is a journal: one JSON line per finished
   file (input size, mtime, SHA-256, output size, counts, and the fingerprint
   of ocrfix's code, data, lexicon inputs and pipeline options). A line is
-  appended only after the file's output is in place.
+  appended only after the file's output is in place. A worker killed after
+  its rename but before the batch heard of it leaves a complete output with
+  no journal line; the next run simply redoes that file.
 * **Resume rule**: a file is skipped when its journal entry has the current
   fingerprint, its output (and edit log, if asked for) exists with the
   recorded size, and the input has the recorded size and mtime, or the same

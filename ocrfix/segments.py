@@ -19,9 +19,10 @@ from .ranking import BOUNDARY, number_kind
 CHUNK_RE = regex.compile(r"\S+")
 LEAD = "(\"“”‘«*•"
 TRAIL = ".,;:!?)\"”»’'%](}"
-# Invisible format characters (zero-width, bidi controls, BOM) are never part
-# of a correction: around a word they are lead/trail, inside one a break.
-INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+# Invisible format characters (zero-width, bidi controls, BOM) and control
+# characters (backspace, C1 controls) are never part of a correction: around
+# a word they are lead/trail, inside one a break.
+INVISIBLE = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
 INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]")
 # Characters OCR engines do not produce inside words: they end a segment.
 SEGMENT_SPLIT_RE = regex.compile(f"([-–—/<>*+=#\"“”«»_~^®©™{INVISIBLE}]+)")
@@ -31,6 +32,9 @@ NON_LETTER_RE = regex.compile(r"[^\p{L}\p{M}]")
 # Lone surrogates stand for undecodable input bytes (--errors passthrough):
 # a segment holding one is never corrected, so the bytes go out as they came.
 SURROGATE_RE = regex.compile(r"[\ud800-\udfff]")
+# Two digits in a row are a number, not a misread letter (`6ppen`, `§1`):
+# `Agenda2030`, `COVID19`, `SFS2001` are names glued to numbers, never corrected.
+DIGIT_RUN_RE = regex.compile(r"\d\d")
 SENTENCE_END = set(".!?:")
 BOUNDARY_MARKS = SENTENCE_END | {"•"}
 
@@ -128,7 +132,7 @@ def segment_block(text: str, protected: list[tuple[int, int]]) -> list[Segment]:
                     if open_seg is not None:
                         open_seg.next_kind = prev_kind
                     open_seg = None
-                elif SURROGATE_RE.search(p_core):
+                elif SURROGATE_RE.search(p_core) or DIGIT_RUN_RE.search(p_core):
                     prev_kind, sentence_start, open_seg = None, False, None
                 elif len(p_core) >= 2 and HAS_LETTER_RE.search(p_core) and not is_abbreviation(p_core):
                     open_seg = Segment(p_start, p_start + len(p_core), p_core, prev_kind, sentence_start, start, m.end())

@@ -197,16 +197,25 @@ def test_killed_worker_then_rerun(tmp_path):
         run_batch(src, out, spec, jobs=2, on_result=kill_workers)
     first = info.value.summary
     assert 1 <= first.done < 16 and leftovers(out) == []
-    assert texts(out) == sorted(e["file"] for e in journal(out))  # every output finished and recorded
-    summary = run_batch(src, out, spec, jobs=2)
-    assert (summary.done, summary.skipped, summary.failed) == (16 - first.done, first.done, 0)
-    assert texts(out) == texts(src) and len(journal(out)) == 16 and leftovers(out) == []
+    recorded = sorted(e["file"] for e in journal(out))
+    assert len(recorded) == first.done and set(recorded) <= set(texts(out))  # every recorded output exists
     from ocrfix import Pipeline
 
     pipeline = Pipeline()
-    for rel in texts(src):
+
+    def expected(rel):
         with open(src / rel, "rb") as fh:
-            assert (out / rel).read_bytes() == "".join(pipeline.fix_lines(read_lines(fh))).encode(), rel
+            return "".join(pipeline.fix_lines(read_lines(fh))).encode()
+
+    # A worker may have renamed its output just before it was killed, unheard
+    # of by the batch: such a file is complete, unrecorded, and redone below.
+    for rel in texts(out):
+        assert (out / rel).read_bytes() == expected(rel), rel
+    summary = run_batch(src, out, spec, jobs=2)
+    assert (summary.done, summary.skipped, summary.failed) == (16 - first.done, first.done, 0)
+    assert texts(out) == texts(src) and len(journal(out)) == 16 and leftovers(out) == []
+    for rel in texts(src):
+        assert (out / rel).read_bytes() == expected(rel), rel
 
 
 def test_one_batch_per_out_dir(tmp_path):

@@ -215,19 +215,25 @@ def test_invariants_across_blocks(pipeline, text):
 # The word-level steps (rejoin, split, words) decide in context -- the
 # neighbouring words and the document's estimated damage -- and pass 1 changes
 # both, so pass 2 may continue the work ('teamet[ ... teamet[': one fixed in
-# pass 1, the other in pass 2). What must hold: pass 2 never undoes pass 1,
-# and a third pass changes nothing (no oscillation, quick convergence).
+# pass 1, the other in pass 2), and a chain of garbled neighbours may take a
+# pass per link ('[Socialnämnden\u200cSocialnämnden[ [Socialnämnden': three).
+# What must hold: no pass returns to an earlier text (no oscillation, and
+# pass 2 never undoes pass 1), and the passes reach a fixed point quickly.
+MAX_PASSES = 5
+
 
 @given(TEXT)
 @examples("idempotence")
 def test_default_pipeline_converges(pipeline, text):
-    once = pipeline.fix(text)
-    twice = pipeline.fix(once)
-    if twice == once:
-        return
-    note(f"pass 1: {once!r}\npass 2: {twice!r}")
-    assert twice != text, "pass 2 undid pass 1"
-    assert pipeline.fix(twice) == twice, "no fixed point after two passes"
+    seen = [text]
+    for _ in range(MAX_PASSES):
+        out = pipeline.fix(seen[-1])
+        if out == seen[-1]:
+            return
+        note(f"pass {len(seen)}: {out!r}")
+        assert out not in seen, "a pass undid an earlier one"
+        seen.append(out)
+    raise AssertionError(f"no fixed point after {MAX_PASSES} passes")
 
 
 @given(TEXT)

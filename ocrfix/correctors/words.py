@@ -12,12 +12,15 @@ pipeline's confidence threshold.
 
 Refuses to touch: numbers, dates, amounts, URLs, e-mail addresses, personal
 identity numbers, ALL-CAPS and mixed-case abbreviations (``LSS``, ``SoL``,
-``ÄktB``), one-letter tokens, and -- in a document that looks clean -- any
-word the lexicon or the document itself vouches for.
+``ÄktB``), one-letter tokens, names glued to numbers (``Agenda2030``), a
+valid word with a footnote number (``Socialnämnden1``), and -- in a document
+that looks clean -- any word the lexicon or the document itself vouches for.
 """
 from __future__ import annotations
 
 from typing import Iterable
+
+import regex
 
 from ..edits import Edit
 from ..engine import engine_for, next_word
@@ -40,6 +43,8 @@ def restore_case(ocr: str, word: str, surface: str, sentence_start: bool) -> str
         return word.upper()
     if ocr[:1].lower() == word[:1]:
         capital = ocr[:1].isupper()
+    elif not ocr[:1].isalpha() and ocr[1:2].lower() == word[:1]:  # debris dropped: `[Socialnämnden`
+        capital = ocr[1:2].isupper()
     else:
         capital = sentence_start and (ocr[:1].isupper() or not ocr[:1].isalpha())
     return word[:1].upper() + word[1:] if capital else word
@@ -66,6 +71,8 @@ WEAK_CHANNEL = -8.0
 CONFIDENT = 0.9
 # Words this frequent (Zipf) are function words: i, och, att, är, som, för ...
 FUNCTION_WORD_ZIPF = 6.3
+# a word with a footnote number glued to it: `Socialnämnden1`, `insatser12`
+FOOTNOTE_RE = regex.compile(r"(\p{L}+)(\d+)")
 
 
 class WordCorrector(Corrector):
@@ -97,6 +104,9 @@ class WordCorrector(Corrector):
             if not seg.readings and seg.identity.valid:  # a word with no rival reading
                 prev_word = seg.lower
                 continue
+            if self._footnote_mark(eng, seg):
+                prev_word = None
+                continue
             readings = seg.readings
             if eng.eager and not seg.identity.valid and (not readings or readings[0].channel < WEAK_CHANNEL):
                 readings = tuple(readings) + tuple(eng.document_readings(seg.lower))
@@ -114,6 +124,14 @@ class WordCorrector(Corrector):
             if surface != seg.text:
                 yield Edit(seg.start, seg.end, seg.text, surface, self.name, confidence,
                            f"read as OCR error of {choice!r} (engine {eng.engine}, p={confidence:.2f})", round(margin, 3))
+
+    @staticmethod
+    def _footnote_mark(eng, seg) -> bool:
+        """``Socialnämnden1``: a valid word with a digit glued to its end is a
+        footnote reference, not a misread letter (``arbetsmilj6`` is not a
+        word without its digit, so it is still corrected)."""
+        m = FOOTNOTE_RE.fullmatch(seg.text)
+        return bool(m) and len(m.group(1)) >= 2 and eng.scorer.lexicon.is_valid(m.group(1).lower())
 
     @staticmethod
     def _stray_capital(eng, seg, before) -> bool:
