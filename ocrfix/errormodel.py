@@ -25,6 +25,9 @@ from .resources import data_path
 
 MAX_TOKEN = 40
 CACHE_SIZE = 50_000
+# Per-position reading options, keyed by the OCR text ahead (about 4 KB each
+# when one letter may stand for any other); cleared when full.
+OPTION_CACHE_SIZE = 50_000
 UNSEEN = "<unseen>"  # truth column of the fallback rows (edits the table does not list)
 DEBRIS = "<debris>"  # truth column of the rows for OCR debris without a rule
 SWEDISH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzåäö")
@@ -106,6 +109,7 @@ class ErrorModel:
         # another document of the same process (batch, library use) is free.
         self._cache: OrderedDict = OrderedDict()
         self._option_cache: dict = {}
+        self._shared_options: dict = {}
         self.debris_del = generic         # OCR debris (no Swedish letter) the engine added
         self.debris_sub = generic         # OCR debris standing for one particular letter
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
@@ -318,9 +322,21 @@ class ErrorModel:
             opts.append((1, "", self.generic, 1, 1))  # the OCR added this letter
             if letter_generic:  # a letter misread in a way the table has not seen
                 opts.extend((1, letter, self.generic, 1, 1) for letter in ALPHABET if letter != ch)
-        both = (opts, [(k, t.encode("utf-8"), lp, e, g) for k, t, lp, e, g in opts])
-        if len(self._option_cache) < 100_000:
-            self._option_cache[key] = both
+        # the same option recurs at many positions: share one tuple (a cached
+        # entry is then two short lists of references, not ~60 new tuples)
+        shared = self._shared_options
+        encoded = []
+        for i, opt in enumerate(opts):
+            pair = shared.get(opt)
+            if pair is None:
+                k, t, lp, e, g = opt
+                pair = shared[opt] = (opt, (k, t.encode("utf-8"), lp, e, g))
+            opts[i] = pair[0]
+            encoded.append(pair[1])
+        both = (opts, encoded)
+        if len(self._option_cache) >= OPTION_CACHE_SIZE:
+            self._option_cache.clear()
+        self._option_cache[key] = both
         return both
 
     def _search(self, options, lexicon, n, beam, margin, max_edits, max_generic) -> list[tuple[str, float]]:

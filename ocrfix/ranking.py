@@ -45,6 +45,10 @@ DOC_DISCOUNT = 0.3        # a word seen intact in this document
 # log(1 - MAX_LAMBDA); a seen one can add a lot when w is rare.
 MAX_LAMBDA = 0.5
 KAPPA = 20.0
+# Per-document memo sizes (entries). A 100-page report needs about 10,000
+# words' worth; larger memos only cost memory on an endless stream (measured:
+# half these sizes runs the 100 tesseract-dev pages as fast).
+WORD_CACHE, READING_CACHE, LOOKUP_CACHE = 25_000, 20_000, 50_000
 # A token that is already a word is checked with a narrow search: two edits
 # at most, only rules at least this likely, no unseen edits.
 QUICK_BEAM, QUICK_MARGIN, QUICK_MIN_RULE = 6, 8.0, -6.0
@@ -95,13 +99,13 @@ class Scorer:
         self.damaged_document = True
         self.chars = lexicon.char_model()
         self.corrected: dict[str, int] = {}  # the engine's confident corrections (shared dict)
-        self.zipf = lru_cache(maxsize=100_000)(self._zipf)
-        self.zipf_lexicon = lru_cache(maxsize=100_000)(self._zipf_lexicon)
-        self.readings = lru_cache(maxsize=20_000)(self._readings)
-        self.quick_readings = lru_cache(maxsize=20_000)(self._quick_readings)
-        self.is_valid = lru_cache(maxsize=200_000)(self._is_valid)
-        self.has_prefix = lru_cache(maxsize=200_000)(self._has_prefix)
-        self.is_head = lru_cache(maxsize=200_000)(self._is_head)
+        self.zipf = lru_cache(maxsize=WORD_CACHE)(self._zipf)
+        self.zipf_lexicon = lru_cache(maxsize=WORD_CACHE)(self._zipf_lexicon)
+        self.readings = lru_cache(maxsize=READING_CACHE)(self._readings)
+        self.quick_readings = lru_cache(maxsize=READING_CACHE)(self._quick_readings)
+        self.is_valid = lru_cache(maxsize=LOOKUP_CACHE)(self._is_valid)
+        self.has_prefix = lru_cache(maxsize=LOOKUP_CACHE)(self._has_prefix)
+        self.is_head = lru_cache(maxsize=LOOKUP_CACHE)(self._is_head)
 
     # -- priors ----------------------------------------------------------------
     def _zipf(self, lower: str) -> float:

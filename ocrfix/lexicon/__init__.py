@@ -56,6 +56,9 @@ def cache_root() -> Path:
 # real text have about 50 letters, and a 40,000-letter token of OCR debris
 # would otherwise cost the compound search seconds and gigabytes.
 MAX_COMPOUND_CHARS = 80
+# Memo sizes (entries) for form lookups and compound analyses: enough for a
+# 100-page report, bounded for an endless stream.
+ENTRY_CACHE, COMPOUND_CACHE = 50_000, 25_000
 
 class Lexicon:
     """Look-ups over the compiled lexicon plus user words."""
@@ -85,8 +88,8 @@ class Lexicon:
             from .._beam import could_compound
 
             self._could_compound = could_compound
-        self.entry = lru_cache(maxsize=200_000)(self._entry)
-        self.compound_parts = lru_cache(maxsize=100_000)(self._compound_parts)
+        self.entry = lru_cache(maxsize=ENTRY_CACHE)(self._entry)
+        self.compound_parts = lru_cache(maxsize=COMPOUND_CACHE)(self._compound_parts)
 
     # -- single forms ------------------------------------------------------
     def _entry(self, lower: str) -> Entry | None:
