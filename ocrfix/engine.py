@@ -67,7 +67,7 @@ class Engine:
         lexicon = self.scorer.lexicon
         for m in CHUNK_RE.finditer(doc.text):
             _, core, _ = split_chunk(m.group())
-            if not HAS_LETTER_RE.search(core) or DIGITS_RE.match(core) or SURROGATE_RE.search(core):
+            if not core.isalpha() and (not HAS_LETTER_RE.search(core) or DIGITS_RE.match(core) or SURROGATE_RE.search(core)):
                 continue
             lower = core.lower()
             valid = self._valid.get(lower)

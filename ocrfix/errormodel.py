@@ -25,8 +25,8 @@ from .resources import data_path
 
 MAX_TOKEN = 40
 CACHE_SIZE = 50_000
-# Per-position reading options, keyed by the OCR text ahead (about 4 KB each
-# when one letter may stand for any other); cleared when full.
+# Per-position reading options, keyed by the OCR text ahead (two lists of
+# references to shared option tuples each); cleared when full.
 OPTION_CACHE_SIZE = 50_000
 UNSEEN = "<unseen>"  # truth column of the fallback rows (edits the table does not list)
 DEBRIS = "<debris>"  # truth column of the rows for OCR debris without a rule
@@ -109,7 +109,8 @@ class ErrorModel:
         # another document of the same process (batch, library use) is free.
         self._cache: OrderedDict = OrderedDict()
         self._option_cache: dict = {}
-        self._shared_options: dict = {}
+        self._letter_cache: dict = {}
+        self._rule_cache: dict = {}
         self.debris_del = generic         # OCR debris (no Swedish letter) the engine added
         self.debris_sub = generic         # OCR debris standing for one particular letter
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
@@ -295,49 +296,70 @@ class ErrorModel:
 
     def _options_at(self, ahead: str, settings: tuple) -> tuple[list, list]:
         """The readings allowed where the OCR text continues with ``ahead``, as
-        (text, UTF-8 for the C search); cached."""
+        (text, UTF-8 for the C search); cached. The option tuples themselves
+        are shared between positions (:meth:`_letter_options`,
+        :meth:`_rule_options`), so a cached entry is two short lists of
+        references."""
         key = (ahead, settings)
         cached = self._option_cache.get(key)
         if cached is not None:
             return cached
-        min_rule_logp, any_generic, letter_generic = settings
-        keep = self.keep_logp
-        ch = ahead[0]
-        opts = [(1, ch, keep(ch), 0, 0)]
+        first, rest = self._letter_options(ahead[0], settings)
+        opts, encoded = list(first[0]), list(first[1])
+        rules = self.rules
         for k in range(1, len(ahead) + 1):
-            for truth, rlp in self.rules.get(ahead[:k], ()):
-                if rlp >= min_rule_logp:
-                    opts.append((k, truth, rlp, 1, 0))
-        for truth, rlp in self.insertions:
-            if rlp >= min_rule_logp:
-                opts.append((1, truth + ch, rlp + keep(ch), 1, 0))
-        if ch not in SWEDISH_LETTERS:
-            # OCR debris: added by the engine, or -- if the table has no rule
-            # saying what it stands for -- standing for any letter, at the rates
-            # this engine shows (not counted as unseen edits)
-            opts.append((1, "", self.debris_del, 1, 0))
-            if ch not in self.rules:
-                opts.extend((1, letter, self.debris_sub, 1, 0) for letter in ALPHABET if letter != ch)
-        elif any_generic:
-            opts.append((1, "", self.generic, 1, 1))  # the OCR added this letter
-            if letter_generic:  # a letter misread in a way the table has not seen
-                opts.extend((1, letter, self.generic, 1, 1) for letter in ALPHABET if letter != ch)
-        # the same option recurs at many positions: share one tuple (a cached
-        # entry is then two short lists of references, not ~60 new tuples)
-        shared = self._shared_options
-        encoded = []
-        for i, opt in enumerate(opts):
-            pair = shared.get(opt)
-            if pair is None:
-                k, t, lp, e, g = opt
-                pair = shared[opt] = (opt, (k, t.encode("utf-8"), lp, e, g))
-            opts[i] = pair[0]
-            encoded.append(pair[1])
+            if ahead[:k] in rules:
+                more = self._rule_options(ahead[:k], settings[0])
+                opts += more[0]
+                encoded += more[1]
+        opts += rest[0]
+        encoded += rest[1]
         both = (opts, encoded)
         if len(self._option_cache) >= OPTION_CACHE_SIZE:
             self._option_cache.clear()
         self._option_cache[key] = both
         return both
+
+    @staticmethod
+    def _encoded(opts: list) -> tuple[tuple, tuple]:
+        return tuple(opts), tuple((k, t.encode("utf-8"), lp, e, g) for k, t, lp, e, g in opts)
+
+    def _letter_options(self, ch: str, settings: tuple) -> tuple[tuple, tuple]:
+        """Options that depend on one OCR character alone: read as itself
+        (first), and -- after the rules -- a lost letter inserted before it,
+        debris dropped or standing for a letter, an unseen edit."""
+        key = (ch, settings)
+        cached = self._letter_cache.get(key)
+        if cached is not None:
+            return cached
+        min_rule_logp, any_generic, letter_generic = settings
+        keep = self.keep_logp
+        rest = [(1, truth + ch, rlp + keep(ch), 1, 0) for truth, rlp in self.insertions if rlp >= min_rule_logp]
+        if ch not in SWEDISH_LETTERS:
+            # OCR debris: added by the engine, or -- if the table has no rule
+            # saying what it stands for -- standing for any letter, at the rates
+            # this engine shows (not counted as unseen edits)
+            rest.append((1, "", self.debris_del, 1, 0))
+            if ch not in self.rules:
+                rest.extend((1, letter, self.debris_sub, 1, 0) for letter in ALPHABET if letter != ch)
+        elif any_generic:
+            rest.append((1, "", self.generic, 1, 1))  # the OCR added this letter
+            if letter_generic:  # a letter misread in a way the table has not seen
+                rest.extend((1, letter, self.generic, 1, 1) for letter in ALPHABET if letter != ch)
+        both = (self._encoded([(1, ch, keep(ch), 0, 0)]), self._encoded(rest))
+        if len(self._letter_cache) >= OPTION_CACHE_SIZE:  # arbitrary Unicode: bounded too
+            self._letter_cache.clear()
+        self._letter_cache[key] = both
+        return both
+
+    def _rule_options(self, ocr: str, min_rule_logp: float) -> tuple[tuple, tuple]:
+        """The table's readings of the OCR string ``ocr`` at least this likely."""
+        key = (ocr, min_rule_logp)
+        cached = self._rule_cache.get(key)
+        if cached is None:  # bounded by the table's size
+            cached = self._rule_cache[key] = self._encoded(
+                [(len(ocr), truth, rlp, 1, 0) for truth, rlp in self.rules[ocr] if rlp >= min_rule_logp])
+        return cached
 
     def _search(self, options, lexicon, n, beam, margin, max_edits, max_generic) -> list[tuple[str, float]]:
         """The beam search in pure Python (the reference for ocrfix/_beam.c)."""

@@ -56,8 +56,8 @@ class Profile:
                 vocabulary[lower_core] = 1
         else:
             self.unknown += 1
-        if _GARBLE_RE.search(chunk):
-            self.garbled += 1
+        if (not chunk.isalpha() or "ﬁ" in chunk or "ﬂ" in chunk) and _GARBLE_RE.search(chunk):
+            self.garbled += 1  # (a plain run of letters without ligatures cannot match)
 
     def observe_letters(self, text: str) -> None:
         self.letters += len(_LETTER_RE.findall(text))

@@ -106,6 +106,7 @@ class Scorer:
         self.is_valid = lru_cache(maxsize=LOOKUP_CACHE)(self._is_valid)
         self.has_prefix = lru_cache(maxsize=LOOKUP_CACHE)(self._has_prefix)
         self.is_head = lru_cache(maxsize=LOOKUP_CACHE)(self._is_head)
+        self.identity = lru_cache(maxsize=LOOKUP_CACHE)(self._identity)
 
     # -- priors ----------------------------------------------------------------
     def _zipf(self, lower: str) -> float:
@@ -164,7 +165,8 @@ class Scorer:
     def cache_key(self) -> int:
         return id(self.lexicon)
 
-    def identity(self, ocr_lower: str) -> Reading:
+    def _identity(self, ocr_lower: str) -> Reading:
+        """The token read as itself (no OCR error): the reading every rival must beat."""
         valid = self.is_valid(ocr_lower)
         return Reading(ocr_lower, self.error_model.identity_logp(ocr_lower), self.log_prior(ocr_lower, own_occurrences=False), valid)
 

@@ -41,6 +41,8 @@ BOUNDARY_MARKS = SENTENCE_END | {"•"}
 
 def split_chunk(chunk: str) -> tuple[str, str, str]:
     """``'(utveck[ing),'`` -> ``('(', 'utveck[ing', '),')``."""
+    if chunk[:1].isalnum() and chunk[-1:].isalnum():  # most words: nothing to strip
+        return "", chunk, ""
     i, j = 0, len(chunk)
     while i < j and (chunk[i] in LEAD or INVISIBLE_RE.match(chunk[i])):
         i += 1
@@ -53,6 +55,8 @@ def is_abbreviation(segment: str) -> bool:
     """ALL-CAPS (``LSS``) or capitalised with inner capitals (``SoL``, ``ÄktB``), without debris.
 
     ``sGk`` is not one: an abbreviation starts with a capital."""
+    if not segment[:1].isupper():
+        return False
     letters = [c for c in segment if c.isalpha()]
     if len(letters) < 2 or NON_LETTER_RE.search(segment) or not letters[0].isupper():
         return False
@@ -121,7 +125,15 @@ def segment_block(text: str, protected: list[tuple[int, int]]) -> list[Segment]:
             if "]" in text[start : line_end if line_end >= 0 else len(text)]:
                 lead, core = lead + "[", core[1:]  # bracketed text, not a misread l
         pos = start + len(lead)
-        for piece in SEGMENT_SPLIT_RE.split(core):
+        if len(core) >= 2 and core.isalpha() and (not core[0].isupper() or core[1:].islower()):
+            # the common case, a plain word (no abbreviation): one segment, no splitting
+            open_seg = Segment(pos, pos + len(core), core, prev_kind, sentence_start, start, m.end())
+            segments.append(open_seg)
+            prev_kind, sentence_start = None, False
+            pieces = ()
+        else:
+            pieces = SEGMENT_SPLIT_RE.split(core)
+        for piece in pieces:
             if piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
                 p_lead, p_core, _ = split_chunk(piece)
                 p_start = pos + len(p_lead)
