@@ -107,6 +107,7 @@ class Scorer:
         self.has_prefix = lru_cache(maxsize=LOOKUP_CACHE)(self._has_prefix)
         self.is_head = lru_cache(maxsize=LOOKUP_CACHE)(self._is_head)
         self.identity = lru_cache(maxsize=LOOKUP_CACHE)(self._identity)
+        self.log_cond = lru_cache(maxsize=LOOKUP_CACHE)(self._log_cond)
 
     # -- priors ----------------------------------------------------------------
     def _zipf(self, lower: str) -> float:
@@ -214,7 +215,7 @@ class Scorer:
         storm of combining marks scores below -700) cannot underflow to 0."""
         return 10 ** (max(self.zipf(lower), MIN_ZIPF) - 9.0)
 
-    def log_cond(self, prev: str, word: str) -> float:
+    def _log_cond(self, prev: str, word: str) -> float:
         """log P(word | prev) - log P(word): the bigram evidence, bounded below."""
         lx = self.lexicon
         c_prev = lx.context_count(prev)
