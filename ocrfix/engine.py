@@ -96,7 +96,7 @@ class Engine:
         if self._segments_of is not None and self._segments_of[0] == doc.text:
             return self._segments_of[1]
         protected = [m.span() for m in PROTECTED_RE.finditer(doc.text)]
-        segs = segment_block(doc.text, protected)
+        segs = segment_block(doc.text, protected, self.scorer.is_valid)
         if not self.eager:  # lone debris (`|` in a table) is only read as a word in damaged text
             segs = [s for s in segs if len(s.text) > 1 or s.text.isalpha()]
         for seg in segs:

@@ -95,16 +95,23 @@ def _lone_char_between_words(text: str, m) -> bool:
     return bool(_LONE_OK.fullmatch(m.group())) and bool(_WORD_AFTER.match(text, m.end()))
 
 
+# `!` glued to an unknown word with a lower-case word after it on the same line
+# is no exclamation mark but a misread letter (`buffertmede! samt`: l, i or t)
+_LOWER_WORD_NEXT = regex.compile(r"[^\S\n]+\p{Ll}")
+
+
 # a word broken at a line end: `stöd-` / `pedagoger` (OCR may put an empty line between)
 _LINE_END_HYPHEN = regex.compile(r"[-­][^\S\n]*\n(?:[^\S\n]*\n)?[^\S\n]*")
 
 
-def segment_block(text: str, protected: list[tuple[int, int]]) -> list[Segment]:
+def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) -> list[Segment]:
     """The correctable segments of a block of text, in order.
 
     Text flows across line breaks (a line end is not a sentence end); a blank
     line or sentence punctuation is a context boundary. ``protected`` spans
-    (URLs, e-mail addresses, identity numbers) are skipped.
+    (URLs, e-mail addresses, identity numbers) are skipped. Given
+    ``is_valid`` (lower-cased word -> bool), a ``!`` glued to a word that is
+    not valid, with a lower-case word after it, is read as part of the word.
     """
     segments: list[Segment] = []
     prev_kind: str | None = BOUNDARY
@@ -124,6 +131,10 @@ def segment_block(text: str, protected: list[tuple[int, int]]) -> list[Segment]:
             line_end = text.find("\n", start)
             if "]" in text[start : line_end if line_end >= 0 else len(text)]:
                 lead, core = lead + "[", core[1:]  # bracketed text, not a misread l
+        misread_bang = (is_valid is not None and trail[:1] == "!" and core[-1:].isalpha()
+                        and bool(_LOWER_WORD_NEXT.match(text, m.end())) and not is_valid(core.lower()))
+        if misread_bang:
+            core, trail = core + "!", trail[1:]
         pos = start + len(lead)
         if len(core) >= 2 and core.isalpha() and (not core[0].isupper() or core[1:].islower()):
             # the common case, a plain word (no abbreviation): one segment, no splitting
@@ -135,7 +146,9 @@ def segment_block(text: str, protected: list[tuple[int, int]]) -> list[Segment]:
             pieces = SEGMENT_SPLIT_RE.split(core)
         for piece in pieces:
             if piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
-                p_lead, p_core, _ = split_chunk(piece)
+                p_lead, p_core, p_trail = split_chunk(piece)
+                if misread_bang and p_trail == "!" and pos + len(piece) == start + len(lead) + len(core):
+                    p_core += "!"
                 p_start = pos + len(p_lead)
                 if not p_core:
                     pass
