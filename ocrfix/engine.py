@@ -154,14 +154,20 @@ class Engine:
 
     # -- decisions --------------------------------------------------------------------
     def options(self, identity: Reading, readings, prev, nxt) -> list[tuple[float, str]]:
-        """(score, word) for keeping the token and for each reading, in context."""
+        """(score, word) for keeping the token and for each other word it may be, in context.
+
+        A word proposed twice (by the error model and again from the document's
+        vocabulary) is one hypothesis: it keeps its better score, so that the
+        posterior in :meth:`choose` is not split between two copies of it."""
         sc = self.scorer
         keep = identity.base + self.log_intact + (0.0 if identity.valid else self.log_unknown_intact)
-        out = [(keep + sc.context(prev, identity.word, nxt), identity.word)]
+        scores: dict[str, float] = {}
         for r in readings:
             if r.word != identity.word:
-                out.append((r.base + self.log_damaged + sc.context(prev, r.word, nxt), r.word))
-        return out
+                score = r.base + self.log_damaged + sc.context(prev, r.word, nxt)
+                if score > scores.get(r.word, -math.inf):
+                    scores[r.word] = score
+        return [(keep + sc.context(prev, identity.word, nxt), identity.word)] + [(s, w) for w, s in scores.items()]
 
     @staticmethod
     def choose(options: list[tuple[float, str]]) -> tuple[str, float, float]:

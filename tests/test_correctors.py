@@ -109,3 +109,23 @@ def test_default_mode_keeps_the_break_but_fixes_both_halves():
     page = (DATA / "pages" / "tesseract_eng_S1.ocr.txt").read_text(encoding="utf-8")
     out = Pipeline().fix(page.rstrip("\n") + "\nfor samordnande stdd-\npedagoger\n").split("\n")
     assert out[-3:-1] == ["för samordnande stöd-", "pedagoger"]
+
+
+def test_a_word_proposed_twice_is_one_hypothesis(pipeline):
+    """The error model and the document's vocabulary may both propose the
+    same word; its two copies must not split the posterior (each at p=0.5,
+    both below the confidence threshold: the correction was lost)."""
+    from ocrfix.correctors.base import Document, DocumentState
+    from ocrfix.engine import engine_for
+    from ocrfix.ranking import Reading
+
+    text = GARBLED_SAMPLE.read_text(encoding="utf-8")
+    eng = engine_for(Document(text, pipeline.resources, DocumentState()))
+    identity = eng.scorer.identity("stod")
+    reading = Reading("stöd", -3.0, eng.scorer.log_prior("stöd"), True)
+    weaker = Reading("stöd", -6.0, reading.prior, True)
+    once = eng.options(identity, (reading,), "ekonomiskt", None)
+    twice = eng.options(identity, (reading, weaker, reading), "ekonomiskt", None)
+    assert [w for _, w in twice] == ["stod", "stöd"]
+    assert twice == once
+    assert eng.choose(twice)[1] == eng.choose(once)[1] > 0.5
