@@ -299,7 +299,7 @@ def main() -> None:
     groups, clean = gather(args.pages)
     # one job list: OCR text of every document, then every ground truth and clean report (harm)
     ocr_docs = [(g, s) for g, samples in groups.items() for s in samples]
-    harm_docs = [(g, s) for g, s in ocr_docs] + [("clean", s) for s in clean]
+    harm_docs = ocr_docs + [("clean", s) for s in clean]
     texts = [s.ocr for _, s in ocr_docs] + [s.gold for _, s in harm_docs]
     words_in = sum(len(norm(s.ocr).split(" ")) for _, s in ocr_docs)
 
@@ -308,7 +308,7 @@ def main() -> None:
         for name in tools:
             print(f"  {name} ...", file=sys.stderr, flush=True)
             run = run_tool(name, texts, Path(tmp))
-            outputs = dict(zip(range(len(texts)), run["outputs"]))
+            outputs = run["outputs"]
             n_ocr = len(ocr_docs)
             per_group: dict[str, dict] = {}
             total = Report()

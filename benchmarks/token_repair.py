@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import regex
 from pathlib import Path
+
+import regex
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -69,30 +70,27 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--folder", default=str(ROOT.parent / "shared" / "bench" / "tesseract-dev"))
     args = ap.parse_args()
+    seeds = Path(args.folder).resolve().parent.parent / "seeds"
     for joined in (False, True):
         pipeline = Pipeline(join_lines=joined)
-        counts: dict[str, list[int]] = {}
-        for s in load_pages(args.folder, joined=joined):
-            group = "S4" if s.setting == "S4" else "S1235"
-            c = counts.setdefault(group, [0, 0])
-            c[0] += spacing_errors(s.ocr, s.gold)
-            c[1] += spacing_errors(pipeline.fix(s.ocr), s.gold)
-        mode = "--join-lines vs gt_joined" if joined else "default vs gt"
-        report(mode, counts)
-    seeds = Path(args.folder).resolve().parent.parent / "seeds"
-    if seeds.is_dir():
-        source = source_text(seeds)
-        pipeline = Pipeline(join_lines=True)
-        counts = {}
-        for s in load_pages(args.folder):
-            gold = joined_as_in_source(s.gold, source)
-            c = counts.setdefault("S4" if s.setting == "S4" else "S1235", [0, 0])
-            c[0] += spacing_errors(s.ocr, gold)
-            c[1] += spacing_errors(pipeline.fix(s.ocr), gold)
-        report("--join-lines vs source joins", counts)
+        samples = load_pages(args.folder, joined=joined)
+        outputs = [pipeline.fix(s.ocr) for s in samples]
+        report("--join-lines vs gt_joined" if joined else "default vs gt", samples, outputs, lambda s: s.gold)
+        if joined and seeds.is_dir():
+            source = source_text(seeds)
+            typeset = {s.name: s.gold for s in load_pages(args.folder)}
+            report("--join-lines vs source joins", samples, outputs,
+                   lambda s: joined_as_in_source(typeset[s.name], source))
 
 
-def report(mode: str, counts: dict[str, list[int]]) -> None:
+def report(mode: str, samples, outputs: list[str], gold_of) -> None:
+    """Spacing errors before and after, S4 apart from the other settings."""
+    counts: dict[str, list[int]] = {}
+    for s, out in zip(samples, outputs):
+        gold = gold_of(s)
+        c = counts.setdefault("S4" if s.setting == "S4" else "S1235", [0, 0])
+        c[0] += spacing_errors(s.ocr, gold)
+        c[1] += spacing_errors(out, gold)
     for group, (before, after) in sorted(counts.items()):
         print(f"{mode:30} {group:6} spacing errors before {before:5}  after {after:5}  removed {1 - after / max(before, 1):.1%}")
 

@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 
 import regex
 
-# A letter next to characters that never sit inside a Swedish word.
-_GARBLE_RE = regex.compile(r"\p{L}[\[\]§@&|{}]|[\[\]§@&|{}]\p{L}|\p{L}\d|\d\p{L}|\p{L}[)(’'][\p{L})’']|[ﬁﬂ]")
+# A letter next to characters that never sit inside a Swedish word, or a
+# ligature glyph (the only letters that are garble by themselves).
+_LIGATURES = "ﬁﬂ"
+_GARBLE_RE = regex.compile(r"\p{L}[\[\]§@&|{}]|[\[\]§@&|{}]\p{L}|\p{L}\d|\d\p{L}|\p{L}[)(’'][\p{L})’']|" + f"[{_LIGATURES}]")
 _LETTER_RE = regex.compile(r"\p{L}")
 _DIACRITIC_RE = regex.compile(r"[åäöÅÄÖ]")
 
@@ -56,8 +58,9 @@ class Profile:
                 vocabulary[lower_core] = 1
         else:
             self.unknown += 1
-        if (not chunk.isalpha() or "ﬁ" in chunk or "ﬂ" in chunk) and _GARBLE_RE.search(chunk):
-            self.garbled += 1  # (a plain run of letters without ligatures cannot match)
+        # (a run of letters can only match through a ligature glyph)
+        if (not chunk.isalpha() or any(g in chunk for g in _LIGATURES)) and _GARBLE_RE.search(chunk):
+            self.garbled += 1
 
     def observe_letters(self, text: str) -> None:
         self.letters += len(_LETTER_RE.findall(text))

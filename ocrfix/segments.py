@@ -135,7 +135,7 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
                         and bool(_LOWER_WORD_NEXT.match(text, m.end())) and not is_valid(core.lower()))
         if misread_bang:
             core, trail = core + "!", trail[1:]
-        pos = start + len(lead)
+        pos, core_end = start + len(lead), start + len(lead) + len(core)
         if len(core) >= 2 and core.isalpha() and (not core[0].isupper() or core[1:].islower()):
             # the common case, a plain word (no abbreviation): one segment, no splitting
             open_seg = Segment(pos, pos + len(core), core, prev_kind, sentence_start, start, m.end())
@@ -147,8 +147,8 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
         for piece in pieces:
             if piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
                 p_lead, p_core, p_trail = split_chunk(piece)
-                if misread_bang and p_trail == "!" and pos + len(piece) == start + len(lead) + len(core):
-                    p_core += "!"
+                if misread_bang and p_trail == "!" and pos + len(piece) == core_end:
+                    p_core += "!"  # the last piece keeps the misread letter
                 p_start = pos + len(p_lead)
                 if not p_core:
                     pass
