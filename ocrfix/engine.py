@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 from .correctors.base import Document
+from .errormodel import SWEDISH_LETTERS
 from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, segment_block, split_chunk
@@ -25,6 +26,10 @@ STATE_KEY = "engine"
 EAGER_PRIOR = 0.05
 # Document-vocabulary matching: tokens this long, similarity (0-100) at least this.
 DOC_MATCH_MIN_LENGTH, DOC_MATCH_MIN_RATIO = 5, 70
+# ... leaving at most this many of the token's letters unread, and explaining
+# it at least this well (channel log-probability per OCR character: a word
+# that fits only this badly is a guess, not a reading).
+DOC_MATCH_MAX_DROPPED, DOC_MATCH_MIN_CHANNEL = 2, -3.5
 # Bounds that keep memory and time flat on an endless stream (a 100-page
 # report has about 10,000 distinct words): words matched against, and other
 # per-word facts remembered, per document.
@@ -52,6 +57,7 @@ class Engine:
         self._segments_of: tuple[str, list[Segment]] | None = None
         self.corrected: dict[str, int] = self.scorer.corrected   # confident corrections so far
         self._pool: list[str] = []            # words known in this document (for document_readings)
+        self._pool_folded: list[str] = []     # the same, folded (ErrorModel.fold)
         self._pool_set: set[str] = set()
         self.log_damaged = self.log_intact = self.log_unknown_intact = 0.0
         self.eager = False
@@ -130,6 +136,7 @@ class Engine:
         if len(word) >= DOC_MATCH_MIN_LENGTH and word not in self._pool_set and len(self._pool) < MAX_POOL:
             self._pool_set.add(word)
             self._pool.append(word)
+            self._pool_folded.append(self.scorer.error_model.fold(word))
 
     def document_readings(self, ocr_lower: str, limit: int = 4) -> list[Reading]:
         """Readings among the words this document is known to contain.
@@ -137,20 +144,51 @@ class Engine:
         A word read intact elsewhere in the document, or already corrected
         with confidence, is strong evidence: a garble the learned confusions
         cannot explain (``Féwaltningen`` when the table lacks ``w`` for ``rv``)
-        is matched against those words by edit similarity and scored by the
-        error model's full alignment (unseen edits at their fallback cost).
+        is matched against those words by edit similarity of the folded forms
+        (:meth:`~ocrfix.errormodel.ErrorModel.fold`: OCR look-alikes and
+        diacritics collapsed) and scored by the error model's full alignment
+        (unseen edits at their fallback cost).
         """
         if len(ocr_lower) < DOC_MATCH_MIN_LENGTH:
             return []
         from rapidfuzz import fuzz, process
 
         sc = self.scorer
-        found = process.extract(ocr_lower, self._pool, scorer=fuzz.ratio, score_cutoff=DOC_MATCH_MIN_RATIO, limit=limit)
+        found = process.extract(sc.error_model.fold(ocr_lower), self._pool_folded, scorer=fuzz.ratio,
+                                score_cutoff=DOC_MATCH_MIN_RATIO, limit=limit)
         out = []
-        for word, _, _ in found:
-            if word != ocr_lower:
-                out.append(Reading(word, sc.error_model.channel_logp(ocr_lower, word), sc.log_prior(word), True))
+        seen = {ocr_lower}
+        for _, _, k in found:
+            for form in self._forms_matching(ocr_lower, self._pool[k]):
+                if form not in seen:
+                    seen.add(form)
+                    channel = sc.error_model.channel_logp(ocr_lower, form)
+                    if channel >= DOC_MATCH_MIN_CHANNEL * len(ocr_lower):
+                        out.append(Reading(form, channel, sc.log_prior(form), True))
         return out
+
+    def _forms_matching(self, ocr_lower: str, word: str) -> tuple[str, ...]:
+        """The document word, and the same word ending as the OCR token ends.
+
+        A document word found for a garble is often another form of the same
+        word: where the alignment ends by dropping OCR letters they are kept
+        (``socialtjänstlag`` for ``socia[géinstlagen`` -> ``socialtjänstlagen``),
+        where it ends by adding letters the OCR lacks they are left out
+        (``ekonomiskt`` for ``ekopomisk`` -> ``ekonomisk``); the new form must
+        be a word. A word that leaves more than DOC_MATCH_MAX_DROPPED of the
+        OCR letters unread is no reading of the token (``verksamhet`` for
+        ``vérdfverksamhet`` would lose ``vérdf``).
+        """
+        from rapidfuzz.distance import Levenshtein
+
+        forms = [word]
+        last = Levenshtein.opcodes(ocr_lower, word)[-1]
+        tail = ocr_lower[last.src_start:]
+        if last.tag != "equal" and all(c in SWEDISH_LETTERS for c in tail):
+            form = word[: last.dest_start] + tail
+            if len(form) >= DOC_MATCH_MIN_LENGTH and self.scorer.is_valid(form):
+                forms.append(form)
+        return tuple(f for f in forms if _letters_dropped(ocr_lower, f) <= DOC_MATCH_MAX_DROPPED)
 
     # -- decisions --------------------------------------------------------------------
     def options(self, identity: Reading, readings, prev, nxt) -> list[tuple[float, str]]:
@@ -175,6 +213,14 @@ class Engine:
         best_score, best = max(options)
         total = sum(math.exp(s - best_score) for s, _ in options)
         return best, 1.0 / total, best_score - options[0][0]
+
+
+def _letters_dropped(ocr: str, word: str) -> int:
+    """How many of the OCR token's letters an alignment with ``word`` leaves unread."""
+    from rapidfuzz.distance import Levenshtein
+
+    return sum(sum(c in SWEDISH_LETTERS for c in ocr[op.src_start : op.src_end]) - (op.dest_end - op.dest_start)
+               for op in Levenshtein.opcodes(ocr, word) if op.tag in ("delete", "replace"))
 
 
 def best_reading(seg: Segment) -> str | None:

@@ -113,6 +113,7 @@ class ErrorModel:
         self._rule_cache: dict = {}
         self.debris_del = generic         # OCR debris (no Swedish letter) the engine added
         self.debris_sub = generic         # OCR debris standing for one particular letter
+        self._fold: dict[int, str] | None = None
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
         self.glued_logp = math.log(1e-3)  # two words glued together
 
@@ -167,6 +168,27 @@ class ErrorModel:
         model.torn_logp = spacing.get("torn", model.torn_logp)
         model.glued_logp = spacing.get("glued", model.glued_logp)
         return model
+
+    # -- fuzzy matching ------------------------------------------------------
+    def fold(self, text: str) -> str:
+        """A coarse key for fuzzy matching, the same for a word and its usual garbles.
+
+        Diacritics are dropped (``ä`` -> ``a``), ligature glyphs spelt out, and
+        each character that is no Swedish letter becomes the letter the table
+        most often reads it as (``[`` -> ``l``, ``6`` -> ``o``): ``[égkovy’unktw``
+        folds to ``lagkovy'unktw``, ``lågkonjunktur`` to ``lagkonjunktur``.
+        Letters are never folded into other letters (``v`` stays ``v``).
+        """
+        if self._fold is None:
+            plain = str.maketrans("åäöéèü", "aaoeeu")
+            table = {ord(g): letters for g, letters in LIGATURE_RULES.items()}
+            for ocr, options in self.rules.items():
+                if len(ocr) == 1 and ocr not in SWEDISH_LETTERS and ord(ocr) not in table:
+                    best = next((t for t, _ in options if len(t) == 1 and t in SWEDISH_LETTERS), None)
+                    if best is not None:
+                        table[ord(ocr)] = best.translate(plain)
+            self._fold = plain | table
+        return normalise(text.lower()).translate(self._fold)
 
     # -- scoring -------------------------------------------------------------
     def keep_logp(self, ch: str) -> float:

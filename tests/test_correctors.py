@@ -129,3 +129,41 @@ def test_a_word_proposed_twice_is_one_hypothesis(pipeline):
     assert [w for _, w in twice] == ["stod", "stöd"]
     assert twice == once
     assert eng.choose(twice)[1] == eng.choose(once)[1] > 0.5
+
+
+def _engine_over(pipeline, extra: str):
+    """The engine of the garbled sample with ``extra`` lines appended (words seen intact there join its vocabulary)."""
+    from ocrfix.correctors.base import Document, DocumentState
+    from ocrfix.engine import engine_for
+
+    text = GARBLED_SAMPLE.read_text(encoding="utf-8") + "\n" + extra + "\n"
+    return engine_for(Document(text, pipeline.resources, DocumentState()))
+
+
+def test_document_words_match_garbles_through_folded_look_alikes(pipeline):
+    """`rn` for m, `[` for l and é for a make plain similarity too low (62 of 100);
+    folded, the garble and the document's word match."""
+    eng = _engine_over(pipeline, "Beslutet följer kommunallagen och kommunallagens regler.")
+    words = [r.word for r in eng.document_readings("komrnuna[[ééens")]
+    assert "kommunallagens" in words
+
+
+def test_document_word_in_another_form_keeps_the_ocr_ending(pipeline):
+    """Only `kommunallag` occurs in the document; the garble ends in -en."""
+    eng = _engine_over(pipeline, "Beslutet följer kommunallag och praxis.")
+    readings = {r.word: r.base for r in eng.document_readings("kommuna[l[agen")}
+    assert readings["kommunallagen"] > readings.get("kommunallag", -1e9)
+
+
+def test_document_word_that_leaves_ocr_letters_unread_is_no_reading(pipeline):
+    """Negative: `verksamhet` occurs intact, but reading `vérdfverksamhet` as
+    it would drop `vérdf` from the text."""
+    eng = _engine_over(pipeline, "Verksamhet och verksamheten.")
+    assert "verksamhet" not in [r.word for r in eng.document_readings("vérdfverksamhet")]
+
+
+def test_document_word_that_fits_the_garble_badly_is_no_reading(pipeline):
+    """Negative: a word that explains the token only at a few percent per
+    character is a guess (`flykting` for `fo[kbo@%ving`)."""
+    eng = _engine_over(pipeline, "Varje flykting ska få stöd.")
+    assert "flykting" not in [r.word for r in eng.document_readings("fo[kbo@%ving")]

@@ -90,3 +90,12 @@ def test_engine_detection_from_characters():
     assert detect(DATA / "pages" / "tesseract_eng_S1.ocr.txt") == "tesseract-eng"
     assert detect(GARBLED_SAMPLE) == "enkoping"
     assert detect(SAMPLES / "mark_socialnamnden_arsrapport_2024.txt") in ("clean", "tesseract-swe")
+
+
+def test_fold_collapses_look_alikes_and_diacritics_but_not_letters():
+    em = ErrorModel.load(profile="enkoping")
+    assert em.fold("[égkovy’unktw") == "lagkovy'unktw"
+    assert em.fold("Lågkonjunktur") == "lagkonjunktur"
+    assert em.fold("ﬁnns") == "finns"
+    # letters stay themselves, even where the table reads one as another (v for r)
+    assert em.fold("bidvag") == "bidvag"
