@@ -87,6 +87,17 @@ def _read_spacing(path: Path) -> dict[str, dict[str, float]]:
     return out
 
 
+def _read_initial_case(path: Path) -> dict[str, dict[str, tuple[int, int]]]:
+    """profile -> {OCR char: (upper, lower)} for letters read as that non-letter at a word's start."""
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            fields = line.split("\t")
+            if len(fields) == 4 and not line.startswith("#") and fields[0] != "profile":
+                out.setdefault(fields[0], {})[fields[1]] = (int(fields[2]), int(fields[3]))
+    return out
+
+
 def _shape_confusions() -> list[tuple[str, str]]:
     """(truth, ocr) pairs of letter shapes every OCR engine may confuse (dictionaries/shape_confusions.tsv)."""
     path = data_path("shape_confusions.tsv")
@@ -116,6 +127,7 @@ class ErrorModel:
         self._fold: dict[int, str] | None = None
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
         self.glued_logp = math.log(1e-3)  # two words glued together
+        self.initial_case: dict[str, tuple[int, int]] = {}  # see upper_share
 
     @classmethod
     def load(cls, path: str | Path | None = None, profile: str = "default", backoff: float | None = None) -> "ErrorModel":
@@ -167,7 +179,18 @@ class ErrorModel:
         model.debris_sub = debris.get("sub", generic)
         model.torn_logp = spacing.get("torn", model.torn_logp)
         model.glued_logp = spacing.get("glued", model.glued_logp)
+        cases = _read_initial_case(path.with_name("initial_case.tsv"))
+        model.initial_case = cases.get("default", {}) | cases.get(profile, {})
         return model
+
+    def upper_share(self, ch: str) -> float:
+        """P(upper case | a word's first letter was read as the non-letter ``ch``).
+
+        The glyph keeps the shape of the letter it replaced: `]` at the start
+        of ``]nspektionen`` is a dotless stroke, a capital ``I`` (Laplace
+        estimate from the engine's data; 0.5 for a character never seen)."""
+        upper, lower = self.initial_case.get(ch, (0, 0))
+        return (upper + 1) / (upper + lower + 2)
 
     # -- fuzzy matching ------------------------------------------------------
     def fold(self, text: str) -> str:

@@ -105,6 +105,19 @@ def char_rules(ocr: str, truth: str):
         yield truth[t1:t2], ocr[o1:o2]
 
 
+def initial_case_events(pairs: list[tuple[str, str]]) -> Counter:
+    """(OCR character, 'upper'/'lower'): a word's first character that is no
+    letter in the OCR (``]nspektionen``) and a letter in the truth, by the
+    case of that letter. The OCR glyph keeps the shape of the letter it
+    replaced (`]` is a dotless stroke, like `I`), so its case is evidence."""
+    events: Counter = Counter()
+    for ocr, truth in pairs:
+        for o, t in word_pairs(ocr_normal(ocr), truth):
+            if o and t and o != t and not o[0].isalpha() and not o[0].isdigit() and t[0].isalpha():
+                events[(o[0], "upper" if t[0].isupper() else "lower")] += 1
+    return events
+
+
 def spacing_events(pairs: list[tuple[str, str]]) -> tuple[int, int, int]:
     """(torn, glued, truth words): how often OCR split one word in two, or glued two into one."""
     torn = glued = words = 0
@@ -281,6 +294,17 @@ def main() -> None:
         for event, count in (("torn", torn), ("glued", glued)):
             spacing.append(f"{profile}\t{event}\t{count}\t{words}\t{math.log((count + 1) / (words + 2)):.4f}")
     (args.out.parent / "spacing.tsv").write_text("\n".join(spacing) + "\n", encoding="utf-8")
+    # Case of a letter read as a non-letter at the start of a word.
+    case = [
+        "# A word's first character read as a non-letter: how often the letter was upper or lower case.",
+        "# Produced by scripts/learn_error_model.py; read by the 'words' corrector (restore_case).",
+        "profile\tocr\tupper\tlower",
+    ]
+    for profile in sorted(sources):
+        events = initial_case_events(sources[profile])
+        for ch in sorted({o for o, _ in events}):
+            case.append(f"{profile}\t{ch}\t{events[(ch, 'upper')]}\t{events[(ch, 'lower')]}")
+    (args.out.parent / "initial_case.tsv").write_text("\n".join(case) + "\n", encoding="utf-8")
     # List markers: what a one-character token at the start of a line was.
     markers = [
         "# Line-initial one-character tokens: what they were in the truth ('<word>': the start of a word).",

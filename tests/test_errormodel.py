@@ -99,3 +99,10 @@ def test_fold_collapses_look_alikes_and_diacritics_but_not_letters():
     assert em.fold("ﬁnns") == "finns"
     # letters stay themselves, even where the table reads one as another (v for r)
     assert em.fold("bidvag") == "bidvag"
+
+
+def test_initial_case_of_a_letter_read_as_a_non_letter_is_learned():
+    em = ErrorModel.load(profile="enkoping")
+    assert em.upper_share("]") > 2 / 3   # `]nspektionen`: a dotless stroke, a capital I
+    assert em.upper_share("[") < 1 / 2   # `[agen`: a lower-case l
+    assert em.upper_share("§") == 0.5    # never seen at a word's start: no evidence

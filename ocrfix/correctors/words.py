@@ -28,13 +28,16 @@ from ..ranking import BOUNDARY
 from .base import Corrector, Document
 
 
-def restore_case(ocr: str, word: str, surface: str, sentence_start: bool) -> str:
+def restore_case(ocr: str, word: str, surface: str, sentence_start: bool, upper_share=None) -> str:
     """Give ``word`` (lower case) the capitalisation the OCR token shows.
 
     ALL-CAPS stays ALL-CAPS. A capital first letter is trusted only if that
     letter was read correctly: engines without Swedish read ``ä`` as ``A``
     and ``ö`` as ``O`` (``Ar`` for ``är``); when the first letter itself was
-    corrected, the position decides (capital at a sentence start).
+    corrected, the position decides (capital at a sentence start) -- or,
+    where the letter was read as a non-letter, that glyph's shape, if
+    ``upper_share`` (ErrorModel.upper_share) says it mostly stands for a
+    capital (``]nspektionen`` -> ``Inspektionen``).
     """
     if surface != word:  # the lexicon writes it capitalised or as an acronym
         return surface
@@ -47,6 +50,8 @@ def restore_case(ocr: str, word: str, surface: str, sentence_start: bool) -> str
         capital = ocr[1:2].isupper()
     else:
         capital = sentence_start and (ocr[:1].isupper() or not ocr[:1].isalpha())
+        if not capital and upper_share is not None and ocr[:1] and not ocr[:1].isalnum():
+            capital = upper_share(ocr[:1]) >= CAPITAL_GLYPH
     return word[:1].upper() + word[1:] if capital else word
 
 
@@ -71,6 +76,9 @@ WEAK_CHANNEL = -8.0
 CONFIDENT = 0.9
 # Words this frequent (Zipf) are function words: i, och, att, är, som, för ...
 FUNCTION_WORD_ZIPF = 6.3
+# A non-letter read for a word's first letter makes it a capital where the
+# engine's data show that glyph standing for capitals at least this often.
+CAPITAL_GLYPH = 2 / 3
 # a word with a footnote number glued to it: `Socialnämnden1`, `insatser12`
 FOOTNOTE_RE = regex.compile(r"(\p{L}+)(\d+)")
 
@@ -120,7 +128,8 @@ class WordCorrector(Corrector):
                     yield Edit(seg.start, seg.end, seg.text, seg.lower, self.name, 0.8,
                                "capital letter in mid-sentence on a function word (OCR case error)")
                 continue
-            surface = restore_case(seg.text, choice, eng.scorer.lexicon.surface(choice), seg.sentence_start)
+            surface = restore_case(seg.text, choice, eng.scorer.lexicon.surface(choice), seg.sentence_start,
+                                   eng.scorer.error_model.upper_share)
             if surface != seg.text:
                 yield Edit(seg.start, seg.end, seg.text, surface, self.name, confidence,
                            f"read as OCR error of {choice!r} (engine {eng.engine}, p={confidence:.2f})", round(margin, 3))
