@@ -31,7 +31,8 @@ from .base import Corrector, Document
 def restore_case(ocr: str, word: str, surface: str, sentence_start: bool, upper_share=None) -> str:
     """Give ``word`` (lower case) the capitalisation the OCR token shows.
 
-    ALL-CAPS stays ALL-CAPS. A capital first letter is trusted only if that
+    ALL-CAPS stays ALL-CAPS; capitals scattered through a garble with debris
+    in it (``OCl’L`` for ``och``) say nothing, so the position decides. A capital first letter is trusted only if that
     letter was read correctly: engines without Swedish read ``ä`` as ``A``
     and ``ö`` as ``O`` (``Ar`` for ``är``); when the first letter itself was
     corrected, the position decides (capital at a sentence start) -- or,
@@ -44,7 +45,9 @@ def restore_case(ocr: str, word: str, surface: str, sentence_start: bool, upper_
     letters = [c for c in ocr if c.isalpha()]
     if len(letters) >= 2 and all(c.isupper() for c in letters) and len(ocr) >= 2:
         return word.upper()
-    if ocr[:1].lower() == word[:1]:
+    if any(c.isupper() for c in letters[1:]) and len(letters) < len(ocr):  # `OCl’L` for `och`: a garble's capitals
+        capital = sentence_start
+    elif ocr[:1].lower() == word[:1]:
         capital = ocr[:1].isupper()
     elif not ocr[:1].isalpha() and ocr[1:2].lower() == word[:1]:  # debris dropped: `[Socialnämnden`
         capital = ocr[1:2].isupper()
