@@ -335,6 +335,14 @@ class ErrorModel:
         for out, lp in final:
             if out and lp > best.get(out, -math.inf):
                 best[out] = lp
+        # A one-letter token may have lost a letter after it (`d` for `då`). For
+        # longer tokens this reading is left out: lost final letters (`s`, `t`)
+        # then outnumber true readings (measured on tesseract-dev S4: -0.8 %).
+        if n == 1 and ocr in SWEDISH_LETTERS:
+            for out, lp in list(best.items()):
+                for truth, rlp in self.insertions:
+                    if rlp >= min_rule_logp and lp + rlp > best.get(out + truth, -math.inf):
+                        best[out + truth] = lp + rlp
         ranked = sorted(best.items(), key=lambda r: -r[1])[:max_results]
         return [(out, lp) for out, lp in ranked if lexicon.is_valid(out)]
 
