@@ -24,8 +24,9 @@ STATE_KEY = "engine"
 # A document whose error prior is at least this is "damaged": valid-looking
 # words are checked too (``for`` may be ``för``).
 EAGER_PRIOR = 0.05
-# Document-vocabulary matching: tokens this long, similarity (0-100) at least this.
-DOC_MATCH_MIN_LENGTH, DOC_MATCH_MIN_RATIO = 5, 70
+# Document-vocabulary matching: tokens this long, similarity (0-100) of the folded
+# forms at least this (a coarse net: the channel test below decides).
+DOC_MATCH_MIN_LENGTH, DOC_MATCH_MIN_RATIO = 5, 60
 # ... leaving at most this many of the token's letters unread, and explaining
 # it at least this well (channel log-probability per OCR character: a word
 # that fits only this badly is a guess, not a reading).
