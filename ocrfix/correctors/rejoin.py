@@ -19,7 +19,7 @@ from typing import Iterable
 
 from ..edits import Edit
 from ..engine import best_reading, engine_for, next_word
-from ..ranking import BOUNDARY
+from ..ranking import BOUNDARY, FRAGMENTS_FALLBACK_BEAM
 from .base import Corrector, Document
 from .words import FUNCTION_WORD_ZIPF, restore_case
 
@@ -59,7 +59,7 @@ class Rejoin(Corrector):
             b_best = max(eng.options(b.identity, b.readings, a_best[1], nxt))
             separate = a_best[0] + b_best[0]
             torn = sc.error_model.torn_logp + eng.log_damaged  # the tear is damage in itself
-            candidates = list(sc.readings(joined))
+            candidates = list(sc.readings(joined, FRAGMENTS_FALLBACK_BEAM))
             ident = sc.identity(joined)
             options = [(separate, None)]
             if ident.valid:
