@@ -33,6 +33,7 @@ DEBRIS = "<debris>"  # truth column of the rows for OCR debris without a rule
 SWEDISH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzåäö")
 MAX_INSERTIONS, MIN_INSERTION_LOGP = 4, -6.5
 MIN_RULE_LOGP = -8.0
+FALLBACK_CHECKS = 4  # complete readings checked per result wanted, in a fallback search
 SHAPE_LOGP = -7.0  # a generic shape confusion the learned table lacks
 BACKOFF_WORDS = 500  # pooled rules weigh as much as this many words of an engine's own data
 DEFAULT_IDENTITY = math.log(0.98)
@@ -343,8 +344,12 @@ class ErrorModel:
                 for truth, rlp in self.insertions:
                     if rlp >= min_rule_logp and lp + rlp > best.get(out + truth, -math.inf):
                         best[out + truth] = lp + rlp
-        ranked = sorted(best.items(), key=lambda r: -r[1])[:max_results]
-        return [(out, lp) for out, lp in ranked if lexicon.is_valid(out)]
+        # The most probable complete readings are checked against the lexicon.
+        # A fallback search (any letter for any other) ends with many more
+        # non-words, which must not crowd the words out of that check.
+        checked = max_results * (FALLBACK_CHECKS if letter_generic else 1)
+        ranked = sorted(best.items(), key=lambda r: -r[1])[:checked]
+        return [(out, lp) for out, lp in ranked if lexicon.is_valid(out)][:max_results]
 
 
     def _options_at(self, ahead: str, settings: tuple) -> tuple[list, list]:
