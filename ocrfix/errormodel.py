@@ -64,7 +64,9 @@ def _read_table(path: Path) -> dict:
             prof, truth, ocr, _count, _total, logp = line.rstrip("\n").split("\t")
             rules, identity, generic, debris = tables.setdefault(prof, (defaultdict(list), {}, [math.log(1e-5)], {}))
             lp = float(logp)
-            if truth == UNSEEN:
+            if truth == UNSEEN and ocr == "edge":
+                debris["edge"] = lp   # kept with the other special costs
+            elif truth == UNSEEN:
                 generic[0] = lp
             elif truth == DEBRIS:
                 debris[ocr] = lp
@@ -125,6 +127,7 @@ class ErrorModel:
         self._rule_cache: dict = {}
         self.debris_del = generic         # OCR debris (no Swedish letter) the engine added
         self.debris_sub = generic         # OCR debris standing for one particular letter
+        self.edge_added = generic         # a letter the OCR added at a token's first or last position
         self._fold: dict[int, str] | None = None
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
         self.glued_logp = math.log(1e-3)  # two words glued together
@@ -178,6 +181,7 @@ class ErrorModel:
         model = cls(dict(rules), identity, generic, profile)
         model.debris_del = debris.get("del", generic)
         model.debris_sub = debris.get("sub", generic)
+        model.edge_added = debris.get("edge", generic)
         model.torn_logp = spacing.get("torn", model.torn_logp)
         model.glued_logp = spacing.get("glued", model.glued_logp)
         cases = _read_initial_case(path.with_name("initial_case.tsv"))
@@ -249,7 +253,7 @@ class ErrorModel:
                     ch = ocr[i]
                     debris = ch not in SWEDISH_LETTERS
                     # the OCR added this character
-                    cost = self.debris_del if debris else generic
+                    cost = self.debris_del if debris else (self.edge_added if i in (0, n - 1) else generic)
                     if lp + cost > best[i + 1][j]:
                         best[i + 1][j] = lp + cost
                     if j < m:
@@ -320,7 +324,7 @@ class ErrorModel:
             max_edits = min(2 + n // 4, 6)
         # what may be read at each position: (OCR chars consumed, truth text, logp, is_edit, is_generic)
         settings = (min_rule_logp, bool(max_generic), letter_generic)
-        both = [self._options_at(ocr[i : i + self.max_ocr_len], settings) for i in range(n)]
+        both = [self._options_at(ocr[i : i + self.max_ocr_len], settings, i in (0, n - 1)) for i in range(n)]
 
         fast = lexicon.fast_lexicons() if hasattr(lexicon, "fast_lexicons") else []
         if fast:
@@ -352,17 +356,18 @@ class ErrorModel:
         return [(out, lp) for out, lp in ranked if lexicon.is_valid(out)][:max_results]
 
 
-    def _options_at(self, ahead: str, settings: tuple) -> tuple[list, list]:
+    def _options_at(self, ahead: str, settings: tuple, edge: bool = False) -> tuple[list, list]:
         """The readings allowed where the OCR text continues with ``ahead``, as
         (text, UTF-8 for the C search); cached. The option tuples themselves
         are shared between positions (:meth:`_letter_options`,
         :meth:`_rule_options`), so a cached entry is two short lists of
-        references."""
-        key = (ahead, settings)
+        references. At an ``edge`` (a token's first or last character) a letter
+        the OCR added costs what the engine's data say of edges."""
+        key = (ahead, settings, edge)
         cached = self._option_cache.get(key)
         if cached is not None:
             return cached
-        first, rest = self._letter_options(ahead[0], settings)
+        first, rest = self._letter_options(ahead[0], settings, edge)
         opts, encoded = list(first[0]), list(first[1])
         rules = self.rules
         for k in range(1, len(ahead) + 1):
@@ -382,11 +387,11 @@ class ErrorModel:
     def _encoded(opts: list) -> tuple[tuple, tuple]:
         return tuple(opts), tuple((k, t.encode("utf-8"), lp, e, g) for k, t, lp, e, g in opts)
 
-    def _letter_options(self, ch: str, settings: tuple) -> tuple[tuple, tuple]:
+    def _letter_options(self, ch: str, settings: tuple, edge: bool = False) -> tuple[tuple, tuple]:
         """Options that depend on one OCR character alone: read as itself
         (first), and -- after the rules -- a lost letter inserted before it,
         debris dropped or standing for a letter, an unseen edit."""
-        key = (ch, settings)
+        key = (ch, settings, edge)
         cached = self._letter_cache.get(key)
         if cached is not None:
             return cached
@@ -401,7 +406,7 @@ class ErrorModel:
             if ch not in self.rules:
                 rest.extend((1, letter, self.debris_sub, 1, 0) for letter in ALPHABET if letter != ch)
         elif any_generic:
-            rest.append((1, "", self.generic, 1, 1))  # the OCR added this letter
+            rest.append((1, "", self.edge_added if edge else self.generic, 1, 1))  # the OCR added this letter
             if letter_generic:  # a letter misread in a way the table has not seen
                 rest.extend((1, letter, self.generic, 1, 1) for letter in ALPHABET if letter != ch)
         both = (self._encoded([(1, ch, keep(ch), 0, 0)]), self._encoded(rest))

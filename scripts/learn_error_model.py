@@ -105,6 +105,19 @@ def char_rules(ocr: str, truth: str):
         yield truth[t1:t2], ocr[o1:o2]
 
 
+def edge_letter_events(pairs: list[tuple[str, str]]) -> tuple[int, int]:
+    """(letters the OCR added at a word's first or last position, word edges seen)."""
+    added = edges = 0
+    for ocr, truth in pairs:
+        for o, t in word_pairs(ocr_normal(ocr), truth):
+            o, t = o.lower(), t.lower()
+            edges += 2
+            if len(o) == len(t) + 1 and ((o[1:] == t and o[0] in SWEDISH_LETTERS)
+                                         or (o[:-1] == t and o[-1] in SWEDISH_LETTERS)):
+                added += 1
+    return added, edges
+
+
 def initial_case_events(pairs: list[tuple[str, str]]) -> Counter:
     """(OCR character, 'upper'/'lower'): a word's first character that is no
     letter in the OCR (``]nspektionen``) and a letter in the truth, by the
@@ -250,7 +263,7 @@ def main() -> None:
             [f"--pages {p}" for p in args.pages] + [f"--lines {p}" for p in args.lines]),
         "# Columns: profile, truth, ocr, count, truth_count, logp (natural log).",
         "# A row with ocr '=' gives P(truth char read correctly); truth '<unseen>' rows are",
-        "# the fallback for edits the table does not list (ocr 'sub', 'ins', 'del'); truth '<debris>'",
+        "# the fallback for edits the table does not list (ocr 'sub', 'ins', 'del'; 'edge': a letter added at a word's edge); truth '<debris>'",
         "# rows give the cost of OCR debris (no Swedish letter) added ('del') or standing for a letter ('sub').",
         "profile\ttruth\tocr\tcount\ttruth_count\tlogp",
     ]
@@ -275,6 +288,11 @@ def main() -> None:
         p_unseen = max(singles, 1) / max(total_chars, 1) / 30
         for kind in ("sub", "ins", "del"):
             lines.append(f"{profile}\t<unseen>\t{kind}\t{singles}\t{total_chars}\t{math.log(p_unseen):.4f}")
+        # a letter the OCR added at a word's first or last position (glued
+        # words are not 1:1 pairs, so they do not count here): per edge, per letter
+        added, edges = edge_letter_events(sources[profile])
+        p_edge = (added + 1) / (edges + 2) / 30
+        lines.append(f"{profile}\t<unseen>\tedge\t{added}\t{edges}\t{math.log(p_edge):.4f}")
         # debris (OCR output that is no Swedish letter) the table has no rule for:
         # per OCR character, added by the engine ('del': the reader deletes it), or
         # standing for a letter ('sub': per letter of ~30, so spread over them)

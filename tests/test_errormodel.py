@@ -106,3 +106,15 @@ def test_initial_case_of_a_letter_read_as_a_non_letter_is_learned():
     assert em.upper_share("]") > 2 / 3   # `]nspektionen`: a dotless stroke, a capital I
     assert em.upper_share("[") < 1 / 2   # `[agen`: a lower-case l
     assert em.upper_share("§") == 0.5    # never seen at a word's start: no evidence
+
+
+def test_a_letter_added_at_a_word_edge_is_learned_apart_and_rarer():
+    """Glued words are not 1:1 pairs, so a letter the OCR added at a word's
+    edge is rare in the data: rarer than an unseen edit inside a word."""
+    for profile in ("enkoping", "tesseract-eng", "default"):
+        em = ErrorModel.load(profile=profile)
+        assert em.edge_added < em.generic
+    em = ErrorModel.load(profile="enkoping")
+    inner = em.channel_logp("stxod", "stod") - em.channel_logp("stod", "stod")
+    edge = em.channel_logp("stodx", "stod") - em.channel_logp("stod", "stod")
+    assert edge == pytest.approx(inner + em.edge_added - em.generic, abs=1e-6)
