@@ -9,8 +9,8 @@ separately, including the probability that the OCR engine tore a word
 
 Refuses to touch: fragments on different lines (see ``dehyphen``), pairs with
 punctuation between them, numbers, abbreviations, protected tokens; and two
-valid words unless their join is itself a known word (``under ökning`` ->
-``undersökning`` may be joined, ``barn utredning`` stays: Swedish compounding
+valid words unless their join is itself a known word (``an ställd`` ->
+``anställd`` may be joined, ``barn utredning`` stays: Swedish compounding
 makes joining valid words into new compounds a question of style).
 """
 from __future__ import annotations
