@@ -203,6 +203,13 @@ class Scorer:
             found = em.candidates(ocr_lower, self, beam=fallback_beam, max_edits=FALLBACK_EDITS, letter_generic=True)
         return self._rank(found)
 
+    def fallback_readings(self, ocr_lower: str) -> tuple[Reading, ...]:
+        """Readings with one unseen letter confusion (the fallback search), whatever else was found."""
+        if len(ocr_lower) < FALLBACK_MIN_LENGTH:
+            return ()
+        return self._rank(self.error_model.candidates(ocr_lower, self, beam=FALLBACK_BEAM, max_edits=FALLBACK_EDITS,
+                                                      letter_generic=True))
+
     def _quick_readings(self, ocr_lower: str) -> tuple[Reading, ...]:
         """Readings within two likely edits: enough to check a token that is already a word."""
         found = self.error_model.candidates(ocr_lower, self, beam=max(QUICK_BEAM, SHORT_BEAM_BUDGET // len(ocr_lower)),

@@ -167,3 +167,11 @@ def test_document_word_that_fits_the_garble_badly_is_no_reading(pipeline):
     character is a guess (`flykting` for `fo[kbo@%ving`)."""
     eng = _engine_over(pipeline, "Varje flykting ska få stöd.")
     assert "flykting" not in [r.word for r in eng.document_readings("fo[kbo@%ving")]
+
+
+def test_fallback_readings_offer_the_whole_word_a_split_must_beat(pipeline):
+    """`försörjningsaöd` is `försörjningsstöd` with one unseen confusion (a for
+    t); the split corrector weighs a split that corrects a part against it."""
+    eng = _engine_over(pipeline, "")
+    assert "försörjningsstöd" in [r.word for r in eng.scorer.fallback_readings("försörjningsaöd")]
+    assert eng.scorer.fallback_readings("aöd") == ()  # too short for an unseen confusion

@@ -68,6 +68,15 @@ class Split(Corrector):
             if " " not in choice:
                 continue
             lw, rw = choice.split(" ")
+            if lw + rw != seg.lower:
+                # a split that corrects a part must also beat the whole word read
+                # with one unseen confusion (`försörjningsaöd`: `försörjning snöd`
+                # against `försörjningsstöd`)
+                options += eng.options(seg.identity, sc.fallback_readings(seg.lower), prev, nxt)[1:]
+                choice, confidence, margin = eng.choose(options)
+                if " " not in choice:
+                    continue
+                lw, rw = choice.split(" ")
             left_text = restore_case(seg.text[: len(lw)], lw, sc.lexicon.surface(lw), seg.sentence_start)
             surface = f"{left_text} {sc.lexicon.surface(rw)}"
             if surface != seg.text:
