@@ -69,9 +69,9 @@ class Split(Corrector):
                 continue
             lw, rw = choice.split(" ")
             if lw + rw != seg.lower:
-                # a split that corrects a part must also beat the whole word read
-                # with one unseen confusion (`försörjningsaöd`: `försörjning snöd`
-                # against `försörjningsstöd`)
+                # a split that corrects a part must also beat the whole token read
+                # with one unseen confusion (`bogkontroll`: `bog kontroll` against
+                # whole readings; the document's own words may then fix it)
                 options += eng.options(seg.identity, sc.fallback_readings(seg.lower), prev, nxt)[1:]
                 choice, confidence, margin = eng.choose(options)
                 if " " not in choice:
