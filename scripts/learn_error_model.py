@@ -24,7 +24,10 @@ Only character rules are stored -- never a word or word pair. The output
 also holds, per profile, the identity probability of each character
 (P(c read as c)) and a generic fallback for unseen edits.
 
-Writes dictionaries/confusions.tsv.
+Writes dictionaries/confusions.tsv and, beside it, spacing.tsv (torn and
+glued words), markers.tsv (line-initial one-character tokens),
+initial_case.tsv (the case of a letter read as a non-letter at a word's
+start) and ocr_charfreq.tsv (each engine's characters, for recognising it).
 """
 from __future__ import annotations
 

@@ -32,10 +32,11 @@ def restore_case(ocr: str, word: str, surface: str, sentence_start: bool, upper_
     """Give ``word`` (lower case) the capitalisation the OCR token shows.
 
     ALL-CAPS stays ALL-CAPS; capitals scattered through a garble with debris
-    in it (``OCl’L`` for ``och``) say nothing, so the position decides. A capital first letter is trusted only if that
-    letter was read correctly: engines without Swedish read ``ä`` as ``A``
-    and ``ö`` as ``O`` (``Ar`` for ``är``); when the first letter itself was
-    corrected, the position decides (capital at a sentence start) -- or,
+    in it (``OCl’L`` for ``och``) say nothing, so the position decides. A
+    capital first letter is trusted only if that letter was read correctly:
+    engines without Swedish read ``ä`` as ``A`` and ``ö`` as ``O`` (``Ar``
+    for ``är``); when the first letter itself was corrected, the position
+    decides (capital at a sentence start) -- or,
     where the letter was read as a non-letter, that glyph's shape, if
     ``upper_share`` (ErrorModel.upper_share) says it mostly stands for a
     capital (``]nspektionen`` -> ``Inspektionen``).
