@@ -326,25 +326,34 @@ def steps_command() -> None:
 @main.command("cache")
 @click.option("--build", is_flag=True, help="Compile the lexicon now (e.g. when building an image), not on first use.")
 @click.option("--clear", is_flag=True, help="Remove every compiled lexicon from the cache.")
-def cache_command(build: bool, clear: bool) -> None:
-    """Show, build or clear the compiled lexicon cache ($OCRFIX_CACHE_DIR)."""
+@click.option("--prune", is_flag=True,
+              help="Remove the lexicons compiled for other inputs (earlier versions, other settings); keep the current one.")
+def cache_command(build: bool, clear: bool, prune: bool) -> None:
+    """Show, build, prune or clear the compiled lexicon cache ($OCRFIX_CACHE_DIR).
+
+    Each change of the lexicon's inputs (dictionary, wordfreq, domain data,
+    ocrfix version) compiles a new lexicon beside the old ones (about 30 MB
+    each); ``--prune`` removes all but the current one.
+    """
     import shutil
 
     from .lexicon import cache_root, ensure_built, lexicon_dir
 
     root = cache_root()
-    if clear and root.exists():
-        for d in root.glob("lexicon-*"):
+    current = lexicon_dir()
+    if (clear or prune) and root.exists():
+        removed = [d for d in root.glob("lexicon-*") if clear or d.name != current.name]
+        for d in removed:
             shutil.rmtree(d, ignore_errors=True)
-        click.echo(f"cleared {root}")
+        click.echo(f"cleared {root}" if clear else f"pruned {len(removed)} other lexicon(s) from {root}")
     if build:
         ensure_built()
-    current = lexicon_dir()
     state = "built" if (current / "meta.json").exists() else "not built yet (built on first use, ~10 s)"
     click.echo(f"cache: {root}\ncurrent lexicon: {current.name} ({state})")
     if (current / "meta.json").exists():
         meta = json.loads((current / "meta.json").read_text(encoding="utf-8"))
-        click.echo(f"forms: {meta['forms']:,}  bigrams: {meta['bigrams']:,}  built in {meta['build_seconds']} s")
+        click.echo(f"forms: {meta.get('forms', 0):,}  bigrams: {meta.get('bigrams', 0):,}  "
+                   f"built in {meta.get('build_seconds', '?')} s")
 
 
 def console_main() -> None:

@@ -157,6 +157,22 @@ def test_broken_pipe_is_quiet():
     assert head == b"rad\nrad\nra" and b"Traceback" not in err
 
 
+def test_cache_prune_keeps_only_the_current_lexicon(runner, tmp_path, monkeypatch):
+    from ocrfix.lexicon import lexicon_dir
+
+    monkeypatch.setenv("OCRFIX_CACHE_DIR", str(tmp_path))
+    current = lexicon_dir()
+    stale = tmp_path / "lexicon-0123456789abcdef"
+    for d in (current, stale):
+        d.mkdir()
+        (d / "meta.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "unrelated.txt").write_text("kept", encoding="utf-8")
+    res = runner.invoke(main, ["cache", "--prune"])
+    assert res.exit_code == 0, res.output
+    assert "pruned 1 other lexicon(s)" in res.output
+    assert current.exists() and not stale.exists() and (tmp_path / "unrelated.txt").exists()
+
+
 def test_cache_command_reports_the_lexicon(runner):
     res = runner.invoke(main, ["cache"])
     assert res.exit_code == 0 and "cache:" in res.output and "current lexicon: lexicon-" in res.output
