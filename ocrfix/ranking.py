@@ -63,6 +63,9 @@ SHORT_BEAM_BUDGET = 96
 # 0.6 % more of Enköping's character errors removed, 1.2 % more on S4, for
 # about 15 % more time on damaged text).
 FALLBACK_MIN_LENGTH = 4
+# Tokens at most this long are also read as any of the lexicon's most frequent
+# words one edit away (see Lexicon.frequent_neighbours).
+NEAR_FREQUENT_MAX_LENGTH = 4
 FALLBACK_BEAM, FALLBACK_EDITS = 32, 3
 # Two fragments tried as one word (rejoin) are many and seldom a tear: they
 # get no fallback search (measured on the 100 tesseract-dev pages: it cost
@@ -215,7 +218,17 @@ class Scorer:
         found = self.error_model.candidates(ocr_lower, self, beam=max(QUICK_BEAM, SHORT_BEAM_BUDGET // len(ocr_lower)),
                                             max_edits=2, max_generic=0,
                                             margin=QUICK_MARGIN, min_rule_logp=QUICK_MIN_RULE)
-        return self._rank(found)
+        return self._rank(found + self._near_frequent(ocr_lower, found))
+
+    def _near_frequent(self, ocr_lower: str, found) -> list[tuple[str, float]]:
+        """A short token one edit from one of the most frequent words may be
+        that word misread in a way the table has not seen (`mad` for `med`,
+        `alt` for `att`): scored by the error model's full alignment."""
+        if len(ocr_lower) > NEAR_FREQUENT_MAX_LENGTH:
+            return []
+        have = {w for w, _ in found}
+        return [(w, self.error_model.channel_logp(ocr_lower, w))
+                for w in self.lexicon.frequent_neighbours(ocr_lower) if w not in have]
 
     def _rank(self, found: list[tuple[str, float]]) -> tuple[Reading, ...]:
         out: dict[str, Reading] = {}

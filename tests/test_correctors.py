@@ -182,3 +182,11 @@ def test_fallback_readings_are_searched_even_when_learned_confusions_found_words
     fallback = {r.word for r in sc.fallback_readings("bogkontroll")}
     assert learned and fallback - learned      # e.g. högkontroll: b read for h is unseen
     assert sc.fallback_readings("bog") == ()  # too short for an unseen confusion
+
+
+def test_frequent_neighbours_are_one_edit_from_the_most_frequent_words(pipeline):
+    lexicon = pipeline.resources.lexicon
+    assert "med" in lexicon.frequent_neighbours("mad")      # a letter changed
+    assert "eller" in lexicon.frequent_neighbours("eler")   # a letter lost
+    assert "att" in lexicon.frequent_neighbours("attt")     # a letter added
+    assert lexicon.frequent_neighbours("kvinna") == []      # nothing frequent within one edit

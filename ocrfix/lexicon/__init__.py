@@ -201,6 +201,22 @@ class Lexicon:
         return tuple(parts) if parts else None
 
     # -- context ---------------------------------------------------------------
+    def frequent_neighbours(self, token: str) -> list[str]:
+        """The most frequent words (``meta["frequent"]``, from wordfreq) one
+        edit -- a letter added, lost or changed -- away from ``token``."""
+        index = self.__dict__.get("_frequent_index")
+        if index is None:
+            index = {}
+            for w in self.meta.get("frequent", ()):
+                for key in {w, *(w[:i] + w[i + 1:] for i in range(len(w)))}:
+                    index.setdefault(key, []).append(w)
+            self._frequent_index = index
+        found = {w for key in {token, *(token[:i] + token[i + 1:] for i in range(len(token)))}
+                 for w in index.get(key, ())}
+        from rapidfuzz.distance import Levenshtein
+
+        return [w for w in found if Levenshtein.distance(w, token) == 1]
+
     def bigram_count(self, first: str, second: str) -> int:
         found = self._bigrams.get(f"{first}\t{second}")
         return found[0][0] if found else 0

@@ -30,7 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
+# How many of the most frequent words the lexicon lists for near-miss readings
+# of short tokens (`mad` for `med`: Lexicon.frequent_neighbours).
+FREQUENT_WORDS = 200
 
 # sources bits
 HUNSPELL, WORDFREQ, DOMAIN = 1, 2, 4
@@ -123,6 +126,16 @@ def write_sorted_keys(directory: Path, items) -> None:
     (directory / "roles.bin").write_bytes(roles_arr.tobytes())
 
 
+def frequent_words(table: dict[str, list[int]], n: int = FREQUENT_WORDS) -> list[str]:
+    """The ``n`` most frequent words (wordfreq) that are words of the lexicon, most frequent first."""
+    import heapq
+
+    from .hunspell import WORD
+
+    valid = ((k, r[1]) for k, r in table.items() if r[1] and k.isalpha() and (r[0] & WORD or r[2] & DOMAIN))
+    return [k for k, _ in heapq.nlargest(n, valid, key=lambda kz: kz[1])]
+
+
 def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: bool = True) -> dict:
     """Compile the lexicon into ``out_dir`` (created atomically). Returns the metadata."""
     import marisa_trie
@@ -199,6 +212,7 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
         write_sorted_keys(tmp, ((k, r[0]) for k, r in table.items()))
         meta = {
             "inputs": parts,
+            "frequent": frequent_words(table),
             "forms": len(table),
             "surfaces": len(keep_surfaces),
             "bigrams": len(bigrams),
