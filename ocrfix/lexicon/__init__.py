@@ -77,6 +77,7 @@ class Lexicon:
         self.bigram_total = max(self.meta.get("bigram_total", 0), 1)
         self.domain_total = max(self.meta.get("domain_total", 0), 1)
         self._user: dict[str, str] = {}
+        self._frequent_index: dict[str, list[str]] | None = None  # see frequent_neighbours
         for w in extra_words:
             self._user.setdefault(w.lower(), w)
         self._checker = None
@@ -204,15 +205,13 @@ class Lexicon:
     def frequent_neighbours(self, token: str) -> list[str]:
         """The most frequent words (``meta["frequent"]``, from wordfreq) one
         edit -- a letter added, lost or changed -- away from ``token``."""
-        index = self.__dict__.get("_frequent_index")
-        if index is None:
-            index = {}
+        index = self._frequent_index
+        if index is None:  # each word under itself and under each of its one-letter deletions
+            index = self._frequent_index = {}
             for w in self.meta.get("frequent", ()):
-                for key in {w, *(w[:i] + w[i + 1:] for i in range(len(w)))}:
+                for key in _with_deletions(w):
                     index.setdefault(key, []).append(w)
-            self._frequent_index = index
-        found = {w for key in {token, *(token[:i] + token[i + 1:] for i in range(len(token)))}
-                 for w in index.get(key, ())}
+        found = {w for key in _with_deletions(token) for w in index.get(key, ())}
         from rapidfuzz.distance import Levenshtein
 
         return [w for w in found if Levenshtein.distance(w, token) == 1]
@@ -232,6 +231,11 @@ class Lexicon:
     def domain_count(self, lower: str) -> int:
         e = self.entry(lower)
         return e.domain_count if e else 0
+
+
+def _with_deletions(word: str) -> set[str]:
+    """``word`` and each string it becomes with one character deleted."""
+    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
 
 
 def _casing_of(form: str) -> int:
