@@ -6,15 +6,20 @@ shape confusions (``utveck[ing`` -> ``utveckling``, ``6ppenv§1rden`` ->
 ``öppenvården``, ``bam`` -> ``barn``), ligature glyphs read as OCR evidence
 (``ﬁirva[tningen`` -> ``förvaltningen``). Each token's readings come from the
 error model's candidate generator, checked against the lexicon (with
-Hunspell compounds) and ranked by :mod:`ocrfix.ranking`; a reading replaces
-the token only if its posterior probability beats keeping the token by the
+Hunspell compounds); a garble the learned confusions explain badly is also
+matched against the words the document itself contains (``F(')'Vva[tningen``),
+and a short word against the most frequent words one edit away (``mad`` ->
+``med``). Readings are ranked by :mod:`ocrfix.ranking`; one replaces the
+token only if its posterior probability beats keeping the token by the
 pipeline's confidence threshold.
 
 Refuses to touch: numbers, dates, amounts, URLs, e-mail addresses, personal
 identity numbers, ALL-CAPS and mixed-case abbreviations (``LSS``, ``SoL``,
-``ÄktB``), one-letter tokens, names glued to numbers (``Agenda2030``), a
-valid word with a footnote number (``Socialnämnden1``), and -- in a document
-that looks clean -- any word the lexicon or the document itself vouches for.
+``ÄktB``), one-letter tokens (except, in a damaged document, a lone letter or
+glyph between two words: ``|`` for ``i``, ``d`` for ``då``), names glued to
+numbers (``Agenda2030``), a valid word with a footnote number
+(``Socialnämnden1``), and -- in a document that looks clean -- any word the
+lexicon or the document itself vouches for.
 """
 from __future__ import annotations
 
