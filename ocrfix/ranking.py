@@ -63,14 +63,14 @@ SHORT_BEAM_BUDGET = 96
 # 0.6 % more of Enköping's character errors removed, 1.2 % more on S4, for
 # about 15 % more time on damaged text).
 FALLBACK_MIN_LENGTH = 4
-# Tokens at most this long are also read as any of the lexicon's most frequent
-# words one edit away (see Lexicon.frequent_neighbours).
-NEAR_FREQUENT_MAX_LENGTH = 4
 FALLBACK_BEAM, FALLBACK_EDITS = 32, 3
 # Two fragments tried as one word (rejoin) are many and seldom a tear: they
 # get no fallback search (measured on the 100 tesseract-dev pages: it cost
 # 25 % of the time for two more true rejoins and two false ones; beam 6 no better).
 FRAGMENTS_FALLBACK_BEAM = 0
+# Tokens at most this long are also read as any of the lexicon's most frequent
+# words one edit away (see Lexicon.frequent_neighbours).
+NEAR_FREQUENT_MAX_LENGTH = 4
 MIN_ZIPF = -200.0  # p_word's floor: 1e-209, far from underflow
 BOUNDARY = "<s>"
 NUMBER = "<num>"
@@ -202,16 +202,19 @@ class Scorer:
         searched with ``fallback_beam`` (0: not at all)."""
         em = self.error_model
         found = em.candidates(ocr_lower, self, beam=max(self.beam, SHORT_BEAM_BUDGET // len(ocr_lower)))
-        if not found and fallback_beam and len(ocr_lower) >= FALLBACK_MIN_LENGTH:
-            found = em.candidates(ocr_lower, self, beam=fallback_beam, max_edits=FALLBACK_EDITS, letter_generic=True)
+        if not found and fallback_beam:
+            found = self._fallback(ocr_lower, fallback_beam)
         return self._rank(found)
 
     def fallback_readings(self, ocr_lower: str) -> tuple[Reading, ...]:
         """Readings with one unseen letter confusion (the fallback search), whatever else was found."""
+        return self._rank(self._fallback(ocr_lower, FALLBACK_BEAM))
+
+    def _fallback(self, ocr_lower: str, beam: int) -> list[tuple[str, float]]:
+        """The search allowing one unseen letter confusion (tokens of FALLBACK_MIN_LENGTH or more)."""
         if len(ocr_lower) < FALLBACK_MIN_LENGTH:
-            return ()
-        return self._rank(self.error_model.candidates(ocr_lower, self, beam=FALLBACK_BEAM, max_edits=FALLBACK_EDITS,
-                                                      letter_generic=True))
+            return []
+        return self.error_model.candidates(ocr_lower, self, beam=beam, max_edits=FALLBACK_EDITS, letter_generic=True)
 
     def _quick_readings(self, ocr_lower: str) -> tuple[Reading, ...]:
         """Readings within two likely edits: enough to check a token that is already a word."""

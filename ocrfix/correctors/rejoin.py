@@ -50,8 +50,9 @@ class Rejoin(Corrector):
             if len(joined) > MAX_JOINED:
                 continue
             both_valid = a.identity.valid and b.identity.valid
-            if not both_valid and min(len(a.lower), len(b.lower)) > MAX_FRAGMENT and not (
-                    not a.identity.valid and not b.identity.valid and sc.is_valid(joined)):
+            neither_valid = not a.identity.valid and not b.identity.valid
+            if (not both_valid and min(len(a.lower), len(b.lower)) > MAX_FRAGMENT
+                    and not (neither_valid and sc.is_valid(joined))):
                 continue  # a tear leaves a short fragment -- or two non-words that join into a word
             if not both_valid and max(sc.zipf(a.lower), sc.zipf(b.lower)) >= FUNCTION_WORD_ZIPF:
                 continue  # `och`, `att`, `i` next to a garble: a word of its own, not a fragment
