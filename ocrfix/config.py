@@ -60,6 +60,11 @@ def load_config(config: str | Path | Mapping[str, Any] | None) -> dict[str, Any]
     cfg["words"] = [str(base / w) for w in words]
     if isinstance(cfg.get("error_model"), str):
         cfg["error_model"] = str(base / cfg["error_model"])
+    domain = cfg.get("domain_vocabulary")
+    if isinstance(domain, str):  # a folder of domain files, relative to the config
+        cfg["domain_vocabulary"] = str(base / domain)
+    elif domain is not None and not isinstance(domain, bool):
+        raise ConfigError("domain_vocabulary must be true, false or a folder path")
     return cfg
 
 

@@ -91,7 +91,7 @@ class Pipeline:
         Recognised keys: ``steps`` (list of names), ``min_confidence``,
         ``words`` (list of word-list file paths), ``max_line_chars``,
         ``domain_vocabulary`` (false: do not use the vocabulary learnt from the
-        sample reports), ``error_model`` (path of your own confusion table) and
+        sample reports; a folder: use the domain files in it instead), ``error_model`` (path of your own confusion table) and
         one table per step with that step's options, e.g.::
 
             steps = ["unicode", "words"]
@@ -111,7 +111,7 @@ class Pipeline:
         words.extend(cfg.get("extra_words", []))
         resources = Resources(
             extra_words=words,
-            domain_vocabulary=bool(cfg.get("domain_vocabulary", True)),
+            domain_vocabulary=_domain_setting(cfg.get("domain_vocabulary", True)),
             error_model=cfg.get("error_model"),
         )
         return cls(
@@ -240,3 +240,8 @@ def _split_lines(text: str) -> list[str]:
     if parts[-1]:
         lines.append(parts[-1])
     return lines
+
+
+def _domain_setting(value: Any) -> bool | str:
+    """``domain_vocabulary`` from a config: true, false or a folder path."""
+    return value if isinstance(value, (bool, str, Path)) else bool(value)

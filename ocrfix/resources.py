@@ -42,15 +42,17 @@ class Resources:
         self,
         extra_words: Iterable[str] = (),
         cache_dir: str | Path | None = None,
-        domain_vocabulary: bool = True,
+        domain_vocabulary: bool | str | Path = True,
         error_model: str | Path | None = None,
     ) -> None:
         """``domain_vocabulary=False`` leaves out the vocabulary and bigrams learnt
-        from the sample reports; ``error_model`` is a confusion table of your own
+        from the sample reports; a folder path uses the ``domain_words.tsv`` and
+        ``domain_bigrams.tsv`` in it instead (scripts/build_domain_data.py
+        makes them from your own clean texts); ``error_model`` is a confusion table of your own
         (made with scripts/learn_error_model.py) instead of the shipped one."""
         self.extra_words = frozenset(extra_words)
         self.cache_dir = Path(cache_dir) if cache_dir else None
-        self.domain_vocabulary = domain_vocabulary
+        self.domain_vocabulary = domain_vocabulary if isinstance(domain_vocabulary, bool) else Path(domain_vocabulary)
         self.error_model_path = Path(error_model) if error_model else None
 
     @cached_property

@@ -116,3 +116,24 @@ def test_from_config_toml(tmp_path):
 def test_min_confidence_filters():
     assert Pipeline([Upper()], min_confidence=0.95).fix("ocrfix") == "ocrfix"
     assert Pipeline([Upper()], min_confidence=0.5).fix("ocrfix") == "OCRFIX"
+
+
+def test_domain_vocabulary_from_a_folder_of_ones_own(tmp_path):
+    """A user's own domain files (scripts/build_domain_data.py --out) replace the shipped ones."""
+    from ocrfix.lexicon import load_lexicon
+
+    domain = tmp_path / "domain"
+    domain.mkdir()
+    (domain / "domain_words.tsv").write_text("# word\tcount\tdocuments\nKvarnbacksgården\t7\t2\n", encoding="utf-8")
+    (domain / "domain_bigrams.tsv").write_text("# first\tsecond\tcount\ntill\tkvarnbacksgården\t5\n", encoding="utf-8")
+    lex = load_lexicon(cache_dir=tmp_path / "cache", hunspell=False, wordfreq=False, domain=domain)
+    assert lex.domain_count("kvarnbacksgården") == 7 and lex.surface("kvarnbacksgården") == "Kvarnbacksgården"
+    assert lex.bigram_count("till", "kvarnbacksgården") == 5
+    shipped = load_lexicon(cache_dir=tmp_path / "cache", hunspell=False, wordfreq=False, domain=True)
+    assert shipped.domain_count("kvarnbacksgården") == 0 and shipped.domain_count("socialnämnden") > 0
+    # in a config the folder is relative to the config file; a folder without the files is an error
+    cfg = tmp_path / "ocrfix.toml"
+    cfg.write_text('domain_vocabulary = "domain"\n', encoding="utf-8")
+    assert Pipeline.from_config(cfg).resources.domain_vocabulary == domain
+    with pytest.raises(FileNotFoundError, match="domain_words.tsv"):
+        load_lexicon(cache_dir=tmp_path / "cache", hunspell=False, wordfreq=False, domain=tmp_path)

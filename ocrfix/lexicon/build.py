@@ -51,10 +51,25 @@ def _casing(form: str) -> int:
     return OTHER_CASE
 
 
-def input_fingerprint(hunspell: bool = True, wordfreq: bool = True, domain: bool = True) -> dict:
-    """What the compiled lexicon depends on; cheap to compute at start-up."""
-    from ..resources import data_path
+def domain_files(domain: bool | str | Path) -> tuple[Path, Path] | None:
+    """The domain vocabulary and bigram files: the shipped ones (``True``),
+    none (``False``), or those in a folder of your own (made with
+    scripts/build_domain_data.py --out FOLDER from your clean texts)."""
+    if domain is False or domain is None:
+        return None
+    if domain is True:
+        from ..resources import data_path
 
+        return data_path("domain_words.tsv"), data_path("domain_bigrams.tsv")
+    folder = Path(domain)
+    files = folder / "domain_words.tsv", folder / "domain_bigrams.tsv"
+    if not files[0].is_file():
+        raise FileNotFoundError(f"no domain_words.tsv in {folder} (make one with scripts/build_domain_data.py --out)")
+    return files
+
+
+def input_fingerprint(hunspell: bool = True, wordfreq: bool = True, domain: bool | str | Path = True) -> dict:
+    """What the compiled lexicon depends on; cheap to compute at start-up."""
     parts: dict = {"format": FORMAT_VERSION, "hunspell": None, "wordfreq": None, "domain": None}
     if hunspell:
         from .hunspell import find_dictionary
@@ -73,8 +88,9 @@ def input_fingerprint(hunspell: bool = True, wordfreq: bool = True, domain: bool
             parts["wordfreq"] = version("wordfreq")
         except PackageNotFoundError:
             parts["wordfreq"] = "missing"
-    if domain:
-        parts["domain"] = [_file_digest(data_path(n)) for n in ("domain_words.tsv", "domain_bigrams.tsv")]
+    files = domain_files(domain)
+    if files:
+        parts["domain"] = [_file_digest(p) for p in files]
     return parts
 
 
@@ -136,11 +152,9 @@ def frequent_words(table: dict[str, list[int]], n: int = FREQUENT_WORDS) -> list
     return [k for k, _ in heapq.nlargest(n, valid, key=lambda kz: kz[1])]
 
 
-def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: bool = True) -> dict:
+def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: bool | str | Path = True) -> dict:
     """Compile the lexicon into ``out_dir`` (created atomically). Returns the metadata."""
     import marisa_trie
-
-    from ..resources import data_path
 
     t0 = time.perf_counter()
     parts = input_fingerprint(hunspell, wordfreq, domain)
@@ -180,13 +194,14 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
             rec[1] = max(rec[1], min(int(round(zipf * 100)), 0xFFFF))
             rec[2] |= WORDFREQ
     bigrams: dict[str, int] = {}
-    if domain:
-        for word, count in read_domain_words(data_path("domain_words.tsv")).items():
+    files = domain_files(domain)
+    if files:
+        for word, count in read_domain_words(files[0]).items():
             rec = entry(word.lower())
             rec[2] |= DOMAIN
             rec[4] = min(rec[4] + count, 0xFFFF)
             note_surface(word, rec)
-        bigrams = read_domain_bigrams(data_path("domain_bigrams.tsv"))
+        bigrams = read_domain_bigrams(files[1])
 
     def final_casing(seen: int) -> int:
         if seen & (1 << LOWER) or not seen:
