@@ -65,6 +65,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--domain", choices=("others", "none", "all"), default="others")
     ap.add_argument("--settings", default="S1,S2,S3,S4,S5")
+    ap.add_argument("--errors", type=int, default=0, help="show the N most frequent remaining word errors")
     args = ap.parse_args()
     dev = SHARED / "bench" / "tesseract-dev"
     if not dev.exists():
@@ -110,6 +111,8 @@ def main() -> None:
         rep = evaluate(fixed.__getitem__, group)  # the outputs of each page's own fold
         scores = {k: v for k, v in rep.as_dict().items() if k != "words_per_second"}  # lookups, not corrections, were timed
         table.append((f"{setting} ({len(group)} pages)", scores))
+        if args.errors:
+            print(f"{setting} remaining:", *[f"  {c} {a!r} -> {b!r}" for (a, b), c in rep.wrong_words.most_common(args.errors)], sep="\n")
     print(f"domain data: {args.domain}")
     print(format_table(table))
 

@@ -49,8 +49,8 @@ class Split(Corrector):
             options = list(whole)
             for i in range(1, n):
                 # one part must be a word as it stands; only then is the other corrected
-                left_ok = sc.identity(seg.lower[:i]).valid
-                right_ok = sc.identity(seg.lower[i:]).valid
+                left_ok = sc.is_valid(seg.lower[:i])
+                right_ok = sc.is_valid(seg.lower[i:])
                 if not (left_ok or right_ok):
                     continue
                 left = self._part(eng, seg.lower[:i])
@@ -87,11 +87,11 @@ class Split(Corrector):
     def _part(eng, part: str) -> list[tuple[str, float]]:
         """(word, score without context) readings of one part of a split."""
         sc = eng.scorer
+        valid = sc.is_valid(part)
         if len(part) == 1:
-            ok = sc.identity(part).valid and sc.zipf(part) >= MIN_ZIPF_ONE_LETTER
+            ok = valid and sc.zipf(part) >= MIN_ZIPF_ONE_LETTER
             return [(part, sc.identity(part).base + eng.log_intact)] if ok else []
-        ident = sc.identity(part)
-        out = [(part, ident.base + eng.log_intact)] if ident.valid else []
+        out = [(part, sc.identity(part).base + eng.log_intact)] if valid else []
         if len(part) <= SHORT_PART:
             out += [(r.word, r.base + eng.log_damaged) for r in sc.readings(part)[:3] if r.word != part]
         return out
