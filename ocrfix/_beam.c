@@ -439,11 +439,56 @@ done:
     return result;
 }
 
-/* could_compound(lexicons, word, begin, middle, end, min_chars, max_parts):
- * is there a split of word into BEGIN MIDDLE* END parts, each at least
+/* Is there a split of s into BEGIN MIDDLE* END parts, each at least
  * min_chars characters, at most max_parts parts? A necessary condition for a
  * Hunspell compound (the full check, with triple letters, REP, case, runs in
  * Python only when this says yes). */
+static int compound_reachable(const Lexicons *L, const unsigned char *s, int n, unsigned long begin,
+                              unsigned long middle, unsigned long end, int min_chars, int max_parts) {
+    /* reach[i] = bitmask of part counts (0..max_parts-1) with which position i is reachable */
+    uint32_t reach[MAXB + 1];
+    if (n <= 0 || n > MAXB) return 0;
+    if (max_parts > 32) max_parts = 32;
+    memset(reach, 0, sizeof(uint32_t) * (n + 1));
+    reach[0] = 1;  /* zero parts so far */
+    for (int i = 0; i < n; i++) {
+        if (!reach[i] || (s[i] & 0xC0) == 0x80) continue;
+        int chars = 0;
+        for (int j = i + 1; j <= n; j++) {
+            if (j < n && (s[j] & 0xC0) == 0x80) continue;
+            chars++;
+            if (!any_prefix(L, s + i, j - i)) break;
+            if (chars < min_chars) continue;
+            uint32_t r = any_roles(L, s + i, j - i);
+            for (int c = 0; c < max_parts; c++) {
+                if (!(reach[i] & (1u << c))) continue;
+                if (j == n) {
+                    if (c >= 1 && (r & end)) return 1;
+                } else if (c + 1 < max_parts && (r & (c == 0 ? begin : middle))) {
+                    reach[j] |= 1u << (c + 1);
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+static int unpack_lexicons(PyObject *lexlist, Lexicons *L, Lexicon **store, int cap) {
+    L->n = (int)PyList_GET_SIZE(lexlist);
+    if (L->n > cap) L->n = cap;
+    for (int i = 0; i < L->n; i++) {
+        PyObject *o = PyList_GET_ITEM(lexlist, i);
+        if (!PyObject_TypeCheck(o, &LexiconType)) {
+            PyErr_SetString(PyExc_TypeError, "lexicons must be ocrfix._beam.Lexicon objects");
+            return -1;
+        }
+        store[i] = (Lexicon *)o;
+    }
+    L->lx = store;
+    return 0;
+}
+
+/* could_compound(lexicons, word, begin, middle, end, min_chars, max_parts) */
 static PyObject *could_compound(PyObject *mod, PyObject *args) {
     PyObject *lexlist;
     const char *w; Py_ssize_t wlen;
@@ -452,51 +497,52 @@ static PyObject *could_compound(PyObject *mod, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!y#kkkii", &PyList_Type, &lexlist, &w, &wlen, &begin, &middle, &end,
                           &min_chars, &max_parts))
         return NULL;
-    if (wlen <= 0 || wlen > MAXB) Py_RETURN_FALSE;
     Lexicons L;
-    L.n = (int)PyList_GET_SIZE(lexlist);
     Lexicon *lxs[8];
-    if (L.n > 8) L.n = 8;
-    for (int i = 0; i < L.n; i++) {
-        PyObject *o = PyList_GET_ITEM(lexlist, i);
-        if (!PyObject_TypeCheck(o, &LexiconType)) {
-            PyErr_SetString(PyExc_TypeError, "lexicons must be ocrfix._beam.Lexicon objects");
-            return NULL;
+    if (unpack_lexicons(lexlist, &L, lxs, 8) < 0) return NULL;
+    return PyBool_FromLong(compound_reachable(&L, (const unsigned char *)w, (int)wlen, begin, middle, end,
+                                              min_chars, max_parts));
+}
+
+/* check_words(lexicons, words, standalone, begin, middle, end, min_chars, max_parts, min_len, max_len):
+ * for each UTF-8 word (letters only, lower case) 1 if some lexicon has it with
+ * the standalone bit, 0 if it cannot be valid (no such key, and no compound:
+ * fewer than min_len or more than max_len characters, or no BEGIN MIDDLE* END
+ * split), 2 if it may be a compound (the caller runs the full check). */
+static PyObject *check_words(PyObject *mod, PyObject *args) {
+    PyObject *lexlist, *words;
+    unsigned long standalone, begin, middle, end;
+    int min_chars, max_parts, min_len, max_len;
+    if (!PyArg_ParseTuple(args, "O!O!kkkkiiii", &PyList_Type, &lexlist, &PyList_Type, &words, &standalone,
+                          &begin, &middle, &end, &min_chars, &max_parts, &min_len, &max_len))
+        return NULL;
+    Lexicons L;
+    Lexicon *lxs[8];
+    if (unpack_lexicons(lexlist, &L, lxs, 8) < 0) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(words);
+    PyObject *result = PyList_New(n);
+    if (!result) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        char *w; Py_ssize_t wlen;
+        if (PyBytes_AsStringAndSize(PyList_GET_ITEM(words, i), &w, &wlen) < 0) { Py_DECREF(result); return NULL; }
+        const unsigned char *s = (const unsigned char *)w;
+        long flag;
+        if (any_roles(&L, s, wlen) & standalone) {
+            flag = 1;
+        } else {
+            int chars = utf8_chars(s, (int)wlen);
+            flag = (chars >= min_len && chars <= max_len
+                    && compound_reachable(&L, s, (int)wlen, begin, middle, end, min_chars, max_parts)) ? 2 : 0;
         }
-        lxs[i] = (Lexicon *)o;
+        PyList_SET_ITEM(result, i, PyLong_FromLong(flag));
     }
-    L.lx = lxs;
-    const unsigned char *s = (const unsigned char *)w;
-    int n = (int)wlen;
-    /* parts[i] = bitmask of part counts (1..max_parts) with which position i is reachable */
-    uint32_t reach[MAXB + 1];
-    memset(reach, 0, sizeof(reach));
-    reach[0] = 1;  /* zero parts so far */
-    for (int i = 0; i < n; i++) {
-        if (!reach[i] || (s[i] & 0xC0) == 0x80) continue;
-        int chars = 0;
-        for (int j = i + 1; j <= n; j++) {
-            if (j < n && (s[j] & 0xC0) == 0x80) continue;
-            chars++;
-            if (!any_prefix(&L, s + i, j - i)) break;
-            if (chars < min_chars) continue;
-            uint32_t r = any_roles(&L, s + i, j - i);
-            for (int c = 0; c < max_parts; c++) {
-                if (!(reach[i] & (1u << c))) continue;
-                if (j == n) {
-                    if (c >= 1 && (r & end)) Py_RETURN_TRUE;
-                } else if (c + 1 < max_parts && (r & (c == 0 ? begin : middle))) {
-                    reach[j] |= 1u << (c + 1);
-                }
-            }
-        }
-    }
-    Py_RETURN_FALSE;
+    return result;
 }
 
 static PyMethodDef methods[] = {
     {"search", search, METH_VARARGS, "Beam search over per-position readings, pruned by lexicon prefixes."},
     {"could_compound", could_compound, METH_VARARGS, "A necessary condition for a compound: BEGIN MIDDLE* END by roles."},
+    {"check_words", check_words, METH_VARARGS, "Validity of many forms: 1 a word, 0 not valid, 2 maybe a compound."},
     {NULL}
 };
 

@@ -353,7 +353,11 @@ class ErrorModel:
         # non-words, which must not crowd the words out of that check.
         checked = max_results * (FALLBACK_CHECKS if letter_generic else 1)
         ranked = sorted(best.items(), key=lambda r: -r[1])[:checked]
-        return [(out, lp) for out, lp in ranked if lexicon.is_valid(out)][:max_results]
+        if hasattr(lexicon, "valid_many"):  # one call for all (C where it is there)
+            valid = lexicon.valid_many([out for out, _ in ranked])
+        else:
+            valid = [lexicon.is_valid(out) for out, _ in ranked]
+        return [r for r, ok in zip(ranked, valid) if ok][:max_results]
 
 
     def _options_at(self, ahead: str, settings: tuple, edge: bool = False) -> tuple[list, list]:

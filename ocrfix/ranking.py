@@ -173,6 +173,10 @@ class Scorer:
         so the error model may cache candidate searches across documents."""
         return self.lexicon.is_valid(lower)
 
+    def valid_many(self, lowers: list[str]) -> list[bool]:
+        """:meth:`is_valid` of many forms at once (the candidate check)."""
+        return self.lexicon.valid_many(lowers)
+
     @property
     def cache_key(self) -> int:
         return id(self.lexicon)

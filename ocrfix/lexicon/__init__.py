@@ -19,8 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from .build import CAPITALISED, DOMAIN, HUNSPELL, LOWER, OTHER_CASE, RECORD_FORMAT, WORDFREQ
-from .hunspell import BEGIN, END, END_UCASE, FORBIDDEN, MIDDLE, WORD
+from .build import CAPITALISED, DOMAIN, HUNSPELL, LOWER, OTHER_CASE, RECORD_FORMAT, STANDALONE, WORDFREQ, standalone
+from .hunspell import BEGIN, END, END_UCASE, MIDDLE, WORD
 
 USER = 8  # sources bit for words given with --words
 
@@ -37,10 +37,8 @@ class Entry:
 
     @property
     def is_word(self) -> bool:
-        """Valid on its own: a Hunspell word, a domain word or a user word."""
-        if self.roles & FORBIDDEN and not self.roles & WORD:
-            return False
-        return bool(self.roles & WORD or self.sources & (DOMAIN | USER))
+        """Valid on its own: a Hunspell word, a domain word or a user word (user words have WORD)."""
+        return standalone(self.roles, self.sources)
 
 
 def cache_root() -> Path:
@@ -175,7 +173,8 @@ class Lexicon:
                 offsets = array("I", [0])
                 for k in keys:
                     offsets.append(offsets[-1] + len(k))
-                self._fast.append(_beam.Lexicon(b"".join(keys) or b"\0", offsets.tobytes(), array("I", [WORD] * len(keys)).tobytes()))
+                self._fast.append(_beam.Lexicon(b"".join(keys) or b"\0", offsets.tobytes(),
+                                                array("I", [WORD | STANDALONE] * len(keys)).tobytes()))
         return self._fast
 
     # -- compounds -----------------------------------------------------------
@@ -188,6 +187,22 @@ class Lexicon:
             settings = pickle.loads(settings_path.read_bytes())
             self._checker = CompoundChecker(self.roles, settings)
         return self._checker
+
+    def valid_many(self, lowers: list[str]) -> list[bool]:
+        """:meth:`is_valid` of many lower-cased forms, in one call to the C
+        look-up where it is there: a form that is a word, or that no split into
+        compound parts by roles could make valid, is settled in C; only the
+        few that may be compounds go through the Python compound check."""
+        if self._could_compound is None:
+            return [self.is_valid(w) for w in lowers]
+        from .._beam import check_words
+
+        st = self.checker.settings
+        alpha = [w for w in lowers if w.isalpha()]
+        flags = dict(zip(alpha, check_words(self.fast_lexicons(), [w.encode("utf-8") for w in alpha], STANDALONE,
+                                            BEGIN, MIDDLE, END | END_UCASE, max(st.min_len, 1), st.max_words or 32,
+                                            4, MAX_COMPOUND_CHARS)))
+        return [flags[w] == 1 or (flags[w] == 2 and self.is_valid(w)) if w in flags else self.is_valid(w) for w in lowers]
 
     def _compound_parts(self, lower: str) -> tuple[str, ...] | None:
         if not 4 <= len(lower) <= MAX_COMPOUND_CHARS:  # the split search is quadratic in the length

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 # How many of the most frequent words the lexicon lists for near-miss readings
 # of short tokens (`mad` for `med`: Lexicon.frequent_neighbours).
 FREQUENT_WORDS = 200
@@ -41,6 +41,9 @@ HUNSPELL, WORDFREQ, DOMAIN = 1, 2, 4
 LOWER, CAPITALISED, OTHER_CASE = 0, 1, 2
 
 RECORD_FORMAT = "<IHBBH"  # roles, zipf*100, sources, casing, domain count
+# A bit of roles.bin only (the C look-ups), free below hunspell.RULE_SHIFT: the
+# form is valid on its own (Entry.is_word), so the C check needs no sources.
+STANDALONE = 64
 
 
 def _casing(form: str) -> int:
@@ -123,6 +126,15 @@ def read_domain_bigrams(path: Path) -> dict[str, int]:
                 a, b, count = line.split("\t")
                 pairs[f"{a}\t{b}"] = int(count)
     return pairs
+
+
+def standalone(roles: int, sources: int) -> bool:
+    """Valid on its own: the rule of :attr:`ocrfix.lexicon.Entry.is_word`."""
+    from .hunspell import FORBIDDEN, WORD
+
+    if roles & FORBIDDEN and not roles & WORD:
+        return False
+    return bool(roles & WORD or sources & DOMAIN)
 
 
 def write_sorted_keys(directory: Path, items) -> None:
@@ -224,7 +236,7 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
         from ..charmodel import CharModel
 
         CharModel.train(k for k, r in table.items() if r[0] & 1 or r[2] & DOMAIN).save(tmp / "chars.pickle")
-        write_sorted_keys(tmp, ((k, r[0]) for k, r in table.items()))
+        write_sorted_keys(tmp, ((k, r[0] | (STANDALONE if standalone(r[0], r[2]) else 0)) for k, r in table.items()))
         meta = {
             "inputs": parts,
             "frequent": frequent_words(table),
