@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <stdlib.h>
+#include <math.h>
 
 #define MAXB 192
 
@@ -539,9 +540,84 @@ static PyObject *check_words(PyObject *mod, PyObject *args) {
     return result;
 }
 
+/* channel(ocr, truth, add, sub, keep, rules, generic): the Viterbi alignment
+ * of ErrorModel.channel_logp, over code points. Per OCR position i:
+ * add[i] = cost of the OCR having added ocr[i], sub[i] = cost of ocr[i]
+ * standing for another character, keep[i] = cost of it read as itself
+ * (array('d') buffers); rules[i] = list of (k, truth_str, logp) for the
+ * rules whose OCR side is ocr[i:i+k]. A truth character the OCR lost costs
+ * generic. Same operations in the same order as the Python reference, so
+ * the result is the same double. */
+static PyObject *channel(PyObject *mod, PyObject *args) {
+    PyObject *ocr, *truth, *rules;
+    Py_buffer add, sub, keep;
+    double generic;
+    if (!PyArg_ParseTuple(args, "UUy*y*y*O!d", &ocr, &truth, &add, &sub, &keep, &PyList_Type, &rules, &generic))
+        return NULL;
+    PyObject *result = NULL;
+    double *best = NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(ocr), m = PyUnicode_GET_LENGTH(truth);
+    if (add.len < (Py_ssize_t)(n * sizeof(double)) || sub.len < (Py_ssize_t)(n * sizeof(double))
+        || keep.len < (Py_ssize_t)(n * sizeof(double)) || PyList_GET_SIZE(rules) < n) {
+        PyErr_SetString(PyExc_ValueError, "one cost and one rule list per OCR character");
+        goto done;
+    }
+    {
+        const double *a = (const double *)add.buf, *sb = (const double *)sub.buf, *kp = (const double *)keep.buf;
+        int tk = PyUnicode_KIND(truth), ok = PyUnicode_KIND(ocr);
+        const void *td = PyUnicode_DATA(truth), *od = PyUnicode_DATA(ocr);
+        Py_ssize_t w = m + 1;
+        best = (double *)malloc(sizeof(double) * (n + 1) * w);
+        if (!best) { PyErr_NoMemory(); goto done; }
+        for (Py_ssize_t x = 0; x < (n + 1) * w; x++) best[x] = -INFINITY;
+        best[0] = 0.0;
+        for (Py_ssize_t i = 0; i <= n; i++) {
+            double *row = best + i * w;
+            PyObject *ri = i < n ? PyList_GET_ITEM(rules, i) : NULL;
+            if (ri && !PyList_Check(ri)) { PyErr_SetString(PyExc_TypeError, "rules[i] must be a list"); goto done; }
+            for (Py_ssize_t j = 0; j <= m; j++) {
+                double lp = row[j];
+                if (lp == -INFINITY) continue;
+                if (i < n) {
+                    double *next = row + w;
+                    Py_UCS4 ch = PyUnicode_READ(ok, od, i);
+                    if (lp + a[i] > next[j]) next[j] = lp + a[i];
+                    if (j < m) {
+                        double cost = ch == PyUnicode_READ(tk, td, j) ? kp[i] : sb[i];
+                        if (lp + cost > next[j + 1]) next[j + 1] = lp + cost;
+                    }
+                    Py_ssize_t nr = PyList_GET_SIZE(ri);
+                    for (Py_ssize_t r = 0; r < nr; r++) {
+                        PyObject *tup = PyList_GET_ITEM(ri, r);
+                        Py_ssize_t k = PyLong_AsSsize_t(PyTuple_GET_ITEM(tup, 0));
+                        PyObject *t = PyTuple_GET_ITEM(tup, 1);
+                        double rlp = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(tup, 2));
+                        Py_ssize_t tl = PyUnicode_GET_LENGTH(t);
+                        if (k < 1 || i + k > n || j + tl > m) continue;
+                        int tkind = PyUnicode_KIND(t);
+                        const void *tdata = PyUnicode_DATA(t);
+                        Py_ssize_t q = 0;
+                        while (q < tl && PyUnicode_READ(tkind, tdata, q) == PyUnicode_READ(tk, td, j + q)) q++;
+                        if (q < tl) continue;
+                        double *cell = best + (i + k) * w + j + tl;
+                        if (lp + rlp > *cell) *cell = lp + rlp;
+                    }
+                }
+                if (j < m && lp + generic > row[j + 1]) row[j + 1] = lp + generic;  /* the OCR lost truth[j] */
+            }
+        }
+        result = PyFloat_FromDouble(best[n * w + m]);
+    }
+done:
+    free(best);
+    PyBuffer_Release(&add); PyBuffer_Release(&sub); PyBuffer_Release(&keep);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"search", search, METH_VARARGS, "Beam search over per-position readings, pruned by lexicon prefixes."},
     {"could_compound", could_compound, METH_VARARGS, "A necessary condition for a compound: BEGIN MIDDLE* END by roles."},
+    {"channel", channel, METH_VARARGS, "log P(ocr | truth): the best alignment under per-position costs and rules."},
     {"check_words", check_words, METH_VARARGS, "Validity of many forms: 1 a word, 0 not valid, 2 maybe a compound."},
     {NULL}
 };

@@ -18,6 +18,7 @@ longer than ``MAX_TOKEN`` characters are not searched.
 from __future__ import annotations
 
 import math
+import os
 from collections import OrderedDict, defaultdict
 from pathlib import Path
 
@@ -125,6 +126,7 @@ class ErrorModel:
         self._option_cache: dict = {}
         self._letter_cache: dict = {}
         self._rule_cache: dict = {}
+        self._channel_cache: dict = {}
         self.debris_del = generic         # OCR debris (no Swedish letter) the engine added
         self.debris_sub = generic         # OCR debris standing for one particular letter
         self.edge_added = generic         # a letter the OCR added at a token's first or last position
@@ -239,6 +241,9 @@ class ErrorModel:
         n, m = len(ocr), len(truth)
         if n > MAX_TOKEN or m > MAX_TOKEN:
             return -math.inf
+        fast = _c_channel()
+        if fast is not None:
+            return fast(ocr, truth, *self._channel_costs(ocr), self.generic)
         neg = -math.inf
         best = [[neg] * (m + 1) for _ in range(n + 1)]
         best[0][0] = 0.0
@@ -271,6 +276,30 @@ class ErrorModel:
                 if j < m and lp + generic > row[j + 1]:  # the OCR lost this truth character
                     row[j + 1] = lp + generic
         return best[n][m]
+
+    def _channel_costs(self, ocr: str) -> tuple:
+        """Per OCR position, what :meth:`channel_logp` charges there (for the C
+        version): adding the character, reading it as another, keeping it,
+        and the rules starting there as (length, truth, logp); cached per token."""
+        found = self._channel_cache.get(ocr)
+        if found is not None:
+            return found
+        from array import array
+
+        n = len(ocr)
+        add, sub, keep, rules = array("d"), array("d"), array("d"), []
+        for i, ch in enumerate(ocr):
+            debris = ch not in SWEDISH_LETTERS
+            add.append(self.debris_del if debris else (self.edge_added if i in (0, n - 1) else self.generic))
+            sub.append(self.debris_sub if debris else self.generic)
+            keep.append(self.keep_logp(ch))
+            rules.append([(k, t, rlp) for k in range(1, min(self.max_ocr_len, n - i) + 1)
+                          for t, rlp in self.rules.get(ocr[i : i + k], ())])
+        found = (add, sub, keep, rules)
+        if len(self._channel_cache) >= OPTION_CACHE_SIZE:
+            self._channel_cache.clear()
+        self._channel_cache[ocr] = found
+        return found
 
     def identity_logp(self, token: str) -> float:
         """log P(token | token): every character read correctly."""
@@ -473,6 +502,23 @@ class ErrorModel:
                                 slot[key] = (nlp, e, g)
             hyps[i] = {}  # free memory as we go
         return [(out, lp) for (out, _ps), (lp, _e, _g) in hyps[n].items()]
+
+
+def _c_channel():
+    """``ocrfix._beam.channel`` (the C alignment), or None without the C module
+    or with ``OCRFIX_PURE_PYTHON`` set."""
+    global _CHANNEL
+    if _CHANNEL is False:
+        _CHANNEL = None
+        if not os.environ.get("OCRFIX_PURE_PYTHON"):
+            try:
+                from ._beam import channel as _CHANNEL
+            except ImportError:
+                pass
+    return _CHANNEL
+
+
+_CHANNEL = False  # not looked up yet
 
 
 class CandidateLexicon:

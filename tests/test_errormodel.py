@@ -133,3 +133,22 @@ def test_a_letter_added_at_a_word_edge_is_learned_apart_and_rarer():
     inner = em.channel_logp("stxod", "stod") - em.channel_logp("stod", "stod")
     edge = em.channel_logp("stodx", "stod") - em.channel_logp("stod", "stod")
     assert edge == pytest.approx(inner + em.edge_added - em.generic, abs=1e-6)
+
+
+def test_c_channel_equals_python_alignment(monkeypatch):
+    pytest.importorskip("ocrfix._beam")
+    import ocrfix.errormodel as errormodel
+
+    pairs = [("6ppenv§1rden", "öppenvården"), ("hushall", "hushåll"), ("ﬁirva[tningen", "förvaltningen"),
+             ("moj[igt", "möjligt"), ("f6r", "för"), ("hi)’g", "hög"), ("an", "att"), ("mad", "med"),
+             ("socialndmnden", "socialnämnden"), ("x", "och"), ("kommunen", "kommunen"), ("", "i"), ("ab", ""),
+             ("[égkovy’unktw", "lågkonjunktur"), ("Féwaltningen", "förvaltningen"), ("a" * 30, "b" * 30)]
+    for profile in ("enkoping", "tesseract-swe", "default"):
+        em = ErrorModel.load(profile=profile)
+        assert errormodel._c_channel() is not None
+        fast = [em.channel_logp(o, t) for o, t in pairs]
+        monkeypatch.setattr(errormodel, "_CHANNEL", None)  # the Python reference
+        slow = [em.channel_logp(o, t) for o, t in pairs]
+        monkeypatch.undo()
+        assert fast == slow, profile
+        assert sum(math.isfinite(x) for x in fast) >= len(pairs) - 1
