@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from .hunspell import FORBIDDEN, WORD
+
 FORMAT_VERSION = 5
 # How many of the most frequent words the lexicon lists for near-miss readings
 # of short tokens (`mad` for `med`: Lexicon.frequent_neighbours).
@@ -130,8 +132,6 @@ def read_domain_bigrams(path: Path) -> dict[str, int]:
 
 def standalone(roles: int, sources: int) -> bool:
     """Valid on its own: the rule of :attr:`ocrfix.lexicon.Entry.is_word`."""
-    from .hunspell import FORBIDDEN, WORD
-
     if roles & FORBIDDEN and not roles & WORD:
         return False
     return bool(roles & WORD or sources & DOMAIN)
@@ -157,8 +157,6 @@ def write_sorted_keys(directory: Path, items) -> None:
 def frequent_words(table: dict[str, list[int]], n: int = FREQUENT_WORDS) -> list[str]:
     """The ``n`` most frequent words (wordfreq) that are words of the lexicon, most frequent first."""
     import heapq
-
-    from .hunspell import WORD
 
     valid = ((k, r[1]) for k, r in table.items() if r[1] and k.isalpha() and (r[0] & WORD or r[2] & DOMAIN))
     return [k for k, _ in heapq.nlargest(n, valid, key=lambda kz: kz[1])]
