@@ -26,7 +26,9 @@ class Edit:
     before       the text in that span
     after        the replacement
     corrector    name of the corrector that proposed it
-    confidence   0..1; the pipeline drops edits below ``min_confidence``
+    confidence   0..1; the pipeline drops edits below ``min_confidence``. For
+                 the word-level correctors: the probability of the new text
+                 against the old, P(after) / (P(after) + P(before))
     reason       short human-readable justification
     score        the corrector's raw score (e.g. log-odds), for audits
     line, column 1-based position of ``start`` in the step's input (filled in
