@@ -18,7 +18,7 @@ from .errormodel import SWEDISH_LETTERS
 from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, segment_block, split_chunk
-from .tokens import PROTECTED_RE
+from .tokens import protected_spans
 
 STATE_KEY = "engine"
 # A document whose error prior is at least this is "damaged": valid-looking
@@ -102,7 +102,7 @@ class Engine:
         """The block's segments with their readings (cached while the text is unchanged)."""
         if self._segments_of is not None and self._segments_of[0] == doc.text:
             return self._segments_of[1]
-        protected = [m.span() for m in PROTECTED_RE.finditer(doc.text)]
+        protected = protected_spans(doc.text)
         segs = segment_block(doc.text, protected, self.scorer.is_valid)
         if not self.eager:  # lone debris (`|` in a table) is only read as a word in damaged text
             segs = [s for s in segs if len(s.text) > 1 or s.text.isalpha()]

@@ -174,7 +174,7 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
         if (trail and trail[-1] in SENTENCE_END) or core in BOUNDARY_MARKS:
             prev_kind, sentence_start, open_seg = BOUNDARY, True, None
     for a, b in zip(segments, segments[1:]):
-        if _LINE_END_HYPHEN.fullmatch(text, a.end, b.start):
+        if b.start - a.end >= 2 and _LINE_END_HYPHEN.fullmatch(text, a.end, b.start):  # (a hyphen and a line break)
             b.after_hyphen = True
             if not b.text[:1].isupper():
                 a.hyphen_next = True

@@ -68,6 +68,16 @@ _TOKEN_RE = regex.compile(
 # Just the protected kinds, for correctors that need their spans without
 # tokenising everything.
 PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}", regex.V0)
+# What each protected kind cannot match without: scanning for these first
+# spares most blocks (prose has none) the full pattern, tried at every position.
+_PROTECTED_HINT = regex.compile(r"://|www\.|@|\d{6}[-+]\d{4}")
+
+
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of URLs, e-mail addresses and personal identity numbers in ``text``."""
+    if not _PROTECTED_HINT.search(text):
+        return []
+    return [m.span() for m in PROTECTED_RE.finditer(text)]
 
 
 @dataclass(frozen=True, slots=True)

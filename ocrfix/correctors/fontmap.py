@@ -83,6 +83,8 @@ class FontMapRepair(Corrector):
 
     def _o_words(self, line: str, lexicon) -> int:
         """Words of the line that read better with o than with ö."""
+        if "ö" not in line and "Ö" not in line:
+            return 0
         return sum(1 for m in _WORD_RE.finditer(line) if "ö" in m.group().lower() and self._best_o_spelling(m.group(), lexicon) != m.group())
 
     def _best_o_spelling(self, word: str, lexicon) -> str:
