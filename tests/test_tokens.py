@@ -52,3 +52,14 @@ def test_garbled_word_splits_at_non_letters():
     got = kinds("utveck[ing 6ppenv§1rden")
     assert got[:3] == [("utveck", WORD), ("[", PUNCT), ("ing", WORD)]
     assert ("6", NUMBER) in got and ("§", PUNCT) in got
+
+
+def test_protected_spans_match_the_full_pattern():
+    from ocrfix.tokens import PROTECTED_RE, protected_spans
+
+    texts = ["Se https://www.enkoping.se/stod eller skriv till info@enkoping.se.",
+             "Personnummer 19800101-1234 och 800101+1234 samt www.mark.se",
+             "Ren prosa utan adresser, 95 077 kr och 2024-05-01.", "", "a@b", "1234561234 123456-12345"]
+    for text in texts:
+        assert protected_spans(text) == [m.span() for m in PROTECTED_RE.finditer(text)], text
+    assert protected_spans(texts[0]) and not protected_spans(texts[2])
