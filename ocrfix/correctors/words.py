@@ -8,9 +8,10 @@ shape confusions (``utveck[ing`` -> ``utveckling``, ``6ppenv§1rden`` ->
 error model's candidate generator, checked against the lexicon (with
 Hunspell compounds); a garble the learned confusions explain badly is also
 matched against the words the document itself contains (``F(')'Vva[tningen``),
-and a short word against the most frequent words one edit away (``mad`` ->
+as is, in a damaged document, a token valid only as a Hunspell compound
+(``simverkan``, sim + verkan, where the document has ``samverkan``), and a short word against the most frequent words one edit away (``mad`` ->
 ``med``). Readings are ranked by :mod:`ocrfix.ranking`; one replaces the
-token only if its posterior probability beats keeping the token by the
+token only if its probability against keeping the token reaches the
 pipeline's confidence threshold.
 
 Refuses to touch: numbers, dates, amounts, URLs, e-mail addresses, personal
@@ -125,7 +126,8 @@ class WordCorrector(Corrector):
                 prev_word = None
                 continue
             readings = seg.readings
-            if eng.eager and not seg.identity.valid and (not readings or readings[0].channel < WEAK_CHANNEL):
+            if eng.eager and (not seg.identity.valid and (not readings or readings[0].channel < WEAK_CHANNEL)
+                              or seg.identity.valid and not eng.scorer.lexicon.is_word(seg.lower)):
                 readings = tuple(readings) + tuple(eng.document_readings(seg.lower))
             options = eng.options(seg.identity, readings, prev, next_word(segments, k))
             choice, confidence, margin = eng.choose(options)
