@@ -23,6 +23,7 @@
 #include <math.h>
 
 #define MAXB 192
+#define FOLLOW_SCAN 64  /* keys scanned for the bytes that may follow a part */
 
 /* ---------------------------------------------------------------- Lexicon */
 
@@ -385,6 +386,20 @@ static PyObject *search(PyObject *mod, PyObject *args) {
             const unsigned char *part = hp->out + hp->ps;
             int plen = hp->len - hp->ps;
             int head = -1;  /* unknown yet */
+            /* Deep in a word few keys remain: the bytes that can follow the part,
+             * read off those keys, spare the look-up of every option that cannot
+             * continue it (most of the any-letter readings). Main lexicon only. */
+            uint32_t follow[8];
+            int have_follow = 0;
+            if (L.n == 1 && hp->hi - hp->lo <= FOLLOW_SCAN) {
+                memset(follow, 0, sizeof(follow));
+                for (Py_ssize_t x = hp->lo; x < hp->hi; x++) {
+                    Py_ssize_t klen;
+                    const unsigned char *k = key_at(L.lx[0], x, &klen);
+                    if (klen > plen) follow[k[plen] >> 5] |= 1u << (k[plen] & 31);
+                }
+                have_follow = 1;
+            }
             for (int j = 0; j < nopts[i]; j++) {
                 Option *op = &opts[i][j];
                 int e = hp->edits + op->is_edit, g = hp->gen + op->is_gen;
@@ -396,7 +411,8 @@ static PyObject *search(PyObject *mod, PyObject *args) {
                     if (slot_put(dst, hp->out, hp->len, t, 0, hp->ps, nlp, e, g, hp->lo, hp->hi) < 0) goto done;
                 } else {
                     unsigned char probe[MAXB];
-                    if (plen + op->tlen <= MAXB) {
+                    int can_follow = !have_follow || (follow[t[0] >> 5] >> (t[0] & 31) & 1u);
+                    if (can_follow && plen + op->tlen <= MAXB) {
                         memcpy(probe, part, plen);
                         memcpy(probe + plen, t, op->tlen);
                         Py_ssize_t lo = hp->lo, hi = hp->hi;
