@@ -83,6 +83,9 @@ class Lexicon:
         self._chars = None
         self._pseudo_counts: dict[str, int] = {}
         self._could_compound = None
+        # every character of the forms (empty for a cache without the list: no shortcut)
+        key_chars = self.meta.get("key_chars", "")
+        self._key_chars = frozenset(key_chars).union(*self._user) if key_chars else frozenset()
         if self.fast_lexicons():
             from .._beam import could_compound
 
@@ -207,6 +210,8 @@ class Lexicon:
     def _compound_parts(self, lower: str) -> tuple[str, ...] | None:
         if not 4 <= len(lower) <= MAX_COMPOUND_CHARS:  # the split search is quadratic in the length
             return None
+        if self._key_chars and not lower.isalpha() and not self._key_chars.issuperset(lower):
+            return None  # a character no word has (`utveck[ing`): no compound either
         if self._could_compound is not None and lower.isalpha():
             # the C pre-check: no BEGIN ... END split by roles means no compound
             st = self.checker.settings

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .hunspell import FORBIDDEN, WORD
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 # How many of the most frequent words the lexicon lists for near-miss readings
 # of short tokens (`mad` for `med`: Lexicon.frequent_neighbours).
 FREQUENT_WORDS = 200
@@ -238,6 +238,7 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
         meta = {
             "inputs": parts,
             "frequent": frequent_words(table),
+            "key_chars": "".join(sorted({c for k in table for c in k})),
             "forms": len(table),
             "surfaces": len(keep_surfaces),
             "bigrams": len(bigrams),
