@@ -114,6 +114,7 @@ class Scorer:
         self.zipf_lexicon = lru_cache(maxsize=WORD_CACHE)(self._zipf_lexicon)
         self.readings = lru_cache(maxsize=READING_CACHE)(self._readings)
         self.quick_readings = lru_cache(maxsize=READING_CACHE)(self._quick_readings)
+        self.narrow_readings = lru_cache(maxsize=READING_CACHE)(self._narrow_readings)
         self.is_valid = lru_cache(maxsize=LOOKUP_CACHE)(self._is_valid)
         self.has_prefix = lru_cache(maxsize=LOOKUP_CACHE)(self._has_prefix)
         self.is_head = lru_cache(maxsize=LOOKUP_CACHE)(self._is_head)
@@ -221,11 +222,19 @@ class Scorer:
         return self.error_model.candidates(ocr_lower, self, beam=beam, max_edits=FALLBACK_EDITS, letter_generic=True)
 
     def _quick_readings(self, ocr_lower: str) -> tuple[Reading, ...]:
-        """Readings within two likely edits: enough to check a token that is already a word."""
-        found = self.error_model.candidates(ocr_lower, self, beam=max(QUICK_BEAM, SHORT_BEAM_BUDGET // len(ocr_lower)),
-                                            max_edits=2, max_generic=0,
-                                            margin=QUICK_MARGIN, min_rule_logp=QUICK_MIN_RULE)
+        """Readings within two likely edits, and frequent words one edit away:
+        enough to check a token that is already a word."""
+        found = self._narrow(ocr_lower)
         return self._rank(found + self._near_frequent(ocr_lower, found))
+
+    def _narrow_readings(self, ocr_lower: str) -> tuple[Reading, ...]:
+        """Readings within two likely edits only (the part of a glued token, see split)."""
+        return self._rank(self._narrow(ocr_lower))
+
+    def _narrow(self, ocr_lower: str) -> list[tuple[str, float]]:
+        return self.error_model.candidates(ocr_lower, self, beam=max(QUICK_BEAM, SHORT_BEAM_BUDGET // len(ocr_lower)),
+                                           max_edits=2, max_generic=0,
+                                           margin=QUICK_MARGIN, min_rule_logp=QUICK_MIN_RULE)
 
     def _near_frequent(self, ocr_lower: str, found) -> list[tuple[str, float]]:
         """A short token one edit from one of the most frequent words may be

@@ -93,5 +93,5 @@ class Split(Corrector):
             return [(part, sc.identity(part).base + eng.log_intact)] if ok else []
         out = [(part, sc.identity(part).base + eng.log_intact)] if valid else []
         if len(part) <= SHORT_PART:
-            out += [(r.word, r.base + eng.log_damaged) for r in sc.readings(part)[:3] if r.word != part]
+            out += [(r.word, r.base + eng.log_damaged) for r in sc.narrow_readings(part)[:3] if r.word != part]
         return out

@@ -126,9 +126,13 @@ class WordCorrector(Corrector):
                 prev_word = None
                 continue
             readings = seg.readings
-            if eng.eager and (not seg.identity.valid and (not readings or readings[0].channel < WEAK_CHANNEL)
-                              or seg.identity.valid and not eng.scorer.lexicon.is_word(seg.lower)):
+            if eng.eager and not seg.identity.valid and (not readings or readings[0].channel < WEAK_CHANNEL):
                 readings = tuple(readings) + tuple(eng.document_readings(seg.lower))
+            elif eng.eager and seg.identity.valid and not eng.scorer.lexicon.is_word(seg.lower):
+                # valid only as a compound: a letter misread, never another form of the
+                # word (`yrkesresa` stays beside the document's `yrkesresan`)
+                readings = tuple(readings) + tuple(r for r in eng.document_readings(seg.lower)
+                                                   if len(r.word) == len(seg.lower))
             options = eng.options(seg.identity, readings, prev, next_word(segments, k))
             choice, confidence, margin = eng.choose(options)
             prev_word = choice
