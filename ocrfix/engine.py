@@ -31,6 +31,9 @@ DOC_MATCH_MIN_LENGTH, DOC_MATCH_MIN_RATIO = 5, 60
 # it at least this well (channel log-probability per OCR character: a word
 # that fits only this badly is a guess, not a reading).
 DOC_MATCH_MAX_DROPPED, DOC_MATCH_MIN_CHANNEL = 2, -3.5
+# Frequent-word matching (heavy garbles, ocrfix.fuzzy): tokens this long,
+# folded similarity at least this; the same refusals as document matching.
+LEXICON_MATCH_MIN_LENGTH, LEXICON_MATCH_MIN_RATIO = 6, 70
 # Bounds that keep memory and time flat on an endless stream (a 100-page
 # report has about 10,000 distinct words): words matched against, and other
 # per-word facts remembered, per document.
@@ -60,6 +63,7 @@ class Engine:
         self._pool: list[str] = []            # words known in this document (for document_readings)
         self._pool_folded: list[str] = []     # the same, folded (ErrorModel.fold)
         self._pool_set: set[str] = set()
+        self._frequent_matches: dict[str, list[tuple[str, float]]] = {}  # see frequent_word_readings
         self.log_damaged = self.log_intact = self.log_unknown_intact = 0.0
         self.eager = False
 
@@ -167,6 +171,33 @@ class Engine:
                     if channel >= DOC_MATCH_MIN_CHANNEL * len(ocr_lower):
                         out.append(Reading(form, channel, sc.log_prior(form), True))
         return out
+
+    def frequent_word_readings(self, ocr_lower: str, limit: int = 4) -> list[Reading]:
+        """Readings among the lexicon's most frequent words, for a token the
+        learned confusions cannot explain (``sannerkas`` -> ``samverkas``,
+        ``budgeiförutsattnngar`` -> ``budgetförutsättningar``).
+
+        Found by folded similarity (:mod:`ocrfix.fuzzy`) and accepted as a
+        reading only as document words are: no more than DOC_MATCH_MAX_DROPPED
+        of the token's letters left unread, a channel score of at least
+        DOC_MATCH_MIN_CHANNEL per OCR character. Memoised per token.
+        """
+        if len(ocr_lower) < LEXICON_MATCH_MIN_LENGTH:
+            return []
+        sc = self.scorer
+        found = self._frequent_matches.get(ocr_lower)
+        if found is None:
+            if len(self._frequent_matches) >= MAX_REMEMBERED:
+                self._frequent_matches.clear()
+            words = sc.lexicon.frequent_words().similar(sc.error_model.fold(ocr_lower), LEXICON_MATCH_MIN_RATIO, limit)
+            found = []
+            for word in words:
+                if _letters_dropped(ocr_lower, word) <= DOC_MATCH_MAX_DROPPED:
+                    channel = sc.error_model.channel_logp(ocr_lower, word)
+                    if channel >= DOC_MATCH_MIN_CHANNEL * len(ocr_lower):
+                        found.append((word, channel))
+            self._frequent_matches[ocr_lower] = found
+        return [Reading(word, channel, sc.log_prior(word), True) for word, channel in found]
 
     def _forms_matching(self, ocr_lower: str, word: str) -> tuple[str, ...]:
         """The document word, and the same word ending as the OCR token ends.

@@ -6,11 +6,17 @@ shape confusions (``utveck[ing`` -> ``utveckling``, ``6ppenv§1rden`` ->
 ``öppenvården``, ``bam`` -> ``barn``), ligature glyphs read as OCR evidence
 (``ﬁirva[tningen`` -> ``förvaltningen``). Each token's readings come from the
 error model's candidate generator, checked against the lexicon (with
-Hunspell compounds); a garble the learned confusions explain badly is also
-matched against the words the document itself contains (``F(')'Vva[tningen``),
-as is, in a damaged document, a token valid only as a Hunspell compound
-(``simverkan``, sim + verkan, where the document has ``samverkan``), and a short word against the most frequent words one edit away (``mad`` ->
-``med``). Readings are ranked by :mod:`ocrfix.ranking`; one replaces the
+Hunspell compounds). In a damaged document, more readings are tried:
+
+* a garble the learned confusions explain badly is matched against the
+  words the document itself contains (``F(')'Vva[tningen``) and, by folded
+  similarity, against the lexicon's most frequent words (``personakesuner``
+  -> ``personalresurser``, :mod:`ocrfix.fuzzy`);
+* a token valid only as a Hunspell compound is matched against the
+  document's words of its length (``simverkan``, sim + verkan, where the
+  document has ``samverkan``);
+* a short word is also read as the most frequent words one edit away
+  (``mad`` -> ``med``). Readings are ranked by :mod:`ocrfix.ranking`; one replaces the
 token only if its probability against keeping the token reaches the
 pipeline's confidence threshold.
 
@@ -127,7 +133,8 @@ class WordCorrector(Corrector):
                 continue
             readings = seg.readings
             if eng.eager and not seg.identity.valid and (not readings or readings[0].channel < WEAK_CHANNEL):
-                readings = tuple(readings) + tuple(eng.document_readings(seg.lower))
+                readings = (tuple(readings) + tuple(eng.document_readings(seg.lower))
+                            + tuple(eng.frequent_word_readings(seg.lower)))
             elif eng.eager and seg.identity.valid and not eng.scorer.lexicon.is_word(seg.lower):
                 # valid only as a compound: a letter misread, never another form of the
                 # word (`yrkesresa` stays beside the document's `yrkesresan`)

@@ -81,6 +81,7 @@ class Lexicon:
         self._checker = None
         self._fast: list | None = None
         self._chars = None
+        self._frequent_words = None
         self._pseudo_counts: dict[str, int] = {}
         self._could_compound = None
         # every character of the forms (empty for a cache without the list: no shortcut)
@@ -141,6 +142,14 @@ class Lexicon:
             return lower[:1].upper() + lower[1:]
         found = self._surfaces.get(lower)
         return found[0].decode("utf-8") if found else lower
+
+    def frequent_words(self):
+        """The most frequent words for fuzzy look-ups (:class:`ocrfix.fuzzy.FrequentWords`, loaded on first use)."""
+        if self._frequent_words is None:
+            from ..fuzzy import FrequentWords
+
+            self._frequent_words = FrequentWords.load(self.directory)
+        return self._frequent_words
 
     def char_model(self):
         """The character trigram model of the word forms (None for an old cache)."""

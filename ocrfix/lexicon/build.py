@@ -32,10 +32,14 @@ from pathlib import Path
 
 from .hunspell import FORBIDDEN, WORD
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 9
 # How many of the most frequent words the lexicon lists for near-miss readings
 # of short tokens (`mad` for `med`: Lexicon.frequent_neighbours).
 FREQUENT_WORDS = 200
+# How many frequent words a heavily garbled token is fuzzy-matched against
+# (about wordfreq's 200,000 most frequent forms, once the non-words and short
+# forms are left out; ocrfix.fuzzy), and their least length.
+FUZZY_POOL_WORDS, FUZZY_POOL_MIN_LENGTH = 150_000, 5
 
 # sources bits
 HUNSPELL, WORDFREQ, DOMAIN = 1, 2, 4
@@ -154,6 +158,17 @@ def write_sorted_keys(directory: Path, items) -> None:
     (directory / "roles.bin").write_bytes(roles_arr.tobytes())
 
 
+def fuzzy_pool_words(table: dict[str, list[int]], n: int = FUZZY_POOL_WORDS) -> list[str]:
+    """The ``n`` most frequent (wordfreq) alphabetic words of at least
+    FUZZY_POOL_MIN_LENGTH letters that are valid on their own, most frequent
+    first: what a heavily garbled token is matched against (ocrfix.fuzzy)."""
+    import heapq
+
+    pool = ((k, r[1]) for k, r in table.items()
+            if r[1] and len(k) >= FUZZY_POOL_MIN_LENGTH and k.isalpha() and standalone(r[0], r[2]))
+    return [k for k, _ in heapq.nlargest(n, pool, key=lambda kz: kz[1])]
+
+
 def frequent_words(table: dict[str, list[int]], n: int = FREQUENT_WORDS) -> list[str]:
     """The ``n`` most frequent words (wordfreq) that are words of the lexicon, most frequent first."""
     import heapq
@@ -234,6 +249,9 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
         from ..charmodel import CharModel
 
         CharModel.train(k for k, r in table.items() if r[0] & 1 or r[2] & DOMAIN).save(tmp / "chars.pickle")
+        from ..fuzzy import write_pool
+
+        write_pool(tmp, fuzzy_pool_words(table))
         write_sorted_keys(tmp, ((k, r[0] | (STANDALONE if standalone(r[0], r[2]) else 0)) for k, r in table.items()))
         meta = {
             "inputs": parts,
