@@ -190,3 +190,11 @@ def test_frequent_neighbours_are_one_edit_from_the_most_frequent_words(pipeline)
     assert "eller" in lexicon.frequent_neighbours("eler")   # a letter lost
     assert "att" in lexicon.frequent_neighbours("attt")     # a letter added
     assert lexicon.frequent_neighbours("kvinna") == []      # nothing frequent within one edit
+
+
+def test_a_heavy_garble_broken_at_a_line_end_is_read_as_one_word(pipeline):
+    """Both halves are read together, the frequent words included; the break stays."""
+    source = "Vi behover mer personake-\nsuner i verksamheten."
+    doc = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n" + source + "\n"
+    out = pipeline.fix(doc).split("\n")[-3:-1]
+    assert out == ["Vi behöver mer personalre-", "surser i verksamheten."]

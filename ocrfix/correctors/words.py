@@ -190,6 +190,8 @@ class WordCorrector(Corrector):
         joined = a.lower + b.lower
         identity = sc.identity(joined)
         readings = sc.quick_readings(joined) if identity.valid else sc.readings(joined)
+        if eng.eager and not identity.valid and (not readings or readings[0].channel < WEAK_CHANNEL):
+            readings = tuple(readings) + tuple(eng.document_readings(joined)) + tuple(eng.frequent_word_readings(joined))
         joint = eng.options(identity, readings, prev, nxt)
         best_joint = max(joint)
         a_best = max(eng.options(a.identity, a.readings, prev, b.readings[0].word if b.readings else b.lower))
