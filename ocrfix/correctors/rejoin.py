@@ -7,6 +7,10 @@ and context as single words -- is more probable than the two fragments read
 separately, including the probability that the OCR engine tore a word
 (learned per engine, ``dictionaries/spacing.tsv``).
 
+Two fragments that the confusions cannot read as one word, one of which
+they cannot read at all, are also matched as one against the most frequent
+words (``personake suner`` -> ``personalresurser``, :mod:`ocrfix.fuzzy`).
+
 Refuses to touch: fragments on different lines (see ``dehyphen``), pairs with
 punctuation between them, numbers, abbreviations, protected tokens; and two
 valid words unless their join is itself a known word (``an ställd`` ->
@@ -21,7 +25,7 @@ from ..edits import Edit
 from ..engine import best_reading, engine_for, next_word
 from ..ranking import BOUNDARY, FRAGMENTS_FALLBACK_BEAM
 from .base import Corrector, Document
-from .words import FUNCTION_WORD_ZIPF, restore_case
+from .words import FUNCTION_WORD_ZIPF, WEAK_CHANNEL, restore_case
 
 MAX_JOINED = 40
 MAX_FRAGMENT = 6  # a tear leaves a piece at most this long (unless two non-words join into a word)
@@ -63,6 +67,8 @@ class Rejoin(Corrector):
             torn = sc.error_model.torn_logp + eng.log_damaged  # the tear is damage in itself
             candidates = list(sc.readings(joined, FRAGMENTS_FALLBACK_BEAM))
             ident = sc.identity(joined)
+            if eng.eager and not candidates and not ident.valid and (_unexplained(a) or _unexplained(b)):
+                candidates = eng.frequent_word_readings(joined)
             options = [(separate, None)]
             if ident.valid:
                 options.append((ident.base + torn + sc.context(prev, joined, nxt), joined))
@@ -80,3 +86,7 @@ class Rejoin(Corrector):
             yield Edit(a.start, b.end, text[a.start : b.end], surface, self.name, confidence,
                        f"torn word rejoined as {word!r} (p={confidence:.2f})", round(margin, 3))
 
+
+def _unexplained(seg) -> bool:
+    """A fragment that is no word and that the learned confusions read badly or not at all."""
+    return not seg.identity.valid and (not seg.readings or seg.readings[0].channel < WEAK_CHANNEL)
