@@ -7,9 +7,10 @@ and context as single words -- is more probable than the two fragments read
 separately, including the probability that the OCR engine tore a word
 (learned per engine, ``dictionaries/spacing.tsv``).
 
-Two fragments that the confusions cannot read as one word, one of which
-they cannot read at all, are also matched as one against the most frequent
-words (``personake suner`` -> ``personalresurser``, :mod:`ocrfix.fuzzy`).
+Two fragments of plain letters that the confusions cannot read as one
+word, one of which they cannot read at all, are also matched as one against
+the most frequent words (``personake suner`` -> ``personalresurser``,
+:mod:`ocrfix.fuzzy`); fragments with OCR debris are left to the confusions.
 
 Refuses to touch: fragments on different lines (see ``dehyphen``), pairs with
 punctuation between them, numbers, abbreviations, protected tokens; and two
@@ -23,6 +24,7 @@ from typing import Iterable
 
 from ..edits import Edit
 from ..engine import best_reading, engine_for, next_word
+from ..errormodel import SWEDISH_LETTERS
 from ..ranking import BOUNDARY, FRAGMENTS_FALLBACK_BEAM
 from .base import Corrector, Document
 from .words import FUNCTION_WORD_ZIPF, WEAK_CHANNEL, restore_case
@@ -67,7 +69,8 @@ class Rejoin(Corrector):
             torn = sc.error_model.torn_logp + eng.log_damaged  # the tear is damage in itself
             candidates = list(sc.readings(joined, FRAGMENTS_FALLBACK_BEAM))
             ident = sc.identity(joined)
-            if eng.eager and not candidates and not ident.valid and (_unexplained(a) or _unexplained(b)):
+            if (eng.eager and not candidates and not ident.valid and (_unexplained(a) or _unexplained(b))
+                    and all(c in SWEDISH_LETTERS for c in joined)):
                 candidates = eng.frequent_word_readings(joined)
             options = [(separate, None)]
             if ident.valid:
@@ -88,5 +91,9 @@ class Rejoin(Corrector):
 
 
 def _unexplained(seg) -> bool:
-    """A fragment that is no word and that the learned confusions read badly or not at all."""
-    return not seg.identity.valid and (not seg.readings or seg.readings[0].channel < WEAK_CHANNEL)
+    """A fragment of plain letters that is no word and that the learned
+    confusions read badly or not at all. (Debris and foreign letters are the
+    engine's own marks, which the confusions read better than similarity
+    does: `[agstﬁning ﬁ)’r` is not `lagstiftningar`.)"""
+    return (not seg.identity.valid and all(c in SWEDISH_LETTERS for c in seg.lower)
+            and (not seg.readings or seg.readings[0].channel < WEAK_CHANNEL))
