@@ -174,8 +174,8 @@ class Engine:
 
     def frequent_word_readings(self, ocr_lower: str, limit: int = 4) -> list[Reading]:
         """Readings among the lexicon's most frequent words, for a token the
-        learned confusions cannot explain (``sannerkas`` -> ``samverkas``,
-        ``budgeiförutsattnngar`` -> ``budgetförutsättningar``).
+        learned confusions cannot explain (``personakesuner`` ->
+        ``personalresurser``).
 
         Found by folded similarity (:mod:`ocrfix.fuzzy`) and accepted as a
         reading only as document words are: no more than DOC_MATCH_MAX_DROPPED
