@@ -7,6 +7,10 @@ Runs the installed `ocrfix` as a subprocess (as a shell pipeline would) on
   * Enköping-grade text: the garbled Enköping sample (samples/), and the same
     text repeated to 100 pages' worth (to show throughput once the per-token
     caches are warm -- the repetition is why that figure is higher);
+  * Enköping-grade text at report length, nothing repeated: the four clean
+    reports garbled with the Enköping confusions and tear/glue rates
+    (synthetic.py; 32,000 words, every occurrence garbled anew, so more
+    distinct tokens than a real scan of that grade);
   * clean text: the four clean sample reports;
 and reports the median wall time, words per second, and peak RSS of the
 child. Baselines measured in the same run: `cat` (reading and writing) and
@@ -60,6 +64,10 @@ def main() -> None:
     clean = b"".join(p.read_bytes() for p in sorted(samples.glob("*.txt")) if "garbled" not in p.name)
     pages100 = garbled * 12  # about 28,000 words, ~100 pages (repeated text: warm caches)
     one_line = "Det ar en test.\n".encode()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synthetic import garble
+
+    synthetic = garble(clean.decode("utf-8"), "enkoping", seed=1).encode("utf-8")
     rows = [
         measure("cat, Enköping sample", ["cat"], garbled, args.repeat),
         measure("ocrfix --steps none, one line (start-up)", [OCRFIX, "--steps", "none"], one_line, args.repeat),
@@ -67,6 +75,7 @@ def main() -> None:
         measure("ocrfix, Enköping sample", [OCRFIX], garbled, args.repeat),
         measure("ocrfix, Enköping sample x12", [OCRFIX], pages100, max(1, args.repeat // 2)),
         measure("ocrfix, clean reports", [OCRFIX], clean, args.repeat),
+        measure("ocrfix, clean reports garbled (Enköping)", [OCRFIX], synthetic, max(1, args.repeat // 2)),
     ]
     bench = ROOT.parent / "shared" / "bench" / "tesseract-dev"
     if bench.exists():  # 100 real OCR pages (Tesseract, damaged), one stream, nothing repeated
