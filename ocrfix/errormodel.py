@@ -133,6 +133,7 @@ class ErrorModel:
         self._fold: dict[int, str] | None = None
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
         self.glued_logp = math.log(1e-3)  # two words glued together
+        self.space_letters: dict[str, float] = {}  # letter -> log P(a word has it read as a space)
         self.initial_case: dict[str, tuple[int, int]] = {}  # see upper_share
 
     @classmethod
@@ -186,6 +187,8 @@ class ErrorModel:
         model.edge_added = debris.get("edge", generic)
         model.torn_logp = spacing.get("torn", model.torn_logp)
         model.glued_logp = spacing.get("glued", model.glued_logp)
+        # letters this engine reads as a space inside a word (`försörjning stöd`)
+        model.space_letters = {event[6:]: logp for event, logp in spacing.items() if event.startswith("space:")}
         cases = _read_initial_case(path.with_name("initial_case.tsv"))
         model.initial_case = cases.get("default", {}) | cases.get(profile, {})
         return model

@@ -53,6 +53,7 @@ MAX_SIDE = 3
 MIN_COUNT = 2  # for rules between Swedish letters; a rule that produces anything else needs only 1
 SWEDISH_LETTERS = set("abcdefghijklmnopqrstuvwxyzåäö")
 MAX_WORD_DISTANCE = 0.6  # pairs more different than this are misalignments
+LEADING, TRAILING = "(\"“”‘«", ".,;:!?)\"”»’'"  # punctuation around a word
 
 
 def norm_words(text: str) -> list[str]:
@@ -134,9 +135,13 @@ def initial_case_events(pairs: list[tuple[str, str]]) -> Counter:
     return events
 
 
-def spacing_events(pairs: list[tuple[str, str]]) -> tuple[int, int, int]:
-    """(torn, glued, truth words): how often OCR split one word in two, or glued two into one."""
+def spacing_events(pairs: list[tuple[str, str]]) -> tuple[int, int, int, Counter]:
+    """(torn, glued, truth words, letters): how often OCR split one word in two,
+    glued two into one, and -- per letter -- read a letter inside a word as a
+    space (``försörjning stöd`` for ``försörjningsstöd``: the engine saw a gap
+    where a thin ``s`` was)."""
     torn = glued = words = 0
+    letters: Counter = Counter()
     for ocr_doc, truth_doc in pairs:
         ow, tw = norm_words(ocr_doc), norm_words(truth_doc)
         words += len(tw)
@@ -147,12 +152,26 @@ def spacing_events(pairs: list[tuple[str, str]]) -> tuple[int, int, int]:
                     if Levenshtein.normalized_distance("".join(o[i : i + 2]), t[i]) < 0.5:
                         torn += 1
                         break
+            if len(o) > len(t):
+                for i in range(len(o) - 1):
+                    lost = next(filter(None, (letter_read_as_space(o[i], o[i + 1], w) for w in t)), None)
+                    if lost:
+                        letters[lost] += 1
             elif len(t) == len(o) + 1:
                 for i in range(len(o)):
                     if Levenshtein.normalized_distance(o[i], "".join(t[i : i + 2])) < 0.5:
                         glued += 1
                         break
-    return torn, glued, words
+    return torn, glued, words, letters
+
+
+def letter_read_as_space(left: str, right: str, truth: str) -> str | None:
+    """The letter a space stands for, if ``left right`` is ``truth`` with one letter read as a space."""
+    a, b, w = left.lower().lstrip(LEADING), right.lower().rstrip(TRAILING), truth.lower().strip(LEADING + TRAILING)
+    if (a.isalpha() and b.isalpha() and len(w) == len(a) + len(b) + 1 and w.startswith(a) and w.endswith(b)
+            and w[len(a)] in SWEDISH_LETTERS):
+        return w[len(a)]
+    return None
 
 
 def line_pairs_of(ocr_doc: str, truth_doc: str) -> list[tuple[str, str]]:
@@ -306,14 +325,18 @@ def main() -> None:
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     # How often a word is torn in two by a stray space, or two words glued.
     spacing = [
-        "# Spacing errors per profile: a word torn in two ('torn'), two words glued ('glued').",
+        "# Spacing errors per profile: a word torn in two ('torn'), two words glued ('glued'),",
+        "# a word with its letter x read as a space ('space:x').",
         "# Produced by scripts/learn_error_model.py. logp = log((count + 1) / (words + 2)).",
         "profile\tevent\tcount\twords\tlogp",
     ]
     for profile in sorted(sources):
-        torn, glued, words = spacing_events(sources[profile])
+        torn, glued, words, letters = spacing_events(sources[profile])
         for event, count in (("torn", torn), ("glued", glued)):
             spacing.append(f"{profile}\t{event}\t{count}\t{words}\t{math.log((count + 1) / (words + 2)):.4f}")
+        # 'space:x': a word whose letter x was read as a space (per word, like torn)
+        for letter, count in sorted(letters.items()):
+            spacing.append(f"{profile}\tspace:{letter}\t{count}\t{words}\t{math.log(count / (words + 2)):.4f}")
     (args.out.parent / "spacing.tsv").write_text("\n".join(spacing) + "\n", encoding="utf-8")
     # Case of a letter read as a non-letter at the start of a word.
     case = [

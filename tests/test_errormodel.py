@@ -152,3 +152,23 @@ def test_c_channel_equals_python_alignment(monkeypatch):
         monkeypatch.undo()
         assert fast == slow, profile
         assert sum(math.isfinite(x) for x in fast) >= len(pairs) - 1
+
+
+def test_the_learner_finds_letters_read_as_spaces_and_nothing_else():
+    """scripts/learn_error_model.py counts `a b` for the word `axb` as the
+    letter x read as a space (per engine, spacing.tsv `space:x`); a plain
+    tear, a changed letter or two real words are no such event."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    from learn_error_model import letter_read_as_space, spacing_events
+
+    assert letter_read_as_space("försörjning", "stöd", "försörjningsstöd") == "s"
+    assert letter_read_as_space("Under", "ökning.", "undersökning.") == "s"
+    assert letter_read_as_space("kopp", "lat", "kopplat") is None      # a tear, nothing lost
+    assert letter_read_as_space("myndighet", "utövning", "myndighetsutövande") is None
+    assert letter_read_as_space("kg", "livsmedel", "kg/livsmedel") is None  # not a letter
+    pairs = [("Vi gjorde en under ökning och en kopp lat.", "Vi gjorde en undersökning och en kopplat.")]
+    torn, glued, words, letters = spacing_events(pairs)
+    assert (torn, glued, words) == (2, 0, 7) and letters == {"s": 1}
