@@ -12,6 +12,12 @@ word, one of which they cannot read at all, are also matched as one against
 the most frequent words (``personake suner`` -> ``personalresurser``,
 :mod:`ocrfix.fuzzy`); fragments with OCR debris are left to the confusions.
 
+Where the engine is known to read a letter as a space (learned per engine,
+``space:s`` in ``dictionaries/spacing.tsv``: Tesseract's Swedish model at
+low resolution), two valid words are also read as one word with that letter
+in the gap (``försörjning stöd`` -> ``försörjningsstöd``), if the lexicon
+lists that word and it wins in context.
+
 Refuses to touch: fragments on different lines (see ``dehyphen``), pairs with
 punctuation between them, numbers, abbreviations, protected tokens; and two
 valid words unless their join is itself a known word and the evidence is
