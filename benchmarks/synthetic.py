@@ -75,7 +75,7 @@ def garble(text: str, profile: str = "enkoping", seed: int = 1) -> str:
             for ocr, p in options:
                 u -= p
                 if u < 0:
-                    out.append(ocr.upper() if truth.isupper() and len(truth) > 1 else ocr[:1].upper() + ocr[1:] if truth[:1].isupper() else ocr)
+                    out.append(_cased_like(truth, ocr))
                     i += k
                     replaced = True
                     break
@@ -85,6 +85,15 @@ def garble(text: str, profile: str = "enkoping", seed: int = 1) -> str:
             out.append(ch)
             i += 1
     return "".join(out)
+
+
+def _cased_like(truth: str, ocr: str) -> str:
+    """The OCR reading in the case of the text it stands for (the table is lower-cased)."""
+    if truth.isupper() and len(truth) > 1:
+        return ocr.upper()
+    if truth[:1].isupper():
+        return ocr[:1].upper() + ocr[1:]
+    return ocr
 
 
 def main() -> None:

@@ -172,6 +172,11 @@ class Engine:
                         out.append(Reading(form, channel, sc.log_prior(form), True))
         return out
 
+    def similar_readings(self, ocr_lower: str) -> tuple[Reading, ...]:
+        """Readings by similarity, for a garble the learned confusions explain
+        badly: the document's own words, then the lexicon's most frequent words."""
+        return tuple(self.document_readings(ocr_lower)) + tuple(self.frequent_word_readings(ocr_lower))
+
     def frequent_word_readings(self, ocr_lower: str, limit: int = 4) -> list[Reading]:
         """Readings among the lexicon's most frequent words, for a token the
         learned confusions cannot explain (``personakesuner`` ->

@@ -152,16 +152,16 @@ def spacing_events(pairs: list[tuple[str, str]]) -> tuple[int, int, int, Counter
                     if Levenshtein.normalized_distance("".join(o[i : i + 2]), t[i]) < 0.5:
                         torn += 1
                         break
-            if len(o) > len(t):
-                for i in range(len(o) - 1):
-                    lost = next(filter(None, (letter_read_as_space(o[i], o[i + 1], w) for w in t)), None)
-                    if lost:
-                        letters[lost] += 1
             elif len(t) == len(o) + 1:
                 for i in range(len(o)):
                     if Levenshtein.normalized_distance(o[i], "".join(t[i : i + 2])) < 0.5:
                         glued += 1
                         break
+            if len(o) > len(t):  # a letter read as a space, anywhere in the region
+                for i in range(len(o) - 1):
+                    lost = next(filter(None, (letter_read_as_space(o[i], o[i + 1], w) for w in t)), None)
+                    if lost:
+                        letters[lost] += 1
     return torn, glued, words, letters
 
 
@@ -327,7 +327,7 @@ def main() -> None:
     spacing = [
         "# Spacing errors per profile: a word torn in two ('torn'), two words glued ('glued'),",
         "# a word with its letter x read as a space ('space:x').",
-        "# Produced by scripts/learn_error_model.py. logp = log((count + 1) / (words + 2)).",
+        "# Produced by scripts/learn_error_model.py. logp = log((count + 1) / (words + 2)); for space:x log(count / (words + 2)).",
         "profile\tevent\tcount\twords\tlogp",
     ]
     for profile in sorted(sources):

@@ -34,7 +34,7 @@ from ..engine import best_reading, engine_for, next_word
 from ..errormodel import SWEDISH_LETTERS
 from ..ranking import BOUNDARY, FRAGMENTS_FALLBACK_BEAM
 from .base import Corrector, Document
-from .words import FUNCTION_WORD_ZIPF, WEAK_CHANNEL, restore_case
+from .words import FUNCTION_WORD_ZIPF, read_weakly, restore_case
 
 MAX_JOINED = 40
 MAX_FRAGMENT = 6  # a tear leaves a piece at most this long (unless two non-words join into a word)
@@ -80,10 +80,7 @@ class Rejoin(Corrector):
                 continue  # a tear leaves a short fragment -- or two non-words that join into a word
             if not both_valid and max(sc.zipf(a.lower), sc.zipf(b.lower)) >= FUNCTION_WORD_ZIPF:
                 continue  # `och`, `att`, `i` next to a garble: a word of its own, not a fragment
-            a_best = max(eng.options(a.identity, a.readings, prev, best_reading(b)))
-            nxt = next_word(segs, k + 1)
-            b_best = max(eng.options(b.identity, b.readings, a_best[1], nxt))
-            separate = a_best[0] + b_best[0]
+            separate, nxt = _separately(eng, segs, k, prev)
             torn = sc.error_model.torn_logp + eng.log_damaged  # the tear is damage in itself
             candidates = list(sc.readings(joined, FRAGMENTS_FALLBACK_BEAM))
             ident = sc.identity(joined)
@@ -107,7 +104,6 @@ class Rejoin(Corrector):
             yield Edit(a.start, b.end, text[a.start : b.end], surface, self.name, confidence,
                        f"torn word rejoined as {word!r} (p={confidence:.2f})", round(margin, 3))
 
-
     def _letter_in_gap(self, eng, segs, k, prev, text: str) -> Edit | None:
         """Two valid words ``a b`` read as one word ``a x b``, where the engine
         is known to read the letter x as a space (learned per engine,
@@ -119,10 +115,8 @@ class Rejoin(Corrector):
         letters = sc.error_model.space_letters
         if not letters or not eng.eager or min(len(a.lower), len(b.lower)) < 2:
             return None
-        nxt = next_word(segs, k + 1)
-        a_best = max(eng.options(a.identity, a.readings, prev, best_reading(b)))
-        b_best = max(eng.options(b.identity, b.readings, a_best[1], nxt))
-        options = [(a_best[0] + b_best[0], None)]
+        separate, nxt = _separately(eng, segs, k, prev)
+        options = [(separate, None)]
         for letter, logp in letters.items():
             word = a.lower + letter + b.lower
             if sc.lexicon.is_word(word):
@@ -138,10 +132,19 @@ class Rejoin(Corrector):
                     confidence, f"space read as {letter!r}, joined as {word!r} (p={confidence:.2f})", round(margin, 3))
 
 
+def _separately(eng, segs, k: int, prev) -> tuple[float, str | None]:
+    """The score of segments k and k+1 read as two words in context, and the word after them."""
+    a, b = segs[k], segs[k + 1]
+    nxt = next_word(segs, k + 1)
+    a_best = max(eng.options(a.identity, a.readings, prev, best_reading(b)))
+    b_best = max(eng.options(b.identity, b.readings, a_best[1], nxt))
+    return a_best[0] + b_best[0], nxt
+
+
 def _unexplained(seg) -> bool:
     """A fragment of plain letters that is no word and that the learned
     confusions read badly or not at all. (Debris and foreign letters are the
     engine's own marks, which the confusions read better than similarity
     does: `[agstﬁning ﬁ)’r` is not `lagstiftningar`.)"""
     return (not seg.identity.valid and all(c in SWEDISH_LETTERS for c in seg.lower)
-            and (not seg.readings or seg.readings[0].channel < WEAK_CHANNEL))
+            and read_weakly(seg.readings))

@@ -88,6 +88,13 @@ def split_reading(ocr: str, reading: str, cut: int) -> int:
 # A reading whose channel log-probability is below this explains the token
 # poorly; the document's own vocabulary is then searched too.
 WEAK_CHANNEL = -8.0
+
+
+def read_weakly(readings) -> bool:
+    """No reading, or the best one explains the token poorly (see WEAK_CHANNEL)."""
+    return not readings or readings[0].channel < WEAK_CHANNEL
+
+
 # Corrections at least this sure count as words the document contains.
 CONFIDENT = 0.9
 # Words this frequent (Zipf) are function words: i, och, att, är, som, för ...
@@ -132,9 +139,8 @@ class WordCorrector(Corrector):
                 prev_word = None
                 continue
             readings = seg.readings
-            if eng.eager and not seg.identity.valid and (not readings or readings[0].channel < WEAK_CHANNEL):
-                readings = (tuple(readings) + tuple(eng.document_readings(seg.lower))
-                            + tuple(eng.frequent_word_readings(seg.lower)))
+            if eng.eager and not seg.identity.valid and read_weakly(readings):
+                readings = tuple(readings) + eng.similar_readings(seg.lower)
             elif eng.eager and seg.identity.valid and not eng.scorer.lexicon.is_word(seg.lower):
                 # valid only as a compound: a letter misread, never another form of the
                 # word (`yrkesresa` stays beside the document's `yrkesresan`)
@@ -190,8 +196,8 @@ class WordCorrector(Corrector):
         joined = a.lower + b.lower
         identity = sc.identity(joined)
         readings = sc.quick_readings(joined) if identity.valid else sc.readings(joined)
-        if eng.eager and not identity.valid and (not readings or readings[0].channel < WEAK_CHANNEL):
-            readings = tuple(readings) + tuple(eng.document_readings(joined)) + tuple(eng.frequent_word_readings(joined))
+        if eng.eager and not identity.valid and read_weakly(readings):
+            readings = tuple(readings) + eng.similar_readings(joined)
         joint = eng.options(identity, readings, prev, nxt)
         best_joint = max(joint)
         a_best = max(eng.options(a.identity, a.readings, prev, b.readings[0].word if b.readings else b.lower))
