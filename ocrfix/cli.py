@@ -352,7 +352,8 @@ def cache_command(build: bool, clear: bool, prune: bool) -> None:
     click.echo(f"cache: {root}\ncurrent lexicon: {current.name} ({state})")
     if (current / "meta.json").exists():
         meta = json.loads((current / "meta.json").read_text(encoding="utf-8"))
-        click.echo(f"forms: {meta.get('forms', 0):,}  bigrams: {meta.get('bigrams', 0):,}  "
+        click.echo(f"forms: {meta.get('forms', 0):,}  bigrams: {meta.get('bigrams', 0):,} (domain), "
+                   f"{meta.get('general_bigrams', 0):,} (general Swedish)  "
                    f"built in {meta.get('build_seconds', '?')} s")
 
 

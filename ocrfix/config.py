@@ -19,7 +19,8 @@ import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
-TOP_LEVEL_KEYS = {"steps", "min_confidence", "words", "max_line_chars", "extra_words", "domain_vocabulary", "error_model", "join_lines"}
+TOP_LEVEL_KEYS = {"steps", "min_confidence", "words", "max_line_chars", "extra_words", "domain_vocabulary", "general_bigrams", "error_model",
+                  "join_lines"}
 
 
 class ConfigError(ValueError):
@@ -65,6 +66,8 @@ def load_config(config: str | Path | Mapping[str, Any] | None) -> dict[str, Any]
         cfg["domain_vocabulary"] = str(base / domain)
     elif domain is not None and not isinstance(domain, bool):
         raise ConfigError("domain_vocabulary must be true, false or a folder path")
+    if not isinstance(cfg.get("general_bigrams", True), bool):
+        raise ConfigError("general_bigrams must be true or false")
     return cfg
 
 

@@ -91,7 +91,9 @@ class Pipeline:
         Recognised keys: ``steps`` (list of names), ``min_confidence``,
         ``words`` (list of word-list file paths), ``max_line_chars``,
         ``domain_vocabulary`` (false: do not use the vocabulary learnt from the
-        sample reports; a folder: use the domain files in it instead), ``error_model`` (path of your own confusion table) and
+        sample reports; a folder: use the domain files in it instead),
+        ``general_bigrams`` (false: no context from general Swedish),
+        ``error_model`` (path of your own confusion table) and
         one table per step with that step's options, e.g.::
 
             steps = ["unicode", "words"]
@@ -112,6 +114,7 @@ class Pipeline:
         resources = Resources(
             extra_words=words,
             domain_vocabulary=_domain_setting(cfg.get("domain_vocabulary", True)),
+            general_bigrams=cfg.get("general_bigrams", True),
             error_model=cfg.get("error_model"),
         )
         return cls(

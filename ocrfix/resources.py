@@ -44,22 +44,27 @@ class Resources:
         cache_dir: str | Path | None = None,
         domain_vocabulary: bool | str | Path = True,
         error_model: str | Path | None = None,
+        general_bigrams: bool = True,
     ) -> None:
         """``domain_vocabulary=False`` leaves out the vocabulary and bigrams learnt
         from the sample reports; a folder path uses the ``domain_words.tsv`` and
         ``domain_bigrams.tsv`` in it instead (scripts/build_domain_data.py
         makes them from your own clean texts); ``error_model`` is a confusion table of your own
-        (made with scripts/learn_error_model.py) instead of the shipped one."""
+        (made with scripts/learn_error_model.py) instead of the shipped one;
+        ``general_bigrams=False`` leaves out the context of general Swedish
+        (``dictionaries/general_bigrams.tsv``)."""
         self.extra_words = frozenset(extra_words)
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.domain_vocabulary = domain_vocabulary if isinstance(domain_vocabulary, bool) else Path(domain_vocabulary)
         self.error_model_path = Path(error_model) if error_model else None
+        self.general_bigrams = general_bigrams
 
     @cached_property
     def lexicon(self):
         from .lexicon import load_lexicon
 
-        return load_lexicon(cache_dir=self.cache_dir, extra_words=self.extra_words, domain=self.domain_vocabulary)
+        return load_lexicon(cache_dir=self.cache_dir, extra_words=self.extra_words, domain=self.domain_vocabulary,
+                            general=self.general_bigrams)
 
     @cached_property
     def _error_models(self) -> dict:

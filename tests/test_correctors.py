@@ -214,3 +214,23 @@ def test_a_heavy_garble_broken_at_a_line_end_is_read_as_one_word(pipeline):
     doc = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n" + source + "\n"
     out = pipeline.fix(doc).split("\n")[-3:-1]
     assert out == ["Vi behöver mer personalre-", "surser i verksamheten."]
+
+
+def test_general_swedish_context_decides_where_no_domain_data_is_loaded():
+    """Prose from another field has no domain bigrams: the bigrams of general
+    Swedish (dictionaries/general_bigrams.tsv) still know that `för` and
+    `kommer` are followed by `att` and `arbetar` by `med`. Without them the
+    valid but rare words `an` and `mad` stay; with them, correct text stays too."""
+    from ocrfix.resources import Resources
+
+    context = CONTEXTS["tesseract-swe"].read_text(encoding="utf-8").rstrip("\n")
+    damaged = ["Det är viktigt för an säkerställa kvaliteten.", "Vi arbetar mad barn och unga.",
+               "Han kommer an delta i mötet."]
+    right = ["Det är viktigt för att säkerställa kvaliteten.", "Vi arbetar med barn och unga.",
+             "Han kommer att delta i mötet."]
+    doc = context + "\n" + "\n".join(damaged + right) + "\n"
+    n = len(damaged + right)
+    with_general = Pipeline(resources=Resources(domain_vocabulary=False)).fix(doc).split("\n")[-n - 1:-1]
+    without = Pipeline(resources=Resources(domain_vocabulary=False, general_bigrams=False)).fix(doc).split("\n")[-n - 1:-1]
+    assert with_general == right + right
+    assert without[:3] == damaged and without[3:] == right

@@ -128,7 +128,7 @@ def test_domain_vocabulary_from_a_folder_of_ones_own(tmp_path):
     (domain / "domain_bigrams.tsv").write_text("# first\tsecond\tcount\ntill\tkvarnbacksgården\t5\n", encoding="utf-8")
     lex = load_lexicon(cache_dir=tmp_path / "cache", hunspell=False, wordfreq=False, domain=domain)
     assert lex.domain_count("kvarnbacksgården") == 7 and lex.surface("kvarnbacksgården") == "Kvarnbacksgården"
-    assert lex.bigram_count("till", "kvarnbacksgården") == 5
+    assert lex.domain_bigrams.count("till", "kvarnbacksgården") == 5
     shipped = load_lexicon(cache_dir=tmp_path / "cache", hunspell=False, wordfreq=False, domain=True)
     assert shipped.domain_count("kvarnbacksgården") == 0 and shipped.domain_count("socialnämnden") > 0
     # in a config the folder is relative to the config file; a folder without the files is an error
@@ -137,3 +137,21 @@ def test_domain_vocabulary_from_a_folder_of_ones_own(tmp_path):
     assert Pipeline.from_config(cfg).resources.domain_vocabulary == domain
     with pytest.raises(FileNotFoundError, match="domain_words.tsv"):
         load_lexicon(cache_dir=tmp_path / "cache", hunspell=False, wordfreq=False, domain=tmp_path)
+
+
+def test_bigram_tables_count_pairs_and_contexts(tmp_path):
+    """A pruned file (general Swedish) states each first word's total; an unpruned one (the domain's) sums its pairs."""
+    from ocrfix.lexicon import load_lexicon
+    from ocrfix.lexicon.build import CONTEXT_TOTAL, bigram_records
+
+    pruned = dict(bigram_records({f"för\t{CONTEXT_TOTAL}": 50, "för\tatt": 30, "för\tbarn": 4}))
+    assert pruned["för\tatt"] == (30,) and pruned["för\t"] == (50,)
+    unpruned = dict(bigram_records({"för\tatt": 30, "för\tbarn": 4}))
+    assert unpruned["för\t"] == (34,) and f"för\t{CONTEXT_TOTAL}" not in unpruned
+    lex = load_lexicon(cache_dir=tmp_path / "cache", hunspell=False, wordfreq=False, domain=False)
+    general = lex.general_bigrams
+    assert general.count("för", "att") > general.count("för", "med") > 0
+    assert general.context_count("för") > general.count("för", "att")
+    assert lex.domain_bigrams.context_count("för") == 0
+    plain = load_lexicon(cache_dir=tmp_path / "cache", hunspell=False, wordfreq=False, domain=False, general=False)
+    assert plain.general_bigrams.count("för", "att") == 0 and plain.general_bigrams.context_count("för") == 0

@@ -69,8 +69,8 @@ class Lexicon:
         self._words.mmap(str(self.directory / "words.marisa"))
         self._surfaces = marisa_trie.BytesTrie()
         self._surfaces.mmap(str(self.directory / "surface.marisa"))
-        self._bigrams = marisa_trie.RecordTrie("<I")
-        self._bigrams.mmap(str(self.directory / "bigrams.marisa"))
+        self.domain_bigrams = Bigrams(self.directory / "bigrams.marisa")
+        self.general_bigrams = Bigrams(self.directory / "general.marisa")
         self.meta = json.loads((self.directory / "meta.json").read_text(encoding="utf-8"))
         self.bigram_total = max(self.meta.get("bigram_total", 0), 1)
         self.domain_total = max(self.meta.get("domain_total", 0), 1)
@@ -82,7 +82,6 @@ class Lexicon:
         self._fast: list | None = None
         self._chars = None
         self._frequent_words = None
-        self._pseudo_counts: dict[str, int] = {}
         self._could_compound = None
         # every character of the forms (empty for a cache without the list: no shortcut)
         key_chars = self.meta.get("key_chars", "")
@@ -173,11 +172,12 @@ class Lexicon:
                 return self._fast
             import mmap
 
-            views = []
-            for name in ("keys.bin", "offsets.bin", "roles.bin"):
-                with open(self.directory / name, "rb") as f:
-                    views.append(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
-            self._fast.append(_beam.Lexicon(*views))
+            if self.meta.get("forms"):  # (an empty file cannot be mapped)
+                views = []
+                for name in ("keys.bin", "offsets.bin", "roles.bin"):
+                    with open(self.directory / name, "rb") as f:
+                        views.append(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+                self._fast.append(_beam.Lexicon(*views))
             if self._user:
                 from array import array
 
@@ -245,21 +245,31 @@ class Lexicon:
 
         return [w for w in found if Levenshtein.distance(w, token) == 1]
 
-    def bigram_count(self, first: str, second: str) -> int:
-        found = self._bigrams.get(f"{first}\t{second}")
-        return found[0][0] if found else 0
-
-    def context_count(self, first: str) -> int:
-        """How often ``first`` opens a bigram of the domain corpus (its count as a context)."""
-        if first.startswith("<"):  # <s>, <num>: pseudo-words, counted once from the bigrams
-            if first not in self._pseudo_counts:
-                self._pseudo_counts[first] = sum(v[0] for _, v in self._bigrams.items(first + "\t"))
-            return self._pseudo_counts[first]
-        return self.domain_count(first)
-
     def domain_count(self, lower: str) -> int:
         e = self.entry(lower)
         return e.domain_count if e else 0
+
+
+class Bigrams:
+    """Word-pair counts of one corpus (lower-cased; ``<s>``, ``<num>``, ``<year>``
+    as pseudo-words), memory-mapped from the compiled lexicon."""
+
+    def __init__(self, path: Path) -> None:
+        import marisa_trie
+
+        self._trie = marisa_trie.RecordTrie("<I")
+        if path.exists():
+            self._trie.mmap(str(path))
+        self.context_count = lru_cache(maxsize=ENTRY_CACHE)(self._context_count)
+
+    def count(self, first: str, second: str) -> int:
+        found = self._trie.get(f"{first}\t{second}")
+        return found[0][0] if found else 0
+
+    def _context_count(self, first: str) -> int:
+        """How often ``first`` opens a pair (its count as a context)."""
+        found = self._trie.get(first + "\t")
+        return found[0][0] if found else 0
 
 
 def _with_deletions(word: str) -> set[str]:

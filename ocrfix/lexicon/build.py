@@ -5,12 +5,16 @@ Inputs (each optional):
     surface form with its compound roles (:mod:`ocrfix.lexicon.hunspell`);
   * wordfreq's large Swedish list, for frequency priors (Zipf scale);
   * the domain vocabulary and bigrams built from the clean sample reports
-    (``dictionaries/domain_words.tsv``, ``domain_bigrams.tsv``).
+    (``dictionaries/domain_words.tsv``, ``domain_bigrams.tsv``);
+  * word bigrams of general Swedish (``dictionaries/general_bigrams.tsv``,
+    scripts/build_general_bigrams.py).
 
 Output, in a cache directory named after a fingerprint of the inputs:
   ``words.marisa``    lower-cased form -> (roles, zipf*100, sources, casing, domain count)
   ``surface.marisa``  lower-cased form -> its written form, for forms never written in lower case
-  ``bigrams.marisa``  "first\\tsecond" -> count (domain bigrams, lower-cased)
+  ``bigrams.marisa``  "first\\tsecond" -> count (domain bigrams, lower-cased), and
+                      "first\\t" -> how often ``first`` opens a pair (its count as a context)
+  ``general.marisa``  the same for the bigrams of general Swedish
   ``chars.pickle``    a character trigram model of the word forms (ocrfix/charmodel.py)
   ``keys.bin``, ``offsets.bin``, ``roles.bin``  the same keys sorted as UTF-8 bytes
                       with their roles, for the optional C candidate search
@@ -32,7 +36,7 @@ from pathlib import Path
 
 from .hunspell import FORBIDDEN, WORD
 
-FORMAT_VERSION = 10
+FORMAT_VERSION = 13
 # How many of the most frequent words the lexicon lists for near-miss readings
 # of short tokens (`mad` for `med`: Lexicon.frequent_neighbours).
 FREQUENT_WORDS = 200
@@ -77,9 +81,20 @@ def domain_files(domain: bool | str | Path) -> tuple[Path, Path] | None:
     return files
 
 
-def input_fingerprint(hunspell: bool = True, wordfreq: bool = True, domain: bool | str | Path = True) -> dict:
+def general_bigrams_file(general: bool) -> Path | None:
+    """The general Swedish bigram file (``True``: the shipped one), or None."""
+    if not general:
+        return None
+    from ..resources import data_path
+
+    path = data_path("general_bigrams.tsv")
+    return path if path.is_file() else None
+
+
+def input_fingerprint(hunspell: bool = True, wordfreq: bool = True, domain: bool | str | Path = True,
+                      general: bool = True) -> dict:
     """What the compiled lexicon depends on; cheap to compute at start-up."""
-    parts: dict = {"format": FORMAT_VERSION, "hunspell": None, "wordfreq": None, "domain": None}
+    parts: dict = {"format": FORMAT_VERSION, "hunspell": None, "wordfreq": None, "domain": None, "general": None}
     if hunspell:
         from .hunspell import find_dictionary
 
@@ -100,6 +115,9 @@ def input_fingerprint(hunspell: bool = True, wordfreq: bool = True, domain: bool
     files = domain_files(domain)
     if files:
         parts["domain"] = [_file_digest(p) for p in files]
+    general_file = general_bigrams_file(general)
+    if general_file:
+        parts["general"] = _file_digest(general_file)
     return parts
 
 
@@ -124,7 +142,7 @@ def read_domain_words(path: Path) -> dict[str, int]:
     return counts
 
 
-def read_domain_bigrams(path: Path) -> dict[str, int]:
+def read_bigrams(path: Path) -> dict[str, int]:
     pairs: dict[str, int] = {}
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -132,6 +150,28 @@ def read_domain_bigrams(path: Path) -> dict[str, int]:
                 a, b, count = line.split("\t")
                 pairs[f"{a}\t{b}"] = int(count)
     return pairs
+
+
+CONTEXT_TOTAL = "<*>"  # general_bigrams.tsv: "first <*> n" -- first opens n pairs (pruned ones included)
+
+
+def bigram_records(pairs: dict[str, int]) -> list[tuple[str, tuple[int]]]:
+    """Trie records of a bigram file: each pair, and each first word's total
+    under "first\\t" (a file without total rows, such as the domain's, is
+    unpruned: its totals are its sums)."""
+    totals: dict[str, int] = {}
+    records = []
+    for key, count in pairs.items():
+        first, second = key.split("\t")
+        if second == CONTEXT_TOTAL:
+            totals[first] = count
+        else:
+            records.append((key, (count,)))
+    if not totals:
+        for key, (count,) in records:
+            first = key.split("\t")[0]
+            totals[first] = totals.get(first, 0) + count
+    return records + [(first + "\t", (total,)) for first, total in totals.items()]
 
 
 def standalone(roles: int, sources: int) -> bool:
@@ -183,12 +223,13 @@ def frequent_words(table: dict[str, list[int]], n: int = FREQUENT_WORDS) -> list
     return [k for k, _ in heapq.nlargest(n, valid, key=lambda kz: kz[1])]
 
 
-def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: bool | str | Path = True) -> dict:
+def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: bool | str | Path = True,
+          general: bool = True) -> dict:
     """Compile the lexicon into ``out_dir`` (created atomically). Returns the metadata."""
     import marisa_trie
 
     t0 = time.perf_counter()
-    parts = input_fingerprint(hunspell, wordfreq, domain)
+    parts = input_fingerprint(hunspell, wordfreq, domain, general)
     # lower-cased form -> [roles, zipf100, sources, casings seen (bitmask), domain count]
     table: dict[str, list[int]] = {}
     surfaces: dict[str, str] = {}
@@ -232,7 +273,9 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
             rec[2] |= DOMAIN
             rec[4] = min(rec[4] + count, 0xFFFF)
             note_surface(word, rec)
-        bigrams = read_domain_bigrams(files[1])
+        bigrams = read_bigrams(files[1])
+    general_file = general_bigrams_file(general)
+    general_pairs = read_bigrams(general_file) if general_file else {}
 
     def final_casing(seen: int) -> int:
         if seen & (1 << LOWER) or not seen:
@@ -243,7 +286,8 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
     words = marisa_trie.RecordTrie(RECORD_FORMAT, records)
     keep_surfaces = {k: v for k, v in surfaces.items() if final_casing(table[k][3]) == OTHER_CASE}
     surface_trie = marisa_trie.BytesTrie((k, v.encode("utf-8")) for k, v in keep_surfaces.items())
-    bigram_trie = marisa_trie.RecordTrie("<I", ((k, (v,)) for k, v in bigrams.items()))
+    bigram_trie = marisa_trie.RecordTrie("<I", bigram_records(bigrams))
+    general_trie = marisa_trie.RecordTrie("<I", bigram_records(general_pairs))
 
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -252,6 +296,7 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
         words.save(str(tmp / "words.marisa"))
         surface_trie.save(str(tmp / "surface.marisa"))
         bigram_trie.save(str(tmp / "bigrams.marisa"))
+        general_trie.save(str(tmp / "general.marisa"))
         from ..charmodel import CharModel
 
         CharModel.train(k for k, r in table.items() if r[0] & 1 or r[2] & DOMAIN).save(tmp / "chars.pickle")
@@ -267,6 +312,7 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
             "surfaces": len(keep_surfaces),
             "bigrams": len(bigrams),
             "bigram_total": sum(bigrams.values()),
+            "general_bigrams": sum(not k.endswith("\t" + CONTEXT_TOTAL) for k in general_pairs),
             "domain_total": sum(r[4] for r in table.values()),
             "build_seconds": round(time.perf_counter() - t0, 2),
         }
