@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from build_domain_data import BOUNDARY, sequence  # noqa: E402
 
 TOTAL = "<*>"
+TYPES = "<+>"
 SWEDISH = frozenset("och att det som en på är av för med till den har de inte om ett var jag kan men eller från så "
                     "vid när du alla under också efter detta denna dessa eftersom sedan vilket där här bara mycket "
                     "finns ska skall måste kommer blir blev vi man sig sin sitt sina hade mellan genom utan över upp".split())
@@ -126,9 +127,10 @@ def main() -> None:
     with open(args.out, "w", encoding="utf-8") as f:
         f.write(f"# built by scripts/build_general_bigrams.py from {words:,} words of Debian's {names}\n"
                 f"# first\tsecond\tcount (lower-cased; pairs seen at least {args.min_count} times;"
-                f" second {TOTAL}: all pairs the first word opens)\n")
+                f" second {TOTAL}: all pairs the first word opens, {TYPES}: how many different)\n")
+        types = Counter(a for a, _ in pairs)
         for a in sorted({a for a, _ in kept}, key=lambda w: (-totals[w], w)):
-            f.write(f"{a}\t{TOTAL}\t{totals[a]}\n")
+            f.write(f"{a}\t{TOTAL}\t{totals[a]}\n{a}\t{TYPES}\t{types[a]}\n")
         for (a, b), c in sorted(kept.items(), key=lambda kv: (-kv[1], kv[0])):
             f.write(f"{a}\t{b}\t{c}\n")
     print(f"{words:,} words, {len(pairs):,} pairs, {len(kept):,} kept (>= {args.min_count})", file=sys.stderr)

@@ -142,16 +142,17 @@ def test_domain_vocabulary_from_a_folder_of_ones_own(tmp_path):
 def test_bigram_tables_count_pairs_and_contexts(tmp_path):
     """A pruned file (general Swedish) states each first word's total; an unpruned one (the domain's) sums its pairs."""
     from ocrfix.lexicon import load_lexicon
-    from ocrfix.lexicon.build import CONTEXT_TOTAL, bigram_records
+    from ocrfix.lexicon.build import CONTEXT_TOTAL, CONTEXT_TYPES, bigram_records
 
-    pruned = dict(bigram_records({f"för\t{CONTEXT_TOTAL}": 50, "för\tatt": 30, "för\tbarn": 4}))
-    assert pruned["för\tatt"] == (30,) and pruned["för\t"] == (50,)
+    pruned = dict(bigram_records({f"för\t{CONTEXT_TOTAL}": 50, f"för\t{CONTEXT_TYPES}": 9, "för\tatt": 30, "för\tbarn": 4}))
+    assert pruned["för\tatt"] == (30,) and pruned["för\t"] == (50,) and pruned[f"för\t{CONTEXT_TYPES}"] == (9,)
     unpruned = dict(bigram_records({"för\tatt": 30, "för\tbarn": 4}))
-    assert unpruned["för\t"] == (34,) and f"för\t{CONTEXT_TOTAL}" not in unpruned
+    assert unpruned["för\t"] == (34,) and unpruned[f"för\t{CONTEXT_TYPES}"] == (2,)
+    assert f"för\t{CONTEXT_TOTAL}" not in unpruned
     lex = load_lexicon(cache_dir=tmp_path / "cache", hunspell=False, wordfreq=False, domain=False)
     general = lex.general_bigrams
     assert general.count("för", "att") > general.count("för", "med") > 0
-    assert general.context_count("för") > general.count("för", "att")
+    assert general.context_count("för") > general.continuations("för") > 100
     assert lex.domain_bigrams.context_count("för") == 0
     plain = load_lexicon(cache_dir=tmp_path / "cache", hunspell=False, wordfreq=False, domain=False, general=False)
     assert plain.general_bigrams.count("för", "att") == 0 and plain.general_bigrams.context_count("för") == 0

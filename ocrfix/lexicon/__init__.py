@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from .build import CAPITALISED, DOMAIN, HUNSPELL, LOWER, OTHER_CASE, RECORD_FORMAT, STANDALONE, WORDFREQ, standalone
+from .build import CAPITALISED, CONTEXT_TYPES, DOMAIN, HUNSPELL, LOWER, OTHER_CASE, RECORD_FORMAT, STANDALONE, WORDFREQ, standalone
 from .hunspell import BEGIN, END, END_UCASE, MIDDLE, WORD
 
 USER = 8  # sources bit for words given with --words
@@ -270,6 +270,10 @@ class Bigrams:
         """How often ``first`` opens a pair (its count as a context)."""
         found = self._trie.get(first + "\t")
         return found[0][0] if found else 0
+
+    def continuations(self, first: str) -> int:
+        """How many different words follow ``first``."""
+        return self.count(first, CONTEXT_TYPES)
 
 
 def _with_deletions(word: str) -> set[str]:

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .hunspell import FORBIDDEN, WORD
 
-FORMAT_VERSION = 13
+FORMAT_VERSION = 14
 # How many of the most frequent words the lexicon lists for near-miss readings
 # of short tokens (`mad` for `med`: Lexicon.frequent_neighbours).
 FREQUENT_WORDS = 200
@@ -152,13 +152,15 @@ def read_bigrams(path: Path) -> dict[str, int]:
     return pairs
 
 
-CONTEXT_TOTAL = "<*>"  # general_bigrams.tsv: "first <*> n" -- first opens n pairs (pruned ones included)
+# Rows of a pruned bigram file (general_bigrams.tsv): "first <*> n", first
+# opens n pairs, and "first <+> k", k of them different (pruned ones included).
+CONTEXT_TOTAL, CONTEXT_TYPES = "<*>", "<+>"
 
 
 def bigram_records(pairs: dict[str, int]) -> list[tuple[str, tuple[int]]]:
-    """Trie records of a bigram file: each pair, and each first word's total
-    under "first\\t" (a file without total rows, such as the domain's, is
-    unpruned: its totals are its sums)."""
+    """Trie records of a bigram file: each pair, each first word's total under
+    "first\\t" and its number of different continuations under "first\\t<+>".
+    A file without those rows (the domain's) is unpruned: they are counted."""
     totals: dict[str, int] = {}
     records = []
     for key, count in pairs.items():
@@ -168,9 +170,12 @@ def bigram_records(pairs: dict[str, int]) -> list[tuple[str, tuple[int]]]:
         else:
             records.append((key, (count,)))
     if not totals:
+        types: dict[str, int] = {}
         for key, (count,) in records:
             first = key.split("\t")[0]
             totals[first] = totals.get(first, 0) + count
+            types[first] = types.get(first, 0) + 1
+        records += [(f"{first}\t{CONTEXT_TYPES}", (n,)) for first, n in types.items()]
     return records + [(first + "\t", (total,)) for first, total in totals.items()]
 
 
