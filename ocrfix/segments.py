@@ -91,8 +91,21 @@ _WORD_AFTER = regex.compile(r"\s+[\p{L}\[(]")
 
 
 def _lone_char_between_words(text: str, m) -> bool:
-    """A lone letter or debris character with a word right after it."""
-    return bool(_LONE_OK.fullmatch(m.group())) and bool(_WORD_AFTER.match(text, m.end()))
+    """A lone letter or debris character with a word right after it -- but
+    not a vertical bar in a table row (:func:`in_table_row`)."""
+    if not (_LONE_OK.fullmatch(m.group()) and _WORD_AFTER.match(text, m.end())):
+        return False
+    return m.group() != "|" or not in_table_row(text, m.start())
+
+
+def in_table_row(text: str, pos: int) -> bool:
+    """Is ``pos`` on a line drawn as a table row: two vertical bars or more,
+    one of them opening or closing the line (``| Verksamhet | Budget |``,
+    ``Svar: | ja | nej |``)? In OCR prose a bar stands for ``I``, ``l`` or ``i``
+    (``resurs. | dagslaget har vi |önetillägg``) and seldom ends a line."""
+    start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    return line.count("|") >= 2 and (line.startswith("|") or line.endswith("|"))
 
 
 # `!` glued to an unknown word with a lower-case word after it on the same line
@@ -163,7 +176,7 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
                     open_seg = Segment(p_start, p_start + len(p_core), p_core, prev_kind, sentence_start, start, m.end())
                     segments.append(open_seg)
                     prev_kind, sentence_start = None, False
-                elif len(chunk) == 1 and prev_kind is None and _lone_char_between_words(text, m):
+                elif len(chunk) == 1 and prev_kind in (None, BOUNDARY) and _lone_char_between_words(text, m):
                     # a one-character word between two words: `i` read as `|`, `+`, `¢`, `I`
                     open_seg = Segment(start, start + 1, chunk, prev_kind, sentence_start, start, m.end())
                     segments.append(open_seg)

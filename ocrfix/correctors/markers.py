@@ -8,7 +8,7 @@ estimate is at least ``min_probability`` from at least ``min_count`` sightings.
 
 Refuses to touch: anything but a lone character at the start of a line
 followed by text; hyphens and digits (``- punkt``, ``1 Inledning``), which the
-data show are what they look like; and every marker of a document that looks
+data show are what they look like; the ``|`` of a table row; and every marker of a document that looks
 clean (there ``*`` may well be markdown).
 """
 from __future__ import annotations
@@ -22,6 +22,7 @@ import regex
 from ..edits import Edit
 from ..engine import engine_for
 from ..resources import data_path
+from ..segments import in_table_row
 from .base import Corrector, Document
 
 _LINE_MARKER_RE = regex.compile(r"^([^\S\n]*)(\S)(?=[^\S\n]+\S)", regex.M)
@@ -62,6 +63,8 @@ class ListMarkers(Corrector):
                 seen = pooled.get(glyph)
             if not seen:
                 continue
+            if glyph == "|" and in_table_row(doc.text, m.start(2)):
+                continue  # a table's column separator (`| Verksamhet | Budget |`)
             truth, count = seen.most_common(1)[0]
             p = count / sum(seen.values())
             if truth != glyph and truth != "<word>" and count >= self.min_count and p >= self.min_probability:
