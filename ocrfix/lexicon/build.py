@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .hunspell import FORBIDDEN, WORD
 
-FORMAT_VERSION = 14
+FORMAT_VERSION = 15
 # How many of the most frequent words the lexicon lists for near-miss readings
 # of short tokens (`mad` for `med`: Lexicon.frequent_neighbours).
 FREQUENT_WORDS = 200
@@ -317,7 +317,7 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
             "surfaces": len(keep_surfaces),
             "bigrams": len(bigrams),
             "bigram_total": sum(bigrams.values()),
-            "general_bigrams": sum(not k.endswith("\t" + CONTEXT_TOTAL) for k in general_pairs),
+            "general_bigrams": sum(k.split("\t")[1] not in (CONTEXT_TOTAL, CONTEXT_TYPES) for k in general_pairs),
             "domain_total": sum(r[4] for r in table.values()),
             "build_seconds": round(time.perf_counter() - t0, 2),
         }
