@@ -177,7 +177,8 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
                     segments.append(open_seg)
                     prev_kind, sentence_start = None, False
                 elif len(chunk) == 1 and prev_kind in (None, BOUNDARY) and _lone_char_between_words(text, m):
-                    # a one-character word between two words: `i` read as `|`, `+`, `¢`, `I`
+                    # a one-character word before a word, after another or opening a sentence:
+                    # `i` read as `|`, `+`, `¢`; `I` read as `|` (`. | samband` -> `. I samband`)
                     open_seg = Segment(start, start + 1, chunk, prev_kind, sentence_start, start, m.end())
                     segments.append(open_seg)
                     prev_kind, sentence_start = None, False

@@ -8,8 +8,9 @@ estimate is at least ``min_probability`` from at least ``min_count`` sightings.
 
 Refuses to touch: anything but a lone character at the start of a line
 followed by text; hyphens and digits (``- punkt``, ``1 Inledning``), which the
-data show are what they look like; the ``|`` of a table row; and every marker of a document that looks
-clean (there ``*`` may well be markdown).
+data show are what they look like; the ``|`` of a table row (``| Verksamhet |
+Budget |``); and every marker of a document that looks clean (there ``*`` may
+well be markdown).
 """
 from __future__ import annotations
 
