@@ -65,6 +65,12 @@ def sequence(text: str):
             yield BOUNDARY
 
 
+def lowered_pairs(seq: list[str]):
+    """The word pairs of a sequence (see :func:`sequence`), lower-cased; no pair of two boundaries."""
+    lowered = [w if w.startswith("<") else w.lower() for w in seq]
+    return ((a, b) for a, b in zip(lowered, lowered[1:]) if not (a == b == BOUNDARY))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--samples", type=Path, default=ROOT / "samples")
@@ -85,10 +91,7 @@ def main() -> None:
                 words[w] += 1
                 seen.add(w)
         docs.update(seen)
-        lowered = [w if w.startswith("<") else w.lower() for w in seq]
-        for a, b in zip(lowered, lowered[1:]):
-            if not (a == b == BOUNDARY):
-                bigrams[(a, b)] += 1
+        bigrams.update(lowered_pairs(seq))
 
     header = f"# built by scripts/build_domain_data.py from {len(sources)} clean reports in samples/\n"
     with open(args.out / "domain_words.tsv", "w", encoding="utf-8") as f:

@@ -36,10 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from build_domain_data import BOUNDARY, sequence  # noqa: E402
+from build_domain_data import BOUNDARY, lowered_pairs, sequence  # noqa: E402
+from ocrfix.lexicon.build import CONTEXT_TOTAL as TOTAL, CONTEXT_TYPES as TYPES  # noqa: E402
 
-TOTAL = "<*>"
-TYPES = "<+>"
 SWEDISH = frozenset("och att det som en på är av för med till den har de inte om ett var jag kan men eller från så "
                     "vid när du alla under också efter detta denna dessa eftersom sedan vilket där här bara mycket "
                     "finns ska skall måste kommer blir blev vi man sig sin sitt sina hade mellan genom utan över upp".split())
@@ -116,12 +115,10 @@ def main() -> None:
     for package in args.packages:
         for para in paragraphs(package):
             seq = [BOUNDARY, *sequence(para), BOUNDARY]
-            lowered = [w if w.startswith("<") else w.lower() for w in seq]
-            words += sum(not w.startswith("<") for w in lowered)
-            for a, b in zip(lowered, lowered[1:]):
-                if not (a == b == BOUNDARY):
-                    pairs[(a, b)] += 1
-                    totals[a] += 1
+            words += sum(not w.startswith("<") for w in seq)
+            for a, b in lowered_pairs(seq):
+                pairs[(a, b)] += 1
+                totals[a] += 1
     kept = {k: c for k, c in pairs.items() if c >= args.min_count}
     names = ", ".join(p.name.split("_")[0] for p in args.packages)
     with open(args.out, "w", encoding="utf-8") as f:

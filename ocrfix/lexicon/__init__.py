@@ -72,7 +72,6 @@ class Lexicon:
         self.domain_bigrams = Bigrams(self.directory / "bigrams.marisa")
         self.general_bigrams = Bigrams(self.directory / "general.marisa")
         self.meta = json.loads((self.directory / "meta.json").read_text(encoding="utf-8"))
-        self.bigram_total = max(self.meta.get("bigram_total", 0), 1)
         self.domain_total = max(self.meta.get("domain_total", 0), 1)
         self._user: dict[str, str] = {}
         self._frequent_index: dict[str, list[str]] | None = None  # see frequent_neighbours
@@ -261,6 +260,7 @@ class Bigrams:
         if path.exists():
             self._trie.mmap(str(path))
         self.context_count = lru_cache(maxsize=ENTRY_CACHE)(self._context_count)
+        self.continuations = lru_cache(maxsize=ENTRY_CACHE)(self._continuations)
 
     def count(self, first: str, second: str) -> int:
         found = self._trie.get(f"{first}\t{second}")
@@ -271,7 +271,7 @@ class Bigrams:
         found = self._trie.get(first + "\t")
         return found[0][0] if found else 0
 
-    def continuations(self, first: str) -> int:
+    def _continuations(self, first: str) -> int:
         """How many different words follow ``first``."""
         return self.count(first, CONTEXT_TYPES)
 
