@@ -143,7 +143,12 @@ class Engine:
             self._pool.append(word)
             self._pool_folded.append(self.scorer.error_model.fold(word))
 
-    def document_readings(self, ocr_lower: str, limit: int = 4) -> list[Reading]:
+    @property
+    def pool_size(self) -> int:
+        """How many words the document is known to contain so far (see :meth:`document_readings`)."""
+        return len(self._pool)
+
+    def document_readings(self, ocr_lower: str, limit: int = 4, since: int = 0) -> list[Reading]:
         """Readings among the words this document is known to contain.
 
         A word read intact elsewhere in the document, or already corrected
@@ -152,19 +157,20 @@ class Engine:
         is matched against those words by edit similarity of the folded forms
         (:meth:`~ocrfix.errormodel.ErrorModel.fold`: OCR look-alikes and
         diacritics collapsed) and scored by the error model's full alignment
-        (unseen edits at their fallback cost).
+        (unseen edits at their fallback cost). ``since``: only the words
+        learned after the pool had that many (:attr:`pool_size`).
         """
         if len(ocr_lower) < DOC_MATCH_MIN_LENGTH:
             return []
         from rapidfuzz import fuzz, process
 
         sc = self.scorer
-        found = process.extract(sc.error_model.fold(ocr_lower), self._pool_folded, scorer=fuzz.ratio,
+        found = process.extract(sc.error_model.fold(ocr_lower), self._pool_folded[since:], scorer=fuzz.ratio,
                                 score_cutoff=DOC_MATCH_MIN_RATIO, limit=limit)
         out = []
         seen = {ocr_lower}
         for _, _, k in found:
-            for form in self._forms_matching(ocr_lower, self._pool[k]):
+            for form in self._forms_matching(ocr_lower, self._pool[since + k]):
                 if form not in seen:
                     seen.add(form)
                     channel = sc.error_model.channel_logp(ocr_lower, form)

@@ -234,3 +234,18 @@ def test_general_swedish_context_decides_where_no_domain_data_is_loaded():
     without = Pipeline(resources=Resources(domain_vocabulary=False, general_bigrams=False)).fix(doc).split("\n")[-n - 1:-1]
     assert with_general == right + right
     assert without[:3] == damaged and without[3:] == right
+
+
+LATER_WORDS = [("arloetsrnavkhadsevheten", "arbetsmarknadsenheten"), ("fé[ksé[\\fsoavbetet", "folkhälsoarbetet")]
+
+
+@pytest.mark.parametrize("garble,word", LATER_WORDS)
+def test_a_garble_is_read_as_a_word_the_document_contains_further_on(pipeline, garble, word):
+    """The learned confusions explain these garbles badly; the word they
+    stand for occurs intact two lines later in the same block. Positive with
+    it, negative without it (the garble stays: no guess from the lexicon)."""
+    base = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n")
+    with_word = pipeline.fix(f"{base}\nDet gäller {garble} i kommunen.\nAlla {word} ska nås.\n").split("\n")
+    without = pipeline.fix(f"{base}\nDet gäller {garble} i kommunen.\nAlla ska nås.\n").split("\n")
+    assert with_word[-3] == f"Det gäller {word} i kommunen."
+    assert without[-3] == f"Det gäller {garble} i kommunen."

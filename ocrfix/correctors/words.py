@@ -121,6 +121,7 @@ class WordCorrector(Corrector):
         segments = eng.segments(doc)
         prev_word: str | None = BOUNDARY
         skip = -1
+        second_look = []  # garbles kept for want of a reading: (segment, readings, prev, next, pool size then)
         for k, seg in enumerate(segments):
             if k == skip:
                 continue
@@ -139,28 +140,50 @@ class WordCorrector(Corrector):
                 prev_word = None
                 continue
             readings = seg.readings
-            if eng.eager and not seg.identity.valid and read_weakly(readings):
+            weak = eng.eager and not seg.identity.valid and read_weakly(readings)
+            if weak:
                 readings = tuple(readings) + eng.similar_readings(seg.lower)
+                weak_at = eng.pool_size
             elif eng.eager and seg.identity.valid and not eng.scorer.lexicon.is_word(seg.lower):
                 # valid only as a compound: a letter misread, never another form of the
                 # word (`yrkesresa` stays beside the document's `yrkesresan`)
                 readings = tuple(readings) + tuple(r for r in eng.document_readings(seg.lower)
                                                    if len(r.word) == len(seg.lower))
-            options = eng.options(seg.identity, readings, prev, next_word(segments, k))
-            choice, confidence, margin = eng.choose(options)
+            nxt = next_word(segments, k)
+            choice, edit = self._decide(eng, seg, readings, prev, nxt)
             prev_word = choice
-            if choice != seg.lower and confidence >= CONFIDENT:
-                eng.note_correction(choice)
-            if choice == seg.lower:
+            if edit is not None:
+                yield edit
+            elif choice == seg.lower:
+                if weak:
+                    second_look.append((seg, readings, prev, nxt, weak_at))
                 if eng.eager and self._stray_capital(eng, seg, segments[k - 1] if k else None):
                     yield Edit(seg.start, seg.end, seg.text, seg.lower, self.name, 0.8,
                                "capital letter in mid-sentence on a function word (OCR case error)")
-                continue
-            surface = restore_case(seg.text, choice, eng.scorer.lexicon.surface(choice), seg.sentence_start,
-                                   eng.scorer.error_model.upper_share)
-            if surface != seg.text:
-                yield Edit(seg.start, seg.end, seg.text, surface, self.name, confidence,
-                           f"read as OCR error of {choice!r} (engine {eng.engine}, p={confidence:.2f})", round(margin, 3))
+        # A garble left as it was may be a word the document goes on to
+        # contain (read intact or corrected later in the block): it is matched
+        # once more against the words learned since.
+        for seg, readings, prev, nxt, weak_at in second_look:
+            if eng.pool_size > weak_at:
+                later = eng.document_readings(seg.lower, since=weak_at)
+                if later:
+                    _, edit = self._decide(eng, seg, tuple(readings) + tuple(later), prev, nxt)
+                    if edit is not None:
+                        yield edit
+
+    def _decide(self, eng, seg, readings, prev, nxt) -> tuple[str, Edit | None]:
+        """The word chosen for ``seg`` among keeping it and ``readings`` in context, and its edit (None: kept)."""
+        choice, confidence, margin = eng.choose(eng.options(seg.identity, readings, prev, nxt))
+        if choice == seg.lower:
+            return choice, None
+        if confidence >= CONFIDENT:
+            eng.note_correction(choice)
+        surface = restore_case(seg.text, choice, eng.scorer.lexicon.surface(choice), seg.sentence_start,
+                               eng.scorer.error_model.upper_share)
+        if surface == seg.text:
+            return choice, None
+        return choice, Edit(seg.start, seg.end, seg.text, surface, self.name, confidence,
+                            f"read as OCR error of {choice!r} (engine {eng.engine}, p={confidence:.2f})", round(margin, 3))
 
     @staticmethod
     def _footnote_mark(eng, seg) -> bool:
