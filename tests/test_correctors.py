@@ -249,3 +249,28 @@ def test_a_garble_is_read_as_a_word_the_document_contains_further_on(pipeline, g
     without = pipeline.fix(f"{base}\nDet gäller {garble} i kommunen.\nAlla ska nås.\n").split("\n")
     assert with_word[-3] == f"Det gäller {word} i kommunen."
     assert without[-3] == f"Det gäller {garble} i kommunen."
+
+
+@pytest.mark.parametrize("ocr,acronym_allowed", [("kbpt", False), ("Kbpt", True)])
+def test_a_lower_case_token_is_not_read_as_an_acronym(pipeline, ocr, acronym_allowed):
+    """An engine that misreads letters keeps their case: `kbpt` may be `köpt`,
+    never `KBT`; a token with a capital in it may be the acronym. The acronym
+    reading is made certain (channel and prior log 1), so that only the case
+    of the token can turn it down."""
+    from ocrfix.correctors.words import WordCorrector
+    from ocrfix.engine import next_word
+    from ocrfix.ranking import Reading
+
+    from ocrfix.correctors.base import Document, DocumentState
+    from ocrfix.engine import engine_for
+
+    text = GARBLED_SAMPLE.read_text(encoding="utf-8") + f"\nKostnaden för {ocr} vård ökar.\n"
+    doc = Document(text, pipeline.resources, DocumentState())
+    eng = engine_for(doc)
+    segments = eng.segments(doc)
+    k = max(i for i, s in enumerate(segments) if s.text == ocr)
+    seg = segments[k]
+    assert eng.scorer.lexicon.surface("kbt") == "KBT"
+    acronym = Reading("kbt", 0.0, 0.0, True)
+    choice, _ = WordCorrector()._decide(eng, seg, (acronym,) + tuple(seg.readings or ()), "för", next_word(segments, k))
+    assert (choice == "kbt") == acronym_allowed

@@ -25,7 +25,8 @@ identity numbers, ALL-CAPS and mixed-case abbreviations (``LSS``, ``SoL``,
 ``ÄktB``), one-letter tokens (except, in a damaged document, a lone letter or
 glyph between two words: ``|`` for ``i``, ``d`` for ``då``), names glued to
 numbers (``Agenda2030``), a valid word with a footnote number
-(``Socialnämnden1``), and -- in a document that looks clean -- any word the
+(``Socialnämnden1``); it never reads a token written in lower case as an
+acronym (``kbpt`` may be ``köpt``, not ``KBT``); and -- in a document that looks clean -- any word the
 lexicon or the document itself vouches for.
 """
 from __future__ import annotations
@@ -69,6 +70,11 @@ def restore_case(ocr: str, word: str, surface: str, sentence_start: bool, upper_
         if not capital and upper_share is not None and ocr[:1] and not ocr[:1].isalnum():
             capital = upper_share(ocr[:1]) >= CAPITAL_GLYPH
     return word[:1].upper() + word[1:] if capital else word
+
+
+def _all_caps(word: str) -> bool:
+    """An acronym written in capitals (``LSS``, ``KBT``), not a one-letter word."""
+    return len(word) >= 2 and word.isupper()
 
 
 def split_reading(ocr: str, reading: str, cut: int) -> int:
@@ -173,6 +179,11 @@ class WordCorrector(Corrector):
 
     def _decide(self, eng, seg, readings, prev, nxt) -> tuple[str, Edit | None]:
         """The word chosen for ``seg`` among keeping it and ``readings`` in context, and its edit (None: kept)."""
+        if any(c.isalpha() for c in seg.text) and not any(c.isupper() for c in seg.text):
+            # An engine that misreads letters keeps their case: a token written in
+            # lower case is not an acronym (`kbpt` is not `KBT`, `hi)’g` not `HIF`).
+            surface = eng.scorer.lexicon.surface
+            readings = [r for r in readings if not _all_caps(surface(r.word))]
         choice, confidence, margin = eng.choose(eng.options(seg.identity, readings, prev, nxt))
         if choice == seg.lower:
             return choice, None
