@@ -3,7 +3,8 @@
 Fixes ``ien`` -> ``i en``, ``sedanjuli`` -> ``sedan juli``, ``paen`` ->
 ``på en``: a token the lexicon does not know is split in two when both
 parts read as words (a short part may itself be corrected: ``pa`` ->
-``på``) and the pair, with its context and the learned probability that the
+``på``; a one-letter word may be glued to a garble the token's own readings
+correct: ``fragani`` -> ``frågan i``) and the pair, with its context and the learned probability that the
 engine glued two words, beats every reading of the token as one word.
 
 Refuses to touch: any valid word or Hunspell compound (``hemmaplanslösningar``
@@ -40,14 +41,19 @@ class Split(Corrector):
             prev = seg.prev_kind or prev_word
             prev_word = best_reading(seg) or seg.lower
             n = len(seg.lower)
-            if seg.identity.valid or n < 3 or n > MAX_TOKEN or not seg.lower.isalpha():
+            if seg.identity.valid or n < 3 or n > MAX_TOKEN:
                 continue
             if seg.hyphen_next or seg.after_hyphen:
                 continue  # half of a word broken at a line end: read with its other half by `words`
+            if not seg.lower.isalpha() and not (eng.eager and seg.readings):
+                continue
             nxt = next_word(segs, k)
+            letter_splits = self._letter_word_splits(eng, seg, prev, nxt)
+            if not letter_splits and not seg.lower.isalpha():
+                continue
             whole = eng.options(seg.identity, seg.readings, prev, nxt)
-            options = list(whole)
-            for i in range(1, n):
+            options = list(whole) + letter_splits
+            for i in range(1, n if seg.lower.isalpha() else 1):
                 # one part must be a word as it stands; only then is the other corrected
                 left_ok = sc.is_valid(seg.lower[:i])
                 right_ok = sc.is_valid(seg.lower[i:])
@@ -82,6 +88,27 @@ class Split(Corrector):
             if surface != seg.text:
                 yield Edit(seg.start, seg.end, seg.text, surface, self.name, confidence,
                            f"glued words split as {choice!r} (p={confidence:.2f})", round(margin, 3))
+
+    @staticmethod
+    def _letter_word_splits(eng, seg, prev, nxt) -> list[tuple[float, str]]:
+        """``ijimforelse`` -> ``i jämförelse``: a one-letter word glued to a
+        garbled one. The token's own readings may have dropped that letter as
+        one the engine added (``jämförelse``); each such reading is scored
+        once more as the rest of the token after (or before) the word, which
+        is kept as it stands. Only readings of the whole token are tried, so
+        this costs one alignment per reading, not a search."""
+        sc = eng.scorer
+        ocr, out = seg.lower, []
+        for r in (seg.readings or ())[:3]:
+            for letter, rest, left in ((ocr[0], ocr[1:], True), (ocr[-1], ocr[:-1], False)):
+                if (r.word[:1] if left else r.word[-1:]) == letter or not sc.is_valid(letter) or sc.zipf(letter) < MIN_ZIPF_ONE_LETTER:
+                    continue
+                lw, rw = (letter, r.word) if left else (r.word, letter)
+                score = (sc.identity(letter).base + eng.log_intact + sc.error_model.channel_logp(rest, r.word) + r.prior
+                         + eng.log_damaged + sc.error_model.glued_logp
+                         + sc.context(prev, lw, None) + sc.log_cond(lw, rw) + sc.context(None, rw, nxt))
+                out.append((score, f"{lw} {rw}"))
+        return out
 
     @staticmethod
     def _part(eng, part: str) -> list[tuple[str, float]]:
