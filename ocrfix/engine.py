@@ -128,6 +128,8 @@ class Engine:
                 seg.readings = self.scorer.quick_readings(seg.lower)
             return
         seg.readings = self.scorer.readings(seg.lower)
+        if len(seg.lower) == 1 and not seg.lower.isalnum():  # `både ( den`, `[ hemmet`: a one-letter word
+            seg.readings = self.scorer.merge_readings(seg.readings, self.scorer.lone_glyph_readings())
 
     # -- the document's own vocabulary --------------------------------------------------
     def note_correction(self, word: str) -> None:

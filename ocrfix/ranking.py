@@ -221,6 +221,23 @@ class Scorer:
             found = self._fallback(ocr_lower, fallback_beam)
         return self._rank(found)
 
+    def lone_glyph_readings(self) -> tuple[Reading, ...]:
+        """A glyph standing alone between words that the learned confusions do
+        not read as any letter (``{`` where the table only knows it for ``(``):
+        each one-letter word, at the engine's cost of debris standing for a letter."""
+        from .errormodel import ALPHABET
+
+        cost = self.error_model.debris_sub
+        return self._rank([(c, cost) for c in ALPHABET if self.lexicon.is_word(c)])
+
+    def merge_readings(self, *groups) -> tuple[Reading, ...]:
+        """Readings from several searches as one ranked list (a word found twice keeps its better channel)."""
+        best: dict[str, Reading] = {}
+        for r in (r for g in groups for r in g):
+            if r.word not in best or r.channel > best[r.word].channel:
+                best[r.word] = r
+        return tuple(sorted(best.values(), key=lambda r: -r.base)[: self.max_candidates])
+
     def fallback_readings(self, ocr_lower: str) -> tuple[Reading, ...]:
         """Readings with one unseen letter confusion (the fallback search), whatever else was found."""
         return self._rank(self._fallback(ocr_lower, FALLBACK_BEAM))

@@ -98,6 +98,29 @@ def _lone_char_between_words(text: str, m) -> bool:
     return m.group() != "|" or not in_table_row(text, m.start())
 
 
+BRACKET_REACH = 200  # characters searched for a bracket's partner
+_PARTNER = {"(": ")", "[": "]", "{": "}", ")": "(", "]": "[", "}": "{"}
+
+
+def _stray_bracket(text: str, m) -> bool:
+    """A lone bracket before a word with no partner near it (``både ( den
+    enskilda``): a misread letter, not punctuation (``( se bilaga )`` is).
+    An opener looks for its partner in the next BRACKET_REACH characters, a
+    closer for an opener beginning a word in as many before it; neither
+    across a blank line."""
+    glyph = m.group()
+    if glyph not in _PARTNER or not _WORD_AFTER.match(text, m.end()):
+        return False
+    partner = _PARTNER[glyph]
+    if glyph in "([{":  # a parenthesis may run on to the next line
+        return partner not in text[m.end() : m.end() + BRACKET_REACH].split("\n\n")[0]
+    before = text[max(0, m.start() - BRACKET_REACH) : m.start()].split("\n\n")[-1]
+    # an opener begins a word (`(samordnad`; `civilsamhii[[e` is a misread l),
+    # and `a )`, `1 )` are the labels of list items
+    return (not regex.search(r"(?:^|\s)" + regex.escape(partner), before)
+            and not regex.search(r"(?:^|\s)\w\s*$", before))
+
+
 def in_table_row(text: str, pos: int) -> bool:
     """Is ``pos`` on a line drawn as a table row: two vertical bars or more,
     one of them opening or closing the line (``| Verksamhet | Budget |``,
@@ -149,6 +172,11 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
         if misread_bang:
             core, trail = core + "!", trail[1:]
         pos, core_end = start + len(lead), start + len(lead) + len(core)
+        if not core and len(chunk) == 1 and prev_kind in (None, BOUNDARY) and _stray_bracket(text, m):
+            open_seg = Segment(start, start + 1, chunk, prev_kind, sentence_start, start, m.end())
+            segments.append(open_seg)
+            prev_kind, sentence_start = None, False
+            continue
         if len(core) >= 2 and core.isalpha() and (not core[0].isupper() or core[1:].islower()):
             # the common case, a plain word (no abbreviation): one segment, no splitting
             open_seg = Segment(pos, pos + len(core), core, prev_kind, sentence_start, start, m.end())

@@ -274,3 +274,11 @@ def test_a_lower_case_token_is_not_read_as_an_acronym(pipeline, ocr, acronym_all
     acronym = Reading("kbt", 0.0, 0.0, True)
     choice, _ = WordCorrector()._decide(eng, seg, (acronym,) + tuple(seg.readings or ()), "för", next_word(segments, k))
     assert (choice == "kbt") == acronym_allowed
+
+
+def test_a_parenthesis_running_on_to_the_next_line_is_punctuation(pipeline):
+    """Negative: the `(` has its partner on the next line, so it is no
+    misread `i` (positive cases: `ges ( hemmet`, `arbetar { kommunen`)."""
+    base = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n")
+    lines = "Kostnaden ( se bilaga\n) ökar under året.\n"
+    assert pipeline.fix(f"{base}\n{lines}").endswith(lines)

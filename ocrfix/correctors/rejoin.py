@@ -63,6 +63,8 @@ class Rejoin(Corrector):
             gap = text[a.end : b.start]
             if not gap or gap.strip(" ") or a.end != a.chunk_end or b.start != b.chunk_start or b.prev_kind is not None:
                 continue
+            if any(len(s.lower) == 1 and not s.lower.isalnum() for s in (a, b)):
+                continue  # a lone glyph between words stands for a word of its own (`både ( den`)
             joined = a.lower + b.lower
             if a.identity.valid and b.identity.valid and not sc.lexicon.is_word(joined):
                 # two words whose join is no known word: a question of style, not OCR repair --
