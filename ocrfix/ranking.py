@@ -222,9 +222,10 @@ class Scorer:
         return self._rank(found)
 
     def lone_glyph_readings(self) -> tuple[Reading, ...]:
-        """A glyph standing alone between words that the learned confusions do
-        not read as any letter (``{`` where the table only knows it for ``(``):
-        each one-letter word, at the engine's cost of debris standing for a letter."""
+        """A glyph standing alone between words read as each one-letter word,
+        at the engine's cost of debris standing for a letter -- whatever the
+        learned confusions say of it (``{`` where the table only knows it for
+        ``(``, ``[`` which it reads as ``l``): see :meth:`Engine.read`."""
         from .errormodel import ALPHABET
 
         cost = self.error_model.debris_sub
@@ -232,11 +233,7 @@ class Scorer:
 
     def merge_readings(self, *groups) -> tuple[Reading, ...]:
         """Readings from several searches as one ranked list (a word found twice keeps its better channel)."""
-        best: dict[str, Reading] = {}
-        for r in (r for g in groups for r in g):
-            if r.word not in best or r.channel > best[r.word].channel:
-                best[r.word] = r
-        return tuple(sorted(best.values(), key=lambda r: -r.base)[: self.max_candidates])
+        return self._rank(sorted(((r.word, r.channel) for g in groups for r in g), key=lambda f: -f[1]))
 
     def fallback_readings(self, ocr_lower: str) -> tuple[Reading, ...]:
         """Readings with one unseen letter confusion (the fallback search), whatever else was found."""

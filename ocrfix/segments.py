@@ -100,6 +100,8 @@ def _lone_char_between_words(text: str, m) -> bool:
 
 BRACKET_REACH = 200  # characters searched for a bracket's partner
 _PARTNER = {"(": ")", "[": "]", "{": "}", ")": "(", "]": "[", "}": "{"}
+_OPENER_RE = {o: regex.compile(r"(?:^|\s)" + regex.escape(o)) for o in "([{"}
+_LIST_LABEL_END = regex.compile(r"(?:^|\s)\w\s*$")
 
 
 def _stray_bracket(text: str, m) -> bool:
@@ -117,8 +119,7 @@ def _stray_bracket(text: str, m) -> bool:
     before = text[max(0, m.start() - BRACKET_REACH) : m.start()].split("\n\n")[-1]
     # an opener begins a word (`(samordnad`; `civilsamhii[[e` is a misread l),
     # and `a )`, `1 )` are the labels of list items
-    return (not regex.search(r"(?:^|\s)" + regex.escape(partner), before)
-            and not regex.search(r"(?:^|\s)\w\s*$", before))
+    return not _OPENER_RE[partner].search(before) and not _LIST_LABEL_END.search(before)
 
 
 def in_table_row(text: str, pos: int) -> bool:
