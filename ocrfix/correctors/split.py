@@ -4,8 +4,9 @@ Fixes ``ien`` -> ``i en``, ``sedanjuli`` -> ``sedan juli``, ``paen`` ->
 ``på en``: a token the lexicon does not know is split in two when both
 parts read as words (a short part may itself be corrected: ``pa`` ->
 ``på``; a one-letter word may be glued to a garble the token's own readings
-correct: ``fragani`` -> ``frågan i``) and the pair, with its context and the learned probability that the
-engine glued two words, beats every reading of the token as one word.
+correct: ``fragani`` -> ``frågan i``) and the pair, with its context and the
+learned probability that the engine glued two words, beats every reading of
+the token as one word.
 
 Refuses to touch: any valid word or Hunspell compound (``hemmaplanslösningar``
 stays one word), either half of a word broken at a line end (``Försa-``),
@@ -45,15 +46,14 @@ class Split(Corrector):
                 continue
             if seg.hyphen_next or seg.after_hyphen:
                 continue  # half of a word broken at a line end: read with its other half by `words`
-            if not seg.lower.isalpha() and not (eng.eager and seg.readings):
-                continue
+            alpha = seg.lower.isalpha()  # a token with debris is only split off a one-letter word
             nxt = next_word(segs, k)
-            letter_splits = self._letter_word_splits(eng, seg, prev, nxt)
-            if not letter_splits and not seg.lower.isalpha():
+            letter_splits = self._letter_word_splits(eng, seg, prev, nxt) if alpha or eng.eager else []
+            if not alpha and not letter_splits:
                 continue
             whole = eng.options(seg.identity, seg.readings, prev, nxt)
             options = list(whole) + letter_splits
-            for i in range(1, n if seg.lower.isalpha() else 1):
+            for i in range(1, n if alpha else 1):
                 # one part must be a word as it stands; only then is the other corrected
                 left_ok = sc.is_valid(seg.lower[:i])
                 right_ok = sc.is_valid(seg.lower[i:])
@@ -99,10 +99,12 @@ class Split(Corrector):
         this costs one alignment per reading, not a search."""
         sc = eng.scorer
         ocr, out = seg.lower, []
-        for r in (seg.readings or ())[:3]:
-            for letter, rest, left in ((ocr[0], ocr[1:], True), (ocr[-1], ocr[:-1], False)):
-                if (r.word[:1] if left else r.word[-1:]) == letter or not sc.is_valid(letter) or sc.zipf(letter) < MIN_ZIPF_ONE_LETTER:
-                    continue
+        for letter, rest, left in ((ocr[0], ocr[1:], True), (ocr[-1], ocr[:-1], False)):
+            if not sc.is_valid(letter) or sc.zipf(letter) < MIN_ZIPF_ONE_LETTER:
+                continue
+            for r in (seg.readings or ())[:3]:
+                if (r.word[:1] if left else r.word[-1:]) == letter:
+                    continue  # the reading kept the letter: no word of its own
                 lw, rw = (letter, r.word) if left else (r.word, letter)
                 score = (sc.identity(letter).base + eng.log_intact + sc.error_model.channel_logp(rest, r.word) + r.prior
                          + eng.log_damaged + sc.error_model.glued_logp

@@ -26,8 +26,8 @@ identity numbers, ALL-CAPS and mixed-case abbreviations (``LSS``, ``SoL``,
 glyph between two words: ``|`` for ``i``, ``d`` for ``då``), names glued to
 numbers (``Agenda2030``), a valid word with a footnote number
 (``Socialnämnden1``); it never reads a token written in lower case as an
-acronym (``kbpt`` may be ``köpt``, not ``KBT``); and -- in a document that looks clean -- any word the
-lexicon or the document itself vouches for.
+acronym (``kbpt`` may be ``köpt``, not ``KBT``); and -- in a document that
+looks clean -- any word the lexicon or the document itself vouches for.
 """
 from __future__ import annotations
 
@@ -182,8 +182,8 @@ class WordCorrector(Corrector):
         if any(c.isalpha() for c in seg.text) and not any(c.isupper() for c in seg.text):
             # An engine that misreads letters keeps their case: a token written in
             # lower case is not an acronym (`kbpt` is not `KBT`, `hi)’g` not `HIF`).
-            surface = eng.scorer.lexicon.surface
-            readings = [r for r in readings if not _all_caps(surface(r.word))]
+            written = eng.scorer.lexicon.surface
+            readings = [r for r in readings if not _all_caps(written(r.word))]
         choice, confidence, margin = eng.choose(eng.options(seg.identity, readings, prev, nxt))
         if choice == seg.lower:
             return choice, None
