@@ -37,6 +37,9 @@ ZIPF_HUNSPELL_ONLY = 1.8  # a dictionary word wordfreq never saw
 COMPOUND_BONUS = 1.0
 ZIPF_COMPOUND_FLOOR = 0.8
 ZIPF_COMPOUND_CAP = 3.5
+# An unknown word with a known word at one end: the known part this long at
+# least, the unknown rest at least this long.
+MIN_KNOWN_PART, MIN_UNKNOWN_PART = 4, 2
 DOMAIN_DISCOUNT = 0.3     # domain frequencies are from a small corpus
 DOC_DISCOUNT = 0.3        # a word seen intact in this document
 
@@ -122,6 +125,7 @@ class Scorer:
         self.corrected: dict[str, int] = {}  # the engine's confident corrections (shared dict)
         self.zipf = lru_cache(maxsize=WORD_CACHE)(self._zipf)
         self.zipf_lexicon = lru_cache(maxsize=WORD_CACHE)(self._zipf_lexicon)
+        self.known_zipf = lru_cache(maxsize=WORD_CACHE)(self._known_zipf)
         self.readings = lru_cache(maxsize=READING_CACHE)(self._readings)
         self.quick_readings = lru_cache(maxsize=READING_CACHE)(self._quick_readings)
         self.narrow_readings = lru_cache(maxsize=READING_CACHE)(self._narrow_readings)
@@ -141,26 +145,59 @@ class Scorer:
         return z
 
     def _zipf_lexicon(self, lower: str) -> float:
-        """Zipf of a word from the lexicon alone (wordfreq, domain, compounds)."""
+        """Zipf of a word from the lexicon alone (wordfreq, domain, compounds),
+        or -- unknown to it -- by how word-like the string is."""
+        z = self.known_zipf(lower)
+        if z > 0:
+            return z
+        if self.damaged_document and self.chars is not None:
+            return max(self._unknown_zipf(lower), self._partly_known_zipf(lower))
+        return ZIPF_UNKNOWN
+
+    def _known_zipf(self, lower: str) -> float:
+        """Zipf of a word or compound the lexicon knows (0.0: it does not)."""
         lx = self.lexicon
-        e = lx.entry(lower)
-        z = 0.0
-        if e is not None:
-            z = e.zipf
-            if e.is_word and z == 0.0:
-                z = ZIPF_HUNSPELL_ONLY
-            if e.domain_count:
-                z = max(z, math.log10(e.domain_count / lx.domain_total * 1e9) - DOMAIN_DISCOUNT)
-        if z == 0.0 or e is None or not e.is_word:
+        z = self.word_zipf(lower)
+        if z == 0.0 or not lx.is_word(lower):
             parts = lx.compound_parts(lower)
             if parts:
                 est = sum(self._part_zipf(p.lower()) for p in parts) - (9.0 - COMPOUND_BONUS) * (len(parts) - 1)
                 z = max(z, min(max(est, ZIPF_COMPOUND_FLOOR), ZIPF_COMPOUND_CAP))
-        if z > 0:
-            return z
-        if self.damaged_document and self.chars is not None:
-            return (LOG_UNKNOWN_WORD + self.chars.logp(lower)) / LN10 + 9.0
-        return ZIPF_UNKNOWN
+        return max(z, 0.0)
+
+    def word_zipf(self, lower: str) -> float:
+        """Zipf of a form the lexicon lists (wordfreq, Hunspell, domain; 0.0: none), compounds not counted."""
+        lx = self.lexicon
+        e = lx.entry(lower)
+        if e is None:
+            return 0.0
+        z = e.zipf
+        if e.is_word and z == 0.0:
+            z = ZIPF_HUNSPELL_ONLY
+        if e.domain_count:
+            z = max(z, math.log10(e.domain_count / lx.domain_total * 1e9) - DOMAIN_DISCOUNT)
+        return z
+
+    def _unknown_zipf(self, lower: str) -> float:
+        """Zipf of a string the lexicon does not know, by how word-like its letters are."""
+        return (LOG_UNKNOWN_WORD + self.chars.logp(lower)) / LN10 + 9.0
+
+    def _partly_known_zipf(self, lower: str) -> float:
+        """Zipf of an unknown compound one of whose ends is a word the lexicon
+        lists (``inter`` + ``kontrollen``, ``vuxn`` + ``enheten``): that word at
+        its frequency, the rest as an unknown string, joined as compound parts
+        are (-inf: no such end). Without this a long unknown word scores as a
+        string of letters and loses to any valid compound the confusions can
+        reach (``möterkontrollen``). Compounds are not looked for in the ends:
+        it would cost a Hunspell analysis per cut."""
+        best = -math.inf
+        n = len(lower)
+        for cut in range(MIN_UNKNOWN_PART, n - MIN_KNOWN_PART + 1):
+            for known, rest in ((lower[cut:], lower[:cut]), (lower[:n - cut], lower[n - cut:])):
+                z = self.word_zipf(known)
+                if z > 0:
+                    best = max(best, z + self._unknown_zipf(rest) - (9.0 - COMPOUND_BONUS))
+        return best
 
     def _part_zipf(self, part: str) -> float:
         """Zipf of a compound part; a linking form (``försörjnings``) counts as its word."""

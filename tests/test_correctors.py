@@ -282,3 +282,28 @@ def test_a_parenthesis_running_on_to_the_next_line_is_punctuation(pipeline):
     base = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n")
     lines = "Kostnaden ( se bilaga\n) ökar under året.\n"
     assert pipeline.fix(f"{base}\n{lines}").endswith(lines)
+
+
+def test_an_unknown_word_with_a_known_end_is_kept_in_a_damaged_document():
+    """Prose from another field (no domain data) in a document that lost its
+    å/ä/ö: `interkontrollen` is unknown to the lexicon, but its end is the
+    word `kontrollen`, so it is scored as an unknown part before a known word
+    -- not as a string of letters that any valid compound the confusions can
+    reach (`möterkontrollen`) beats. Beside it the document's damage is still
+    repaired (`forandrats` -> `förändrats`), and a garble whose ends are no
+    words gains nothing from this (its prior is the letters' alone)."""
+    from ocrfix.correctors.base import Document, DocumentState
+    from ocrfix.engine import engine_for
+    from ocrfix.resources import Resources
+
+    context = CONTEXTS["tesseract"].read_text(encoding="utf-8").rstrip("\n")
+    lines = ["Resultaten redovisas i interkontrollen.", "Arbetet med interkontrollen har forandrats."]
+    p = Pipeline(resources=Resources(domain_vocabulary=False))
+    out = p.fix(context + "\n" + "\n".join(lines) + "\n").split("\n")[-3:-1]
+    assert out == ["Resultaten redovisas i interkontrollen.", "Arbetet med interkontrollen har förändrats."]
+
+    doc = Document(context, p.resources, DocumentState())
+    sc = engine_for(doc).scorer
+    assert sc.damaged_document
+    assert sc.zipf_lexicon("interkontrollen") > sc._unknown_zipf("interkontrollen") + 2
+    assert sc.zipf_lexicon("utveck[ing") == sc._unknown_zipf("utveck[ing")
