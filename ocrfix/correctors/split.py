@@ -9,10 +9,11 @@ learned probability that the engine glued two words, beats every reading of
 the token as one word.
 
 Refuses to touch: any valid word or Hunspell compound (``hemmaplanslösningar``
-stays one word), either half of a word broken at a line end (``Försa-``),
-numbers, abbreviations, protected tokens, and one-letter
-parts that are not frequent words on their own (``i`` may be split off,
-``b`` may not).
+stays one word), a word with a capital in mid-sentence (``Bergslagsakuten``,
+``Joarteamet``: names, whose compounds no dictionary lists), either half of a
+word broken at a line end (``Försa-``), numbers, abbreviations, protected
+tokens, and one-letter parts that are not frequent words on their own (``i``
+may be split off, ``b`` may not).
 """
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ class Split(Corrector):
                 continue
             if seg.hyphen_next or seg.after_hyphen:
                 continue  # half of a word broken at a line end: read with its other half by `words`
+            if seg.text[:1].isupper() and not seg.sentence_start:
+                continue  # a capital in mid-sentence: a name (`Bergslagsakuten`), not two words glued
             alpha = seg.lower.isalpha()  # a token with debris is only split off a one-letter word
             nxt = next_word(segs, k)
             letter_splits = self._letter_word_splits(eng, seg, prev, nxt) if alpha or eng.eager else []
