@@ -8,7 +8,7 @@ Example ``ocrfix.toml``::
     max_line_chars = 1000000
 
     [words]                           # options of one step, by step name
-    aggressiveness = "auto"
+    error_profile = "auto"            # or an engine of the confusion table: "tesseract-eng" ...
 
 A config never executes code: it only names registered steps and gives
 them plain values.
