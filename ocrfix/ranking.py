@@ -125,7 +125,6 @@ class Scorer:
         self.corrected: dict[str, int] = {}  # the engine's confident corrections (shared dict)
         self.zipf = lru_cache(maxsize=WORD_CACHE)(self._zipf)
         self.zipf_lexicon = lru_cache(maxsize=WORD_CACHE)(self._zipf_lexicon)
-        self.known_zipf = lru_cache(maxsize=WORD_CACHE)(self._known_zipf)
         self.readings = lru_cache(maxsize=READING_CACHE)(self._readings)
         self.quick_readings = lru_cache(maxsize=READING_CACHE)(self._quick_readings)
         self.narrow_readings = lru_cache(maxsize=READING_CACHE)(self._narrow_readings)
@@ -147,7 +146,7 @@ class Scorer:
     def _zipf_lexicon(self, lower: str) -> float:
         """Zipf of a word from the lexicon alone (wordfreq, domain, compounds),
         or -- unknown to it -- by how word-like the string is."""
-        z = self.known_zipf(lower)
+        z = self._known_zipf(lower)
         if z > 0:
             return z
         if self.damaged_document and self.chars is not None:
