@@ -10,8 +10,9 @@
  *
  * Lexicon(keys, offsets, roles): keys = concatenated UTF-8 keys sorted
  *   bytewise, offsets = uint32[n + 1] into keys, roles = uint32[n].
- * search(lexicons, options, beam, margin, max_edits, max_generic, head_mask)
+ * search(lexicons, options, beam, margin, max_edits, max_generic, head_mask[, floor])
  *   options[i] = list of (k, truth_utf8, logp, is_edit, is_generic);
+ *   no reading below ``floor`` (log P, default -inf) is extended;
  *   returns [(output_utf8, logp), ...] for the final position, in the order
  *   the pure-Python search inserts them into its final dict.
  */
@@ -316,10 +317,10 @@ static uint32_t part_roles(const Lexicons *L, const Hyp *hp, const unsigned char
 static PyObject *search(PyObject *mod, PyObject *args) {
     PyObject *lexlist, *options;
     int beam, max_edits, max_generic;
-    double margin;
+    double margin, abs_floor = -HUGE_VAL;
     unsigned long head_mask;
-    if (!PyArg_ParseTuple(args, "O!O!idiik", &PyList_Type, &lexlist, &PyList_Type, &options,
-                          &beam, &margin, &max_edits, &max_generic, &head_mask))
+    if (!PyArg_ParseTuple(args, "O!O!idiik|d", &PyList_Type, &lexlist, &PyList_Type, &options,
+                          &beam, &margin, &max_edits, &max_generic, &head_mask, &abs_floor))
         return NULL;
 
     Lexicons L;
@@ -379,6 +380,7 @@ static PyObject *search(PyObject *mod, PyObject *args) {
         for (int j = 0; j < cur->n; j++) order[c++] = &cur->items[j];
         qsort(order, c, sizeof(Hyp *), cmp_hyp);
         double floor = order[0]->lp - margin;
+        if (floor < abs_floor) floor = abs_floor;
         int take = c < beam ? c : beam;
         for (int q = 0; q < take; q++) {
             Hyp *hp = order[q];

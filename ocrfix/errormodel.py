@@ -321,6 +321,7 @@ class ErrorModel:
         max_results: int = 16,
         min_rule_logp: float = -math.inf,
         letter_generic: bool = False,
+        floor: float = -math.inf,
     ) -> list[tuple[str, float]]:
         """Lexicon words that could have been read as ``ocr``, with log P(ocr | word).
 
@@ -333,24 +334,28 @@ class ErrorModel:
         The ``max_results`` most probable complete readings are checked with
         ``lexicon.is_valid``. ``letter_generic`` also lets one letter stand for
         any other (an unseen confusion): the fallback when nothing else is found.
+        No reading whose log P(ocr | word) falls below ``floor`` is extended or
+        returned: a caller that knows no word could win below it is spared
+        the search of hopeless readings (the others come out the same).
         """
         n = len(ocr)
         if n == 0 or n > MAX_TOKEN:
             return []
-        key = (ocr, beam, max_edits, max_generic, margin, max_results, min_rule_logp, letter_generic,
+        key = (ocr, beam, max_edits, max_generic, margin, max_results, min_rule_logp, letter_generic, floor,
                getattr(lexicon, "cache_key", id(lexicon)))
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
             return list(hit)
         found = self._candidates(normalise(ocr), lexicon, beam, max_edits, max_generic, margin, max_results,
-                                 min_rule_logp, letter_generic)
+                                 min_rule_logp, letter_generic, floor)
         self._cache[key] = tuple(found)
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return found
 
-    def _candidates(self, ocr, lexicon, beam, max_edits, max_generic, margin, max_results, min_rule_logp, letter_generic):
+    def _candidates(self, ocr, lexicon, beam, max_edits, max_generic, margin, max_results, min_rule_logp, letter_generic,
+                    floor=-math.inf):
         n = len(ocr)
         if max_edits is None:
             max_edits = min(2 + n // 4, 6)
@@ -364,13 +369,13 @@ class ErrorModel:
 
             encoded = [b[1] for b in both]
             final = [(out.decode("utf-8"), lp) for out, lp in
-                     search(fast, encoded, beam, margin, max_edits, max_generic, lexicon.head_mask)]
+                     search(fast, encoded, beam, margin, max_edits, max_generic, lexicon.head_mask, floor)]
             self.work += n * beam  # an upper bound; the C search does not count
         else:
-            final = self._search([b[0] for b in both], lexicon, n, beam, margin, max_edits, max_generic)
+            final = self._search([b[0] for b in both], lexicon, n, beam, margin, max_edits, max_generic, floor)
         best: dict[str, float] = {}
         for out, lp in final:
-            if out and lp > best.get(out, -math.inf):
+            if out and lp >= floor and lp > best.get(out, -math.inf):
                 best[out] = lp
         # A one-letter token may have lost a letter after it (`d` for `då`). For
         # longer tokens this reading is left out: lost final letters (`s`, `t`)
@@ -460,7 +465,8 @@ class ErrorModel:
                 [(len(ocr), truth, rlp, 1, 0) for truth, rlp in self.rules[ocr] if rlp >= min_rule_logp])
         return cached
 
-    def _search(self, options, lexicon, n, beam, margin, max_edits, max_generic) -> list[tuple[str, float]]:
+    def _search(self, options, lexicon, n, beam, margin, max_edits, max_generic,
+                floor=-math.inf) -> list[tuple[str, float]]:
         """The beam search in pure Python (the reference for ocrfix/_beam.c)."""
         has_prefix, is_head = lexicon.has_prefix, lexicon.is_head
         # hyps[i]: (output, start of its current compound part) -> (logp, edits, generic edits)
@@ -471,9 +477,9 @@ class ErrorModel:
             if not current:
                 continue
             items = sorted(current.items(), key=lambda kv: -kv[1][0])
-            floor = items[0][1][0] - margin
+            cut = max(items[0][1][0] - margin, floor)
             for (out, ps), (lp, edits, gen) in items[:beam]:
-                if lp < floor:
+                if lp < cut:
                     break
                 self.work += 1
                 part = out[ps:]

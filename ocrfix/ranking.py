@@ -245,16 +245,23 @@ class Scorer:
     def _is_head(self, s: str) -> bool:
         return len(s) >= 2 and bool(self.lexicon.roles(s) & self.head_mask)
 
-    def _readings(self, ocr_lower: str, fallback_beam: int = FALLBACK_BEAM) -> tuple[Reading, ...]:
+    def _readings(self, ocr_lower: str, fallback_beam: int = FALLBACK_BEAM,
+                  floor: float = -math.inf) -> tuple[Reading, ...]:
         """Candidate readings of a lower-cased OCR token, best first (identity included if valid).
 
         If the learned confusions explain the token by no word at all, one
         unseen letter-for-letter confusion is allowed (``trvgghet`` -> ``trygghet``),
-        searched with ``fallback_beam`` (0: not at all)."""
+        searched with ``fallback_beam`` (0: not at all). Given a ``floor``, only
+        readings with log P(ocr | word) at or above it are searched for (the
+        caller knows no other could win); whether the fallback applies is
+        still decided by what the confusions explain at any probability."""
         em = self.error_model
-        found = em.candidates(ocr_lower, self, beam=max(self.beam, SHORT_BEAM_BUDGET // len(ocr_lower)))
+        beam = max(self.beam, SHORT_BEAM_BUDGET // len(ocr_lower))
+        found = em.candidates(ocr_lower, self, beam=beam, floor=floor)
         if not found and fallback_beam:
-            found = self._fallback(ocr_lower, fallback_beam)
+            found = self._fallback(ocr_lower, fallback_beam, floor)
+            if found and floor > -math.inf and em.candidates(ocr_lower, self, beam=beam):
+                found = []  # the confusions do explain the token, below the floor: no fallback
         return self._rank(found)
 
     def lone_glyph_readings(self) -> tuple[Reading, ...]:
@@ -275,11 +282,12 @@ class Scorer:
         """Readings with one unseen letter confusion (the fallback search), whatever else was found."""
         return self._rank(self._fallback(ocr_lower, FALLBACK_BEAM))
 
-    def _fallback(self, ocr_lower: str, beam: int) -> list[tuple[str, float]]:
+    def _fallback(self, ocr_lower: str, beam: int, floor: float = -math.inf) -> list[tuple[str, float]]:
         """The search allowing one unseen letter confusion (tokens of FALLBACK_MIN_LENGTH or more)."""
         if len(ocr_lower) < FALLBACK_MIN_LENGTH:
             return []
-        return self.error_model.candidates(ocr_lower, self, beam=beam, max_edits=FALLBACK_EDITS, letter_generic=True)
+        return self.error_model.candidates(ocr_lower, self, beam=beam, max_edits=FALLBACK_EDITS, letter_generic=True,
+                                           floor=floor)
 
     def _quick_readings(self, ocr_lower: str) -> tuple[Reading, ...]:
         """Readings within two likely edits, and frequent words one edit away:
@@ -339,6 +347,16 @@ class Scorer:
             lam = MAX_LAMBDA * c_prev / (c_prev + KAPPA)
             cond = lam * domain.count(prev, word) / c_prev + (1 - lam) * cond
         return math.log(cond) - math.log(p)
+
+    def context_ceiling(self, nxt: str | None) -> float:
+        """An upper bound of ``log_prior(w) + context(prev, w, nxt)`` over every
+        word w and any ``prev``: P(w | prev) <= 1 and P(nxt | w) <= 1, so the
+        prior and the evidence before w sum to at most 0 and the evidence
+        after it to at most -log P(nxt). What a reading must bring to win at
+        all, before its word is known (see :mod:`ocrfix.correctors.rejoin`)."""
+        if nxt is None:
+            return 0.0
+        return -math.log(0.01 if nxt in PSEUDO_WORDS else self.p_word(nxt))
 
     def context(self, prev: str | None, word: str, nxt: str | None) -> float:
         score = 0.0

@@ -79,6 +79,27 @@ def test_c_accelerator_gives_identical_results(lexicon, monkeypatch):
         assert found_some > len(tokens) // 2, profile  # not a comparison of empty lists
 
 
+def test_a_floor_drops_only_the_readings_below_it(lexicon, monkeypatch):
+    """A caller that knows no reading below some channel score can win (rejoin)
+    passes it as ``floor``: the readings at or above it come out the same,
+    in the C search and the Python reference alike; those below are gone."""
+    tokens = ["hushall", "socialndmnden", "moj[igt", "fran", "dr", "hi)’g"]
+    em = ErrorModel.load(profile="enkoping")
+    fast = Scorer(lexicon, em, Profile())
+    slow = Scorer(lexicon, ErrorModel.load(profile="enkoping"), Profile())
+    monkeypatch.setattr(slow, "fast_lexicons", lambda: [])
+    monkeypatch.setattr(slow, "valid_many", lambda words: [lexicon.is_valid(w) for w in words])
+    cut_some = 0
+    for t in tokens:
+        full = em.candidates(t, fast)
+        assert len(full) >= 2, t
+        floor = (full[0][1] + full[-1][1]) / 2
+        above = [r for r in full if r[1] >= floor]
+        assert em.candidates(t, fast, floor=floor) == above, t
+        assert slow.error_model.candidates(t, slow, floor=floor) == above, t
+        cut_some += len(above) < len(full)
+    assert cut_some == len(tokens)
+
 def test_valid_many_agrees_with_is_valid(lexicon):
     pytest.importorskip("ocrfix._beam")
     forms = ["kommunen", "hemmaplanslösningar", "försörjningsstödshandläggare", "brottsförebyggande", "sol",

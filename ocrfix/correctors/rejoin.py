@@ -84,14 +84,19 @@ class Rejoin(Corrector):
                 continue  # `och`, `att`, `i` next to a garble: a word of its own, not a fragment
             separate, nxt = _separately(eng, segs, k, prev)
             torn = sc.error_model.torn_logp + eng.log_damaged  # the tear is damage in itself
-            candidates = list(sc.readings(joined, FRAGMENTS_FALLBACK_BEAM))
-            ident = sc.identity(joined)
-            if (eng.eager and not candidates and not ident.valid and (_unexplained(a) or _unexplained(b))
-                    and all(c in SWEDISH_LETTERS for c in joined)):
+            # A joined reading wins only if it beats the fragments read separately;
+            # prior and context together bring at most `ceiling`, so a reading whose
+            # channel falls below `floor` cannot, and is not searched for.
+            ceiling = sc.context_ceiling(nxt)
+            floor = separate - torn - eng.log_damaged - ceiling
+            candidates = list(sc.readings(joined, FRAGMENTS_FALLBACK_BEAM, floor))
+            if (eng.eager and not candidates and (_unexplained(a) or _unexplained(b))
+                    and all(c in SWEDISH_LETTERS for c in joined)
+                    and not sc.identity(joined).valid and not sc.readings(joined, FRAGMENTS_FALLBACK_BEAM)):
                 candidates = eng.frequent_word_readings(joined)
             options = [(separate, None)]
-            if ident.valid:
-                options.append((ident.base + torn + sc.context(prev, joined, nxt), joined))
+            if sc.error_model.identity_logp(joined) + torn + ceiling >= separate and sc.identity(joined).valid:
+                options.append((sc.identity(joined).base + torn + sc.context(prev, joined, nxt), joined))
             for r in candidates:
                 if r.word != joined:
                     # each fragment the reading changes is one more damaged token
