@@ -367,9 +367,12 @@ class ErrorModel:
         if fast:
             from ._beam import search
 
-            encoded = [b[1] for b in both]
-            final = [(out.decode("utf-8"), lp) for out, lp in
-                     search(fast, encoded, beam, margin, max_edits, max_generic, lexicon.head_mask, floor)]
+            args = (fast, [b[1] for b in both], beam, margin, max_edits, max_generic, lexicon.head_mask)
+            try:
+                raw = search(*args, floor) if floor > -math.inf else search(*args)
+            except TypeError:  # a module built before `floor` (pip install -e . rebuilds it): same results, unpruned
+                raw = search(*args)
+            final = [(out.decode("utf-8"), lp) for out, lp in raw]
             self.work += n * beam  # an upper bound; the C search does not count
         else:
             final = self._search([b[0] for b in both], lexicon, n, beam, margin, max_edits, max_generic, floor)

@@ -100,6 +100,26 @@ def test_a_floor_drops_only_the_readings_below_it(lexicon, monkeypatch):
         cut_some += len(above) < len(full)
     assert cut_some == len(tokens)
 
+
+def test_a_search_module_built_before_the_floor_gives_the_same_readings(lexicon, monkeypatch):
+    """An editable install not rebuilt since ``floor`` came (its search takes
+    seven arguments) still answers, unpruned, with the same readings."""
+    beam = pytest.importorskip("ocrfix._beam")
+    em = ErrorModel.load(profile="enkoping")
+    sc = Scorer(lexicon, em, Profile())
+    full = em.candidates("socialndmnden", sc)
+    floor = (full[0][1] + full[-1][1]) / 2
+    search = beam.search
+
+    def seven_arguments(*args):
+        if len(args) != 7:
+            raise TypeError(f"search() takes exactly 7 arguments ({len(args)} given)")
+        return search(*args)
+
+    monkeypatch.setattr(beam, "search", seven_arguments)
+    em._cache.clear()
+    assert em.candidates("socialndmnden", sc, floor=floor) == [r for r in full if r[1] >= floor]
+
 def test_valid_many_agrees_with_is_valid(lexicon):
     pytest.importorskip("ocrfix._beam")
     forms = ["kommunen", "hemmaplanslösningar", "försörjningsstödshandläggare", "brottsförebyggande", "sol",
