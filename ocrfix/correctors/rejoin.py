@@ -95,8 +95,10 @@ class Rejoin(Corrector):
                     and not sc.identity(joined).valid and not sc.readings(joined, FRAGMENTS_FALLBACK_BEAM)):
                 candidates = eng.frequent_word_readings(joined)
             options = [(separate, None)]
-            if sc.error_model.identity_logp(joined) + torn + ceiling >= separate and sc.identity(joined).valid:
-                options.append((sc.identity(joined).base + torn + sc.context(prev, joined, nxt), joined))
+            if sc.error_model.identity_logp(joined) + torn + ceiling >= separate:  # the joined form as it stands
+                ident = sc.identity(joined)
+                if ident.valid:
+                    options.append((ident.base + torn + sc.context(prev, joined, nxt), joined))
             for r in candidates:
                 if r.word != joined:
                     # each fragment the reading changes is one more damaged token
