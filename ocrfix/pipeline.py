@@ -18,8 +18,11 @@ is raised), so no line is ever lost or invented.
 """
 from __future__ import annotations
 
+import gc
 import os
+import threading
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -30,6 +33,12 @@ from .resources import Resources, read_word_list
 from .stream import Passthrough, blocks
 
 DEFAULT_MIN_CONFIDENCE = 0.5
+# While a block is corrected, the cyclic garbage collector runs its youngest
+# generation after this many new container objects instead of Python's 700.
+# Correcting allocates and frees a great many small objects (readings, tuples)
+# and makes almost no cycles; at 700 the collector took 11 % of the CPU time
+# on damaged text (measured with gc.callbacks), at 10,000 about 3 %.
+GC_YOUNG_THRESHOLD = 10_000
 
 
 class StepWarning(UserWarning):
@@ -167,6 +176,10 @@ class Pipeline:
 
     # -- one block through every step --------------------------------------
     def _run_block(self, text, state, first_line, step_base, on_edit, on_warning) -> str:
+        with _fewer_collections():
+            return self._run_steps(text, state, first_line, step_base, on_edit, on_warning)
+
+    def _run_steps(self, text, state, first_line, step_base, on_edit, on_warning) -> str:
         original = text
         pending: list[Edit] = []
         seen = [0] * len(self.steps)  # length of the block as each step saw it
@@ -212,6 +225,32 @@ class Pipeline:
             for e in pending:
                 on_edit(e)
         return text
+
+
+_gc_lock = threading.Lock()
+_gc_users = 0
+_gc_saved: tuple[int, ...] = ()
+
+
+@contextmanager
+def _fewer_collections():
+    """Raise the garbage collector's youngest threshold to GC_YOUNG_THRESHOLD
+    for the duration (never lower it); restored when the last concurrent user
+    leaves. Nothing is left uncollected: the collector only runs less often."""
+    global _gc_users, _gc_saved
+    with _gc_lock:
+        if _gc_users == 0:
+            _gc_saved = gc.get_threshold()
+            if _gc_saved[0] and _gc_saved[0] < GC_YOUNG_THRESHOLD:
+                gc.set_threshold(GC_YOUNG_THRESHOLD, *_gc_saved[1:])
+        _gc_users += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_users -= 1
+            if _gc_users == 0 and gc.get_threshold()[0] == GC_YOUNG_THRESHOLD != _gc_saved[0]:
+                gc.set_threshold(*_gc_saved)
 
 
 def _warn(on_warning: Callable[[str], None] | None, message: str) -> None:

@@ -156,3 +156,40 @@ def test_bigram_tables_count_pairs_and_contexts(tmp_path):
     assert lex.domain_bigrams.context_count("för") == 0
     plain = load_lexicon(cache_dir=tmp_path / "cache", hunspell=False, wordfreq=False, domain=False, general=False)
     assert plain.general_bigrams.count("för", "att") == 0 and plain.general_bigrams.context_count("för") == 0
+
+
+class RecordsCollectorThreshold(Corrector):
+    """Test corrector: records the garbage collector's thresholds while it runs."""
+
+    name = "records-gc"
+
+    def __init__(self):
+        self.seen = []
+
+    def propose(self, doc):
+        import gc
+
+        self.seen.append(gc.get_threshold())
+        return ()
+
+
+def test_collector_runs_less_often_while_correcting_and_is_restored():
+    import gc
+
+    from ocrfix.pipeline import GC_YOUNG_THRESHOLD
+
+    before = gc.get_threshold()
+    step = RecordsCollectorThreshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        assert Pipeline([step]).fix("rad ett\n\nrad två\n") == "rad ett\n\nrad två\n"
+        assert step.seen and all(t == (GC_YOUNG_THRESHOLD, 10, 10) for t in step.seen)
+        assert gc.get_threshold() == (700, 10, 10)
+        # a threshold set higher by the user is never lowered, nor one of 0 (collector off) raised
+        for mine in ((50_000, 10, 10), (0, 10, 10)):
+            gc.set_threshold(*mine)
+            step.seen.clear()
+            Pipeline([step]).fix("rad ett\n")
+            assert step.seen == [mine] and gc.get_threshold() == mine
+    finally:
+        gc.set_threshold(*before)
