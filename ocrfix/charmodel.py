@@ -19,12 +19,14 @@ from typing import Iterable
 BOUNDARY = "\x02"  # marks the start and end of a word
 ALPHA = 0.1        # additive smoothing
 VOCABULARY = 64    # characters assumed possible (for smoothing)
+MAX_REMEMBERED_TRIGRAMS = 200_000  # log-probabilities kept (memory stays flat on endless garbage)
 
 
 class CharModel:
     def __init__(self, trigrams: dict[str, int], contexts: dict[str, int]) -> None:
         self.trigrams = trigrams
         self.contexts = contexts
+        self._logp_of: dict[str, float] = {}  # trigram -> its log-probability, filled as met
 
     @classmethod
     def train(cls, words: Iterable[str]) -> "CharModel":
@@ -48,10 +50,20 @@ class CharModel:
     def logp(self, word: str) -> float:
         """log P(word) (natural log), word lower case."""
         s = BOUNDARY * 2 + word + BOUNDARY
-        tri, ctx = self.trigrams, self.contexts
+        known = self._logp_of
         total = 0.0
         for i in range(2, len(s)):
-            c = ctx.get(s[i - 2 : i], 0)
-            t = tri.get(s[i - 2 : i + 1], 0)
-            total += math.log((t + ALPHA) / (c + ALPHA * VOCABULARY))
+            g = s[i - 2 : i + 1]
+            lp = known.get(g)
+            if lp is None:
+                lp = self._trigram_logp(g)
+                if len(known) < MAX_REMEMBERED_TRIGRAMS:
+                    known[g] = lp
+            total += lp
         return total
+
+    def _trigram_logp(self, g: str) -> float:
+        """log P(last character | the two before it), smoothed."""
+        c = self.contexts.get(g[:2], 0)
+        t = self.trigrams.get(g, 0)
+        return math.log((t + ALPHA) / (c + ALPHA * VOCABULARY))

@@ -191,8 +191,11 @@ class Scorer:
         it would cost a Hunspell analysis per cut."""
         best = -math.inf
         n = len(lower)
+        entry = self.lexicon.entry
         for cut in range(MIN_UNKNOWN_PART, n - MIN_KNOWN_PART + 1):
             for known, rest in ((lower[cut:], lower[:cut]), (lower[:n - cut], lower[n - cut:])):
+                if entry(known) is None:  # (most cuts: spares word_zipf's call)
+                    continue
                 z = self.word_zipf(known)
                 if z > 0:
                     best = max(best, z + self._unknown_zipf(rest) - (9.0 - COMPOUND_BONUS))

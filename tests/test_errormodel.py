@@ -213,3 +213,25 @@ def test_the_learner_finds_letters_read_as_spaces_and_nothing_else():
     pairs = [("Vi gjorde en under ökning och en kopp lat.", "Vi gjorde en undersökning och en kopplat.")]
     torn, glued, words, letters = spacing_events(pairs)
     assert (torn, glued, words) == (2, 0, 7) and letters == {"s": 1}
+
+
+def test_char_model_remembers_trigram_probabilities_without_changing_them(monkeypatch):
+    import math
+
+    from ocrfix import charmodel
+    from ocrfix.charmodel import ALPHA, BOUNDARY, VOCABULARY, CharModel
+
+    model = CharModel.train(["socialtjänst", "tjänster", "stöd", "stödet", "vård"])
+
+    def by_counts(word):
+        s = BOUNDARY * 2 + word + BOUNDARY
+        return sum(math.log((model.trigrams.get(s[i - 2 : i + 1], 0) + ALPHA)
+                            / (model.contexts.get(s[i - 2 : i], 0) + ALPHA * VOCABULARY)) for i in range(2, len(s)))
+
+    words = ["stöd", "tjänst", "féwaltningen", "[égkovy’unktw", "", "vårdtjänst"]
+    first = [model.logp(w) for w in words]
+    assert first == [by_counts(w) for w in words] == [model.logp(w) for w in words]
+    assert model.logp("stöd") > model.logp("[égk")  # word-like beats debris
+    monkeypatch.setattr(charmodel, "MAX_REMEMBERED_TRIGRAMS", 3)
+    small = CharModel(model.trigrams, model.contexts)
+    assert [small.logp(w) for w in words] == first and len(small._logp_of) <= 3
