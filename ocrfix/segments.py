@@ -163,6 +163,12 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
         if protected and any(s < m.end() and start < e for s, e in protected):
             prev_kind, sentence_start, open_seg = None, False, None
             continue
+        if len(chunk) >= 2 and chunk.isalpha() and (not chunk[0].isupper() or chunk[1:].islower()):
+            # most chunks: a plain word, nothing around it (the common case below, sooner)
+            open_seg = Segment(start, last_end, chunk, prev_kind, sentence_start, start, last_end)
+            segments.append(open_seg)
+            prev_kind, sentence_start = None, False
+            continue
         lead, core, trail = split_chunk(chunk)
         if core.startswith("["):
             line_end = text.find("\n", start)
