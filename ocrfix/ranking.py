@@ -89,6 +89,7 @@ BOUNDARY = "<s>"
 NUMBER = "<num>"
 YEAR = "<year>"  # a number 1900-2099: a different context from amounts ("år 2024", "är 2,5")
 PSEUDO_WORDS = (BOUNDARY, NUMBER, YEAR)
+PSEUDO_WORD_P = 0.01  # P(pseudo-word) in the context model
 
 
 def number_kind(text: str) -> str:
@@ -191,11 +192,8 @@ class Scorer:
         it would cost a Hunspell analysis per cut."""
         best = -math.inf
         n = len(lower)
-        entry = self.lexicon.entry
         for cut in range(MIN_UNKNOWN_PART, n - MIN_KNOWN_PART + 1):
             for known, rest in ((lower[cut:], lower[:cut]), (lower[:n - cut], lower[n - cut:])):
-                if entry(known) is None:  # (most cuts: spares word_zipf's call)
-                    continue
                 z = self.word_zipf(known)
                 if z > 0:
                     best = max(best, z + self._unknown_zipf(rest) - (9.0 - COMPOUND_BONUS))
@@ -337,7 +335,7 @@ class Scorer:
         The domain's pairs first; what they leave to chance is shared between
         the pairs of general Swedish and the word's own frequency."""
         lx = self.lexicon
-        p = self.p_word(word) if word not in PSEUDO_WORDS else 0.01
+        p = self._p_in_context(word)
         general = lx.general_bigrams
         c_prev = general.context_count(prev)
         cond = p
@@ -359,7 +357,12 @@ class Scorer:
         all, before its word is known (see :mod:`ocrfix.correctors.rejoin`)."""
         if nxt is None:
             return 0.0
-        return -math.log(0.01 if nxt in PSEUDO_WORDS else self.p_word(nxt))
+        return -math.log(self._p_in_context(nxt))
+
+    def _p_in_context(self, word: str) -> float:
+        """P(word) as the context model uses it: a pseudo-word (a sentence
+        boundary, a number) at PSEUDO_WORD_P, a word at its frequency."""
+        return PSEUDO_WORD_P if word in PSEUDO_WORDS else self.p_word(word)
 
     def context(self, prev: str | None, word: str, nxt: str | None) -> float:
         score = 0.0
