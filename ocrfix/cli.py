@@ -371,3 +371,10 @@ def console_main() -> None:
         main(prog_name="ocrfix")
     except KeyboardInterrupt:
         sys.exit(130)
+    finally:
+        # Everything is written and closed. At exit the interpreter would
+        # search all objects -- millions in the word caches of a long run --
+        # for reference cycles, only to free memory the process is about to
+        # give back: 0.5 s of a 5 s run on a 100-page report. Frozen objects
+        # are left out of that search.
+        gc.freeze()

@@ -94,6 +94,21 @@ def test_subprocess_no_steps_is_byte_identical():
     assert res.returncode == 0 and res.stdout == data
 
 
+def test_real_run_writes_all_output_and_edits_before_exiting(tmp_path):
+    """The command skips the interpreter's final collection (gc.freeze); every
+    line of the corrected text and every edit must still be on disk."""
+    lines = GARBLED_SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)[:60]
+    src, out, log = tmp_path / "in.txt", tmp_path / "out.txt", tmp_path / "edits.jsonl"
+    src.write_text("".join(lines), encoding="utf-8")
+    res = run([str(src), "-o", str(out), "--edits", str(log), "--stats"], b"")
+    assert res.returncode == 0, res.stderr
+    fixed = out.read_text(encoding="utf-8")
+    assert fixed.count("\n") == len(lines) and fixed != src.read_text(encoding="utf-8")
+    edits = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert edits and f"{len(edits)} edits" in res.stderr.decode()
+    assert all(e["after"] in fixed.splitlines()[e["line"] - 1] for e in edits if e["corrector"] == "words")
+
+
 def test_crlf_and_missing_final_newline_survive():
     data = "rad ett\r\nrad två\r\nsista".encode()
     assert run(["--steps", "unicode"], data).stdout == data
