@@ -74,10 +74,23 @@ _PROTECTED_HINT = regex.compile(r"://|www\.|@|\d{6}[-+]\d{4}")
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
-    """The spans of URLs, e-mail addresses and personal identity numbers in ``text``."""
-    if not _PROTECTED_HINT.search(text):
-        return []
-    return [m.span() for m in PROTECTED_RE.finditer(text)]
+    """The spans of URLs, e-mail addresses and personal identity numbers in ``text``.
+
+    No protected kind contains white space, so each lies on one line, and a
+    line without a hint has none: only the lines with a hint are searched
+    with the full pattern (its look-behinds still see the real text before).
+    """
+    spans: list[tuple[int, int]] = []
+    line_end = -1
+    for hint in _PROTECTED_HINT.finditer(text):
+        if hint.start() < line_end:
+            continue  # this line was searched already
+        line_start = text.rfind("\n", 0, hint.start()) + 1
+        line_end = text.find("\n", hint.end())
+        if line_end < 0:
+            line_end = len(text)
+        spans.extend(m.span() for m in PROTECTED_RE.finditer(text, line_start, line_end))
+    return spans
 
 
 @dataclass(frozen=True, slots=True)

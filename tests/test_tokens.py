@@ -63,3 +63,15 @@ def test_protected_spans_match_the_full_pattern():
     for text in texts:
         assert protected_spans(text) == [m.span() for m in PROTECTED_RE.finditer(text)], text
     assert protected_spans(texts[0]) and not protected_spans(texts[2])
+
+
+PROTECTED_BITS = st.sampled_from(["www.x.se", "https://a.se/b", "a@b.se", "x.y@c.d", "121212-1212", "19121212+1212",
+                                  "1234561234", "@", "://", "\n", " ", ".", "-", "a", "1", "\t", "\u00a0"])
+
+
+@given(st.lists(st.one_of(PROTECTED_BITS, st.text(max_size=4)), max_size=30).map("".join))
+@settings(max_examples=300)
+def test_protected_spans_line_by_line_are_those_of_the_whole_text(text):
+    from ocrfix.tokens import PROTECTED_RE, protected_spans
+
+    assert protected_spans(text) == [m.span() for m in PROTECTED_RE.finditer(text)]
