@@ -92,13 +92,12 @@ class Rejoin(Corrector):
             candidates = list(sc.readings(joined, FRAGMENTS_FALLBACK_BEAM, floor))
             if (eng.eager and not candidates and (_unexplained(a) or _unexplained(b))
                     and all(c in SWEDISH_LETTERS for c in joined)
-                    and not sc.identity(joined).valid and not sc.readings(joined, FRAGMENTS_FALLBACK_BEAM)):
+                    and not sc.is_valid(joined) and not sc.readings(joined, FRAGMENTS_FALLBACK_BEAM)):
                 candidates = eng.frequent_word_readings(joined)
             options = [(separate, None)]
             if sc.error_model.identity_logp(joined) + torn + ceiling >= separate:  # the joined form as it stands
-                ident = sc.identity(joined)
-                if ident.valid:
-                    options.append((ident.base + torn + sc.context(prev, joined, nxt), joined))
+                if sc.is_valid(joined):  # (the prior of a non-word, costly to compute, is not needed)
+                    options.append((sc.identity(joined).base + torn + sc.context(prev, joined, nxt), joined))
             for r in candidates:
                 if r.word != joined:
                     # each fragment the reading changes is one more damaged token
