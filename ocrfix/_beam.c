@@ -28,11 +28,27 @@
 
 /* ---------------------------------------------------------------- Lexicon */
 
+/* The range of keys starting with a prefix depends on the prefix alone, and
+ * the searches of a document ask for the same short prefixes again and again
+ * (`för`, `verk`, `sam`): a direct-mapped table remembers the last range found
+ * for each slot's prefix, sparing the binary searches over the whole table
+ * (a cache miss at nearly every step). */
+#define RANGE_BITS 18
+#define RANGE_KEY 22
+typedef struct {
+    uint64_t h;
+    int32_t lo, hi;
+    unsigned char len;     /* 0: empty slot */
+    unsigned char key[RANGE_KEY];
+    unsigned char found;
+} RangeEntry;
+
 typedef struct {
     PyObject_HEAD
     Py_buffer keys, offsets, roles;
     Py_ssize_t n;
     uint64_t *prefix8;     /* first 8 bytes of each key, big-endian, zero-padded */
+    RangeEntry *ranges;    /* 1 << RANGE_BITS entries, allocated on first use */
 } Lexicon;
 
 static inline uint64_t pack8(const unsigned char *s, Py_ssize_t len) {
@@ -46,6 +62,7 @@ static void Lexicon_dealloc(Lexicon *self) {
     if (self->offsets.obj) PyBuffer_Release(&self->offsets);
     if (self->roles.obj) PyBuffer_Release(&self->roles);
     free(self->prefix8);
+    free(self->ranges);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -61,6 +78,8 @@ static int Lexicon_init(Lexicon *self, PyObject *args, PyObject *kw) {
         return -1;
     }
     free(self->prefix8);
+    free(self->ranges);
+    self->ranges = NULL;
     self->prefix8 = (uint64_t *)malloc(sizeof(uint64_t) * (self->n ? self->n : 1));
     if (!self->prefix8) { PyErr_NoMemory(); return -1; }
     const uint32_t *off = (const uint32_t *)self->offsets.buf;
@@ -136,6 +155,28 @@ static int narrow(const Lexicon *lx, const unsigned char *s, Py_ssize_t len, Py_
     }
     *lo = first; *hi = a;
     return 1;
+}
+
+/* narrow() through the table of remembered ranges; the same results. The
+ * starting range is always that of a prefix of s (see search), so the range
+ * found is that of s in the whole table, whatever range it started from. */
+static int narrow_remembered(Lexicon *lx, const unsigned char *s, Py_ssize_t len, Py_ssize_t *lo, Py_ssize_t *hi) {
+    if (len == 0 || len > RANGE_KEY || lx->n > INT32_MAX) return narrow(lx, s, len, lo, hi);
+    if (!lx->ranges) {
+        lx->ranges = (RangeEntry *)calloc((size_t)1 << RANGE_BITS, sizeof(RangeEntry));
+        if (!lx->ranges) return narrow(lx, s, len, lo, hi);
+    }
+    uint64_t h = 1469598103934665603ULL;
+    for (Py_ssize_t i = 0; i < len; i++) { h ^= s[i]; h *= 1099511628211ULL; }
+    RangeEntry *e = &lx->ranges[(h ^ (h >> 29)) & (((uint64_t)1 << RANGE_BITS) - 1)];
+    if (e->len == len && e->h == h && memcmp(e->key, s, len) == 0) {
+        *lo = e->lo; *hi = e->hi;
+        return e->found;
+    }
+    int found = narrow(lx, s, len, lo, hi);
+    e->h = h; e->len = (unsigned char)len; memcpy(e->key, s, len);
+    e->lo = (int32_t)*lo; e->hi = (int32_t)*hi; e->found = (unsigned char)found;
+    return found;
 }
 
 static int lx_has_prefix(const Lexicon *lx, const unsigned char *s, Py_ssize_t len) {
@@ -418,7 +459,7 @@ static PyObject *search(PyObject *mod, PyObject *args) {
                         memcpy(probe, part, plen);
                         memcpy(probe + plen, t, op->tlen);
                         Py_ssize_t lo = hp->lo, hi = hp->hi;
-                        int ok = L.n && narrow(L.lx[0], probe, plen + op->tlen, &lo, &hi);
+                        int ok = L.n && narrow_remembered(L.lx[0], probe, plen + op->tlen, &lo, &hi);
                         for (int x = 1; !ok && x < L.n; x++) ok = lx_has_prefix(L.lx[x], probe, plen + op->tlen);
                         if (!ok) { lo = 0; hi = 0; }
                         if (ok && slot_put(dst, hp->out, hp->len, t, (int)op->tlen, hp->ps, nlp, e, g, lo, hi) < 0) goto done;
@@ -427,7 +468,7 @@ static PyObject *search(PyObject *mod, PyObject *args) {
                         if (head < 0) head = (part_roles(&L, hp, part, plen) & head_mask) != 0;
                         if (head && op->viable < 0) {
                             op->lo = 0; op->hi = all_hi;
-                            op->viable = L.n && narrow(L.lx[0], t, op->tlen, &op->lo, &op->hi);
+                            op->viable = L.n && narrow_remembered(L.lx[0], t, op->tlen, &op->lo, &op->hi);
                             for (int x = 1; !op->viable && x < L.n; x++) op->viable = lx_has_prefix(L.lx[x], t, op->tlen);
                             if (!(L.n && op->lo < op->hi)) { op->lo = 0; op->hi = 0; }
                         }

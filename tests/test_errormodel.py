@@ -79,6 +79,27 @@ def test_c_accelerator_gives_identical_results(lexicon, monkeypatch):
         assert found_some > len(tokens) // 2, profile  # not a comparison of empty lists
 
 
+def test_c_search_answers_the_same_whatever_it_has_searched_before():
+    """The C lexicon remembers the key range of each prefix it has looked up:
+    a token's readings must not depend on which tokens were searched before it
+    (or on a remembered slot being reused by another prefix)."""
+    pytest.importorskip("ocrfix._beam")
+    import regex
+
+    from conftest import GARBLED_SAMPLE
+
+    words = regex.findall(r"\S+", GARBLED_SAMPLE.read_text(encoding="utf-8"))
+    tokens = list(dict.fromkeys(w.lower().strip(".,:;()") for w in words if len(w) >= 3))[:400]
+    answers = []
+    for order in (tokens, tokens[::-1]):
+        lexicon = load_lexicon()  # a new C lexicon: nothing remembered
+        em = ErrorModel.load(profile="enkoping")
+        sc = Scorer(lexicon, em, Profile())
+        answers.append({t: em.candidates(t, sc) for t in order})
+    assert answers[0] == answers[1]
+    assert sum(bool(found) for found in answers[0].values()) > len(tokens) // 2
+
+
 def test_a_floor_drops_only_the_readings_below_it(lexicon, monkeypatch):
     """A caller that knows no reading below some channel score can win (rejoin)
     passes it as ``floor``: the readings at or above it come out the same,
