@@ -331,11 +331,6 @@ static int utf8_chars(const unsigned char *s, int len) {
 
 typedef struct { Lexicon **lx; int n; } Lexicons;
 
-static int any_prefix(const Lexicons *L, const unsigned char *s, int len) {
-    for (int i = 0; i < L->n; i++) if (lx_has_prefix(L->lx[i], s, len)) return 1;
-    return 0;
-}
-
 static uint32_t any_roles(const Lexicons *L, const unsigned char *s, int len) {
     uint32_t r = 0;
     for (int i = 0; i < L->n; i++) r |= lx_roles(L->lx[i], s, len);
@@ -503,6 +498,32 @@ done:
  * min_chars characters, at most max_parts parts? A necessary condition for a
  * Hunspell compound (the full check, with triple letters, REP, case, runs in
  * Python only when this says yes). */
+/* Is some key of the lexicons s[0:len], or does one start with it, and the
+ * role bits of s as a key. [*lo, *hi) is the main lexicon's range of keys
+ * starting with a prefix of s (narrowed here to s itself): a part grown a
+ * character at a time is looked up in the range of the part before it. */
+static int part_lookup(const Lexicons *L, const unsigned char *s, int len, Py_ssize_t *lo, Py_ssize_t *hi,
+                       uint32_t *roles) {
+    int any = 0;
+    uint32_t r = 0;
+    if (L->n) {
+        Lexicon *lx = L->lx[0];
+        if (*lo < *hi && narrow_remembered(lx, s, len, lo, hi)) {
+            Py_ssize_t klen;
+            key_at(lx, *lo, &klen);  /* the first key starting with s is s itself, if s is a key */
+            if (klen == len) r = ((const uint32_t *)lx->roles.buf)[*lo];
+            any = 1;
+        } else {
+            *lo = *hi = 0;
+        }
+    }
+    for (int x = 1; x < L->n; x++) {
+        if (lx_has_prefix(L->lx[x], s, len)) { any = 1; r |= lx_roles(L->lx[x], s, len); }
+    }
+    *roles = r;
+    return any;
+}
+
 static int compound_reachable(const Lexicons *L, const unsigned char *s, int n, unsigned long begin,
                               unsigned long middle, unsigned long end, int min_chars, int max_parts) {
     /* reach[i] = bitmask of part counts (0..max_parts-1) with which position i is reachable */
@@ -514,12 +535,13 @@ static int compound_reachable(const Lexicons *L, const unsigned char *s, int n, 
     for (int i = 0; i < n; i++) {
         if (!reach[i] || (s[i] & 0xC0) == 0x80) continue;
         int chars = 0;
+        Py_ssize_t lo = 0, hi = L->n ? L->lx[0]->n : 0;
         for (int j = i + 1; j <= n; j++) {
             if (j < n && (s[j] & 0xC0) == 0x80) continue;
             chars++;
-            if (!any_prefix(L, s + i, j - i)) break;
+            uint32_t r;
+            if (!part_lookup(L, s + i, j - i, &lo, &hi, &r)) break;
             if (chars < min_chars) continue;
-            uint32_t r = any_roles(L, s + i, j - i);
             for (int c = 0; c < max_parts; c++) {
                 if (!(reach[i] & (1u << c))) continue;
                 if (j == n) {

@@ -148,6 +148,11 @@ def test_valid_many_agrees_with_is_valid(lexicon):
              "socialnämnden", "ekonomiskt", "ekonomisktt", "ﬁnns", "är", "ar", "ät", "aaaa", "vård", "vardag"]
     assert lexicon.valid_many(forms) == [lexicon.is_valid(w) for w in forms]
     assert lexicon.valid_many([]) == []
+    # with user words (a second C lexicon beside the main one)
+    with_user = load_lexicon(extra_words=["Joarteamet", "hemmaplansx", "xqzt"])
+    forms += ["joarteamet", "hemmaplansxlösningar", "xqztkommunen", "joarteametkommunen"]
+    assert len(with_user.fast_lexicons()) == 2
+    assert with_user.valid_many(forms) == [with_user.is_valid(w) for w in forms]
 
 
 def test_normalise_keeps_length():
@@ -256,3 +261,40 @@ def test_char_model_remembers_trigram_probabilities_without_changing_them(monkey
     monkeypatch.setattr(charmodel, "MAX_REMEMBERED_TRIGRAMS", 3)
     small = CharModel(model.trigrams, model.contexts)
     assert [small.logp(w) for w in words] == first and len(small._logp_of) <= 3
+
+
+def test_c_compound_pre_check_is_a_split_into_parts_by_role_bits(lexicon):
+    """The C pre-check of compounds: is there a split into BEGIN MIDDLE* END
+    parts (at least min_len characters each, at most max_words parts) by the
+    role bits the lexicon gives each part? Checked against the same rule
+    written plainly in Python, over the long words of the clean sample reports
+    and the same words with a letter changed."""
+    pytest.importorskip("ocrfix._beam")
+    import regex
+
+    from conftest import SAMPLES
+    from ocrfix._beam import could_compound
+    from ocrfix.lexicon import BEGIN, END, END_UCASE, MIDDLE
+
+    st = lexicon.checker.settings
+    min_chars, max_parts = max(st.min_len, 1), min(st.max_words or 32, 32)
+
+    def reachable(word: str) -> bool:
+        reach = {0: {0}}  # position -> numbers of parts that end there
+        for i in range(len(word)):
+            for j in range(i + min_chars, len(word) + 1):
+                roles = lexicon.roles(word[i:j])
+                for c in reach.get(i, ()):
+                    if j == len(word) and c >= 1 and roles & (END | END_UCASE):
+                        return True
+                    if j < len(word) and c + 1 < max_parts and roles & (BEGIN if c == 0 else MIDDLE):
+                        reach.setdefault(j, set()).add(c + 1)
+        return False
+
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt")) if "garbled" not in p.name)
+    words = sorted({w.lower() for w in regex.findall(r"\p{L}{8,}", text)})
+    words += [w[:4] + "x" + w[5:] for w in words]
+    got = [could_compound(lexicon.fast_lexicons(), w.encode("utf-8"), BEGIN, MIDDLE, END | END_UCASE, min_chars, max_parts)
+           for w in words]
+    assert got == [reachable(w) for w in words]
+    assert 0 < sum(got) < len(words)
