@@ -237,8 +237,38 @@ typedef struct {
     int viable;            /* some lexicon has a key starting with t */
 } Option;
 
+/* The hypotheses' output bytes live in one arena per search, written once:
+ * a hypothesis that reads nothing more (a dropped OCR character) shares its
+ * parent's bytes, and a hypothesis stays small (its slot's array is walked
+ * and sorted at every position). */
+typedef struct ArenaBlock {
+    struct ArenaBlock *next;
+    size_t used, cap;
+    unsigned char data[];
+} ArenaBlock;
+
+typedef struct { ArenaBlock *head; } Arena;
+
+static unsigned char *arena_alloc(Arena *a, size_t n) {
+    if (!a->head || a->head->used + n > a->head->cap) {
+        size_t cap = n > 65536 ? n : 65536;
+        ArenaBlock *b = (ArenaBlock *)malloc(sizeof(ArenaBlock) + cap);
+        if (!b) return NULL;
+        b->next = a->head; b->used = 0; b->cap = cap;
+        a->head = b;
+    }
+    unsigned char *p = a->head->data + a->head->used;
+    a->head->used += n;
+    return p;
+}
+
+static void arena_free(Arena *a) {
+    while (a->head) { ArenaBlock *b = a->head; a->head = b->next; free(b); }
+}
+
 typedef struct {
-    unsigned char out[MAXB];
+    const unsigned char *out;  /* output bytes (in the search's arena) */
+    uint64_t fnv;          /* FNV-1a hash of out */
     int len, ps;           /* output bytes, start of the current compound part */
     Py_ssize_t lo, hi;     /* keys of the main lexicon that start with the current part */
     double lp;
@@ -253,11 +283,15 @@ typedef struct {
     int tcap;
 } Slot;
 
-static uint64_t hash_key(const unsigned char *s, int len, int ps) {
-    uint64_t h = 1469598103934665603ULL;
+#define FNV_START 1469598103934665603ULL
+
+static inline uint64_t fnv_more(uint64_t h, const unsigned char *s, int len) {
     for (int i = 0; i < len; i++) { h ^= s[i]; h *= 1099511628211ULL; }
-    h ^= (uint64_t)ps * 0x9E3779B97F4A7C15ULL;
     return h;
+}
+
+static inline uint64_t slot_hash(uint64_t fnv, int ps) {
+    return fnv ^ (uint64_t)ps * 0x9E3779B97F4A7C15ULL;
 }
 
 static int slot_rehash(Slot *s, int tcap) {
@@ -266,7 +300,7 @@ static int slot_rehash(Slot *s, int tcap) {
     memset(t, 0xFF, sizeof(int32_t) * tcap);
     int mask = tcap - 1;
     for (int i = 0; i < s->n; i++) {
-        uint64_t h = hash_key(s->items[i].out, s->items[i].len, s->items[i].ps);
+        uint64_t h = slot_hash(s->items[i].fnv, s->items[i].ps);
         int j = (int)(h & mask);
         while (t[j] >= 0) j = (j + 1) & mask;
         t[j] = i;
@@ -276,19 +310,29 @@ static int slot_rehash(Slot *s, int tcap) {
     return 0;
 }
 
-static int slot_put(Slot *s, const unsigned char *a, int alen, const unsigned char *b, int blen, int ps,
+/* Put the reading `from` + b (from == NULL: the empty start) into slot s,
+ * keeping the better log-probability of a reading already there. */
+static int slot_put(Slot *s, Arena *arena, const Hyp *from, const unsigned char *b, int blen, int ps,
                     double lp, int edits, int gen, Py_ssize_t lo, Py_ssize_t hi) {
+    const unsigned char *a = from ? from->out : NULL;
+    int alen = from ? from->len : 0;
     int len = alen + blen;
     if (len > MAXB) return 0;  /* cannot happen within MAX_TOKEN; ignore defensively */
+    uint64_t fnv = fnv_more(from ? from->fnv : FNV_START, b, blen);
     if ((s->n + 1) * 2 > s->tcap && slot_rehash(s, s->tcap ? s->tcap * 2 : 64) < 0) return -1;
-    unsigned char key[MAXB];
-    memcpy(key, a, alen);
-    memcpy(key + alen, b, blen);
-    uint64_t h = hash_key(key, len, ps);
+    uint64_t h = slot_hash(fnv, ps);
     int mask = s->tcap - 1;
     for (int i = (int)(h & mask);; i = (i + 1) & mask) {
         int32_t idx = s->table[i];
         if (idx < 0) {
+            const unsigned char *out = a;
+            if (blen || !a) {
+                unsigned char *o = arena_alloc(arena, len ? (size_t)len : 1);
+                if (!o) { PyErr_NoMemory(); return -1; }
+                if (alen) memcpy(o, a, alen);
+                if (blen) memcpy(o + alen, b, blen);
+                out = o;
+            }
             if (s->n == s->cap) {
                 int ncap = s->cap ? s->cap * 2 : 32;
                 Hyp *tmp = (Hyp *)realloc(s->items, sizeof(Hyp) * ncap);
@@ -296,7 +340,7 @@ static int slot_put(Slot *s, const unsigned char *a, int alen, const unsigned ch
                 s->items = tmp; s->cap = ncap;
             }
             Hyp *x = &s->items[s->n];
-            memcpy(x->out, key, len);
+            x->out = out; x->fnv = fnv;
             x->len = len; x->ps = ps; x->lp = lp; x->edits = edits; x->gen = gen;
             x->lo = lo; x->hi = hi;
             x->order = s->n;
@@ -304,7 +348,8 @@ static int slot_put(Slot *s, const unsigned char *a, int alen, const unsigned ch
             return 0;
         }
         Hyp *x = &s->items[idx];
-        if (x->len == len && x->ps == ps && memcmp(x->out, key, len) == 0) {
+        if (x->fnv == fnv && x->len == len && x->ps == ps && (alen == 0 || memcmp(x->out, a, alen) == 0)
+                && (blen == 0 || memcmp(x->out + alen, b, blen) == 0)) {
             if (lp > x->lp) { x->lp = lp; x->edits = edits; x->gen = gen; }
             return 0;
         }
@@ -378,6 +423,7 @@ static PyObject *search(PyObject *mod, PyObject *args) {
     int *nopts = (int *)calloc(n ? n : 1, sizeof(int));
     Slot *slots = (Slot *)calloc(n + 1, sizeof(Slot));
     Hyp **order = NULL;
+    Arena arena = {NULL};
     PyObject *result = NULL;
     for (int i = 0; i < n; i++) {
         PyObject *lst = PyList_GET_ITEM(options, i);
@@ -401,7 +447,7 @@ static PyObject *search(PyObject *mod, PyObject *args) {
     if (PyErr_Occurred()) goto done;
 
     Py_ssize_t all_hi = L.n ? L.lx[0]->n : 0;
-    if (slot_put(&slots[0], (const unsigned char *)"", 0, (const unsigned char *)"", 0, 0, 0.0, 0, 0, 0, all_hi) < 0) goto done;
+    if (slot_put(&slots[0], &arena, NULL, (const unsigned char *)"", 0, 0, 0.0, 0, 0, 0, all_hi) < 0) goto done;
     int order_cap = 0;
     for (int i = 0; i < n; i++) {
         Slot *cur = &slots[i];
@@ -446,7 +492,7 @@ static PyObject *search(PyObject *mod, PyObject *args) {
                 Slot *dst = &slots[i + op->k];
                 const unsigned char *t = (const unsigned char *)op->t;
                 if (!op->tlen) {
-                    if (slot_put(dst, hp->out, hp->len, t, 0, hp->ps, nlp, e, g, hp->lo, hp->hi) < 0) goto done;
+                    if (slot_put(dst, &arena, hp, t, 0, hp->ps, nlp, e, g, hp->lo, hp->hi) < 0) goto done;
                 } else {
                     unsigned char probe[MAXB];
                     int can_follow = !have_follow || (follow[t[0] >> 5] >> (t[0] & 31) & 1u);
@@ -457,7 +503,7 @@ static PyObject *search(PyObject *mod, PyObject *args) {
                         int ok = L.n && narrow_remembered(L.lx[0], probe, plen + op->tlen, &lo, &hi);
                         for (int x = 1; !ok && x < L.n; x++) ok = lx_has_prefix(L.lx[x], probe, plen + op->tlen);
                         if (!ok) { lo = 0; hi = 0; }
-                        if (ok && slot_put(dst, hp->out, hp->len, t, (int)op->tlen, hp->ps, nlp, e, g, lo, hi) < 0) goto done;
+                        if (ok && slot_put(dst, &arena, hp, t, (int)op->tlen, hp->ps, nlp, e, g, lo, hi) < 0) goto done;
                     }
                     if (utf8_chars(part, plen) >= 2) {
                         if (head < 0) head = (part_roles(&L, hp, part, plen) & head_mask) != 0;
@@ -467,7 +513,7 @@ static PyObject *search(PyObject *mod, PyObject *args) {
                             for (int x = 1; !op->viable && x < L.n; x++) op->viable = lx_has_prefix(L.lx[x], t, op->tlen);
                             if (!(L.n && op->lo < op->hi)) { op->lo = 0; op->hi = 0; }
                         }
-                        if (head && op->viable && slot_put(dst, hp->out, hp->len, t, (int)op->tlen, hp->len, nlp, e, g, op->lo, op->hi) < 0)
+                        if (head && op->viable && slot_put(dst, &arena, hp, t, (int)op->tlen, hp->len, nlp, e, g, op->lo, op->hi) < 0)
                             goto done;
                     }
                 }
@@ -491,6 +537,7 @@ done:
     free(slots);
     for (int i = 0; i < n; i++) free(opts[i]);
     free(opts); free(nopts); free(order); free(L.lx);
+    arena_free(&arena);
     return result;
 }
 
