@@ -33,7 +33,7 @@
  * (`för`, `verk`, `sam`): a direct-mapped table remembers the last range found
  * for each slot's prefix, sparing the binary searches over the whole table
  * (a cache miss at nearly every step). */
-#define RANGE_BITS 18
+#define RANGE_BITS 16
 #define RANGE_KEY 22
 typedef struct {
     uint64_t h;
