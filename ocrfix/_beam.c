@@ -157,8 +157,16 @@ static int narrow(const Lexicon *lx, const unsigned char *s, Py_ssize_t len, Py_
     return 1;
 }
 
+/* FNV-1a */
+#define FNV_START 1469598103934665603ULL
+
+static inline uint64_t fnv_more(uint64_t h, const unsigned char *s, int len) {
+    for (int i = 0; i < len; i++) { h ^= s[i]; h *= 1099511628211ULL; }
+    return h;
+}
+
 /* narrow() through the table of remembered ranges; the same results. The
- * starting range is always that of a prefix of s (see search), so the range
+ * starting range is always that of a prefix of s (see search, part_lookup), so the range
  * found is that of s in the whole table, whatever range it started from. */
 static int narrow_remembered(Lexicon *lx, const unsigned char *s, Py_ssize_t len, Py_ssize_t *lo, Py_ssize_t *hi) {
     if (len == 0 || len > RANGE_KEY || lx->n > INT32_MAX) return narrow(lx, s, len, lo, hi);
@@ -166,8 +174,7 @@ static int narrow_remembered(Lexicon *lx, const unsigned char *s, Py_ssize_t len
         lx->ranges = (RangeEntry *)calloc((size_t)1 << RANGE_BITS, sizeof(RangeEntry));
         if (!lx->ranges) return narrow(lx, s, len, lo, hi);
     }
-    uint64_t h = 1469598103934665603ULL;
-    for (Py_ssize_t i = 0; i < len; i++) { h ^= s[i]; h *= 1099511628211ULL; }
+    uint64_t h = fnv_more(FNV_START, s, (int)len);
     RangeEntry *e = &lx->ranges[(h ^ (h >> 29)) & (((uint64_t)1 << RANGE_BITS) - 1)];
     if (e->len == len && e->h == h && memcmp(e->key, s, len) == 0) {
         *lo = e->lo; *hi = e->hi;
@@ -282,13 +289,6 @@ typedef struct {
     int32_t *table;        /* open addressing: index into items, or -1 */
     int tcap;
 } Slot;
-
-#define FNV_START 1469598103934665603ULL
-
-static inline uint64_t fnv_more(uint64_t h, const unsigned char *s, int len) {
-    for (int i = 0; i < len; i++) { h ^= s[i]; h *= 1099511628211ULL; }
-    return h;
-}
 
 static inline uint64_t slot_hash(uint64_t fnv, int ps) {
     return fnv ^ (uint64_t)ps * 0x9E3779B97F4A7C15ULL;
@@ -541,10 +541,6 @@ done:
     return result;
 }
 
-/* Is there a split of s into BEGIN MIDDLE* END parts, each at least
- * min_chars characters, at most max_parts parts? A necessary condition for a
- * Hunspell compound (the full check, with triple letters, REP, case, runs in
- * Python only when this says yes). */
 /* Is some key of the lexicons s[0:len], or does one start with it, and the
  * role bits of s as a key. [*lo, *hi) is the main lexicon's range of keys
  * starting with a prefix of s (narrowed here to s itself): a part grown a
@@ -571,6 +567,10 @@ static int part_lookup(const Lexicons *L, const unsigned char *s, int len, Py_ss
     return any;
 }
 
+/* Is there a split of s into BEGIN MIDDLE* END parts, each at least
+ * min_chars characters, at most max_parts parts? A necessary condition for a
+ * Hunspell compound (the full check, with triple letters, REP, case, runs in
+ * Python only when this says yes). */
 static int compound_reachable(const Lexicons *L, const unsigned char *s, int n, unsigned long begin,
                               unsigned long middle, unsigned long end, int min_chars, int max_parts) {
     /* reach[i] = bitmask of part counts (0..max_parts-1) with which position i is reachable */
