@@ -134,8 +134,10 @@ def _init_worker(spec: PipelineSpec) -> None:
     import gc
     import signal
 
+    from .pipeline import COMMAND_GC_THRESHOLDS
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    gc.set_threshold(100_000, 50, 100)  # as console_main: fewer young collections, ~5 % faster
+    gc.set_threshold(*COMMAND_GC_THRESHOLDS)  # as console_main: fewer young collections
     get_pipeline(spec)
 
 

@@ -95,9 +95,9 @@ class Rejoin(Corrector):
                     and not sc.is_valid(joined) and not sc.readings(joined, FRAGMENTS_FALLBACK_BEAM)):
                 candidates = eng.frequent_word_readings(joined)
             options = [(separate, None)]
-            if sc.error_model.identity_logp(joined) + torn + ceiling >= separate:  # the joined form as it stands
-                if sc.is_valid(joined):  # (the prior of a non-word, costly to compute, is not needed)
-                    options.append((sc.identity(joined).base + torn + sc.context(prev, joined, nxt), joined))
+            # the joined form as it stands, if a word (a non-word's prior, costly to compute, is not needed)
+            if sc.error_model.identity_logp(joined) + torn + ceiling >= separate and sc.is_valid(joined):
+                options.append((sc.identity(joined).base + torn + sc.context(prev, joined, nxt), joined))
             for r in candidates:
                 if r.word != joined:
                     # each fragment the reading changes is one more damaged token
