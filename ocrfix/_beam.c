@@ -567,12 +567,13 @@ static int part_lookup(const Lexicons *L, const unsigned char *s, int len, Py_ss
     return any;
 }
 
-/* Is there a split of s into BEGIN MIDDLE* END parts, each at least
- * min_chars characters, at most max_parts parts? A necessary condition for a
- * Hunspell compound (the full check, with triple letters, REP, case, runs in
- * Python only when this says yes). */
-static int compound_reachable(const Lexicons *L, const unsigned char *s, int n, unsigned long begin,
-                              unsigned long middle, unsigned long end, int min_chars, int max_parts) {
+/* Is there a split of s into parts of at least min_chars characters, at most
+ * max_parts of them, whose roles meet begin, middle* and end? With triple, a
+ * non-final part may also be one whose last letter is doubled in s but
+ * written once more in the lexicon (Hunspell's SIMPLIFIEDTRIPLE: stress +
+ * syndrom written stressyndrom), so the next part starts on that letter. */
+static int split_reachable(const Lexicons *L, const unsigned char *s, int n, unsigned long begin,
+                           unsigned long middle, unsigned long end, int triple, int min_chars, int max_parts) {
     /* reach[i] = bitmask of part counts (0..max_parts-1) with which position i is reachable */
     uint32_t reach[MAXB + 1];
     if (n <= 0 || n > MAXB) return 0;
@@ -589,6 +590,11 @@ static int compound_reachable(const Lexicons *L, const unsigned char *s, int n, 
             uint32_t r;
             if (!part_lookup(L, s + i, j - i, &lo, &hi, &r)) break;
             if (chars < min_chars) continue;
+            /* a doubled last letter: s[i:k] is the part, written s[i:j] in the lexicon */
+            int k = j - 1;
+            while (k > i && (s[k] & 0xC0) == 0x80) k--;
+            int last = j - k;
+            int doubled = triple && chars > min_chars && k - last >= i && memcmp(s + k - last, s + k, last) == 0;
             for (int c = 0; c < max_parts; c++) {
                 if (!(reach[i] & (1u << c))) continue;
                 if (j == n) {
@@ -596,10 +602,22 @@ static int compound_reachable(const Lexicons *L, const unsigned char *s, int n, 
                 } else if (c + 1 < max_parts && (r & (c == 0 ? begin : middle))) {
                     reach[j] |= 1u << (c + 1);
                 }
+                if (doubled && c + 1 < max_parts && (r & (c == 0 ? begin : middle))) reach[k] |= 1u << (c + 1);
             }
         }
     }
     return 0;
+}
+
+/* A necessary condition for a Hunspell compound (the full check, with REP,
+ * case and the order of COMPOUNDRULE parts, runs in Python only when this
+ * says yes): a BEGIN MIDDLE* END split by the role bits, simplified triple
+ * letters allowed, or a split into parts that all carry a COMPOUNDRULE bit. */
+static int compound_reachable(const Lexicons *L, const unsigned char *s, int n, unsigned long begin,
+                              unsigned long middle, unsigned long end, unsigned long rules, int min_chars,
+                              int max_parts) {
+    return split_reachable(L, s, n, begin, middle, end, 1, min_chars, max_parts)
+           || (rules && split_reachable(L, s, n, rules, rules, rules, 0, min_chars, max_parts));
 }
 
 static int unpack_lexicons(PyObject *lexlist, Lexicons *L, Lexicon **store, int cap) {
@@ -617,33 +635,34 @@ static int unpack_lexicons(PyObject *lexlist, Lexicons *L, Lexicon **store, int 
     return 0;
 }
 
-/* could_compound(lexicons, word, begin, middle, end, min_chars, max_parts) */
+/* could_compound(lexicons, word, begin, middle, end, rules, min_chars, max_parts) */
 static PyObject *could_compound(PyObject *mod, PyObject *args) {
     PyObject *lexlist;
     const char *w; Py_ssize_t wlen;
-    unsigned long begin, middle, end;
+    unsigned long begin, middle, end, rules;
     int min_chars, max_parts;
-    if (!PyArg_ParseTuple(args, "O!y#kkkii", &PyList_Type, &lexlist, &w, &wlen, &begin, &middle, &end,
+    if (!PyArg_ParseTuple(args, "O!y#kkkkii", &PyList_Type, &lexlist, &w, &wlen, &begin, &middle, &end, &rules,
                           &min_chars, &max_parts))
         return NULL;
     Lexicons L;
     Lexicon *lxs[8];
     if (unpack_lexicons(lexlist, &L, lxs, 8) < 0) return NULL;
-    return PyBool_FromLong(compound_reachable(&L, (const unsigned char *)w, (int)wlen, begin, middle, end,
+    return PyBool_FromLong(compound_reachable(&L, (const unsigned char *)w, (int)wlen, begin, middle, end, rules,
                                               min_chars, max_parts));
 }
 
-/* check_words(lexicons, words, standalone, begin, middle, end, min_chars, max_parts, min_len, max_len):
+/* check_words(lexicons, words, standalone, begin, middle, end, rules, min_chars, max_parts, min_len, max_len):
  * for each UTF-8 word (letters only, lower case) 1 if some lexicon has it with
  * the standalone bit, 0 if it cannot be valid (no such key, and no compound:
- * fewer than min_len or more than max_len characters, or no BEGIN MIDDLE* END
- * split), 2 if it may be a compound (the caller runs the full check). */
+ * fewer than min_len or more than max_len characters, or no split that
+ * compound_reachable allows), 2 if it may be a compound (the caller runs the
+ * full check). */
 static PyObject *check_words(PyObject *mod, PyObject *args) {
     PyObject *lexlist, *words;
-    unsigned long standalone, begin, middle, end;
+    unsigned long standalone, begin, middle, end, rules;
     int min_chars, max_parts, min_len, max_len;
-    if (!PyArg_ParseTuple(args, "O!O!kkkkiiii", &PyList_Type, &lexlist, &PyList_Type, &words, &standalone,
-                          &begin, &middle, &end, &min_chars, &max_parts, &min_len, &max_len))
+    if (!PyArg_ParseTuple(args, "O!O!kkkkkiiii", &PyList_Type, &lexlist, &PyList_Type, &words, &standalone,
+                          &begin, &middle, &end, &rules, &min_chars, &max_parts, &min_len, &max_len))
         return NULL;
     Lexicons L;
     Lexicon *lxs[8];
@@ -661,7 +680,7 @@ static PyObject *check_words(PyObject *mod, PyObject *args) {
         } else {
             int chars = utf8_chars(s, (int)wlen);
             flag = (chars >= min_len && chars <= max_len
-                    && compound_reachable(&L, s, (int)wlen, begin, middle, end, min_chars, max_parts)) ? 2 : 0;
+                    && compound_reachable(&L, s, (int)wlen, begin, middle, end, rules, min_chars, max_parts)) ? 2 : 0;
         }
         PyList_SET_ITEM(result, i, PyLong_FromLong(flag));
     }
@@ -744,7 +763,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"search", search, METH_VARARGS, "Beam search over per-position readings, pruned by lexicon prefixes."},
-    {"could_compound", could_compound, METH_VARARGS, "A necessary condition for a compound: BEGIN MIDDLE* END by roles."},
+    {"could_compound", could_compound, METH_VARARGS, "A necessary condition for a compound: BEGIN MIDDLE* END or rule parts by roles."},
     {"channel", channel, METH_VARARGS, "log P(ocr | truth): the best alignment under per-position costs and rules."},
     {"check_words", check_words, METH_VARARGS, "Validity of many forms: 1 a word, 0 not valid, 2 maybe a compound."},
     {NULL}

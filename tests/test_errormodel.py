@@ -266,35 +266,47 @@ def test_char_model_remembers_trigram_probabilities_without_changing_them(monkey
 def test_c_compound_pre_check_is_a_split_into_parts_by_role_bits(lexicon):
     """The C pre-check of compounds: is there a split into BEGIN MIDDLE* END
     parts (at least min_len characters each, at most max_words parts) by the
-    role bits the lexicon gives each part? Checked against the same rule
-    written plainly in Python, over the long words of the clean sample reports
-    and the same words with a letter changed."""
+    role bits the lexicon gives each part, a non-final part also written with
+    its last letter once more (a simplified triple letter), or a split into
+    parts that all carry a COMPOUNDRULE bit? Checked against
+    the same rule written plainly in Python, over the long words of the clean
+    sample reports, the same words with a letter changed, and new compounds."""
     pytest.importorskip("ocrfix._beam")
     import regex
 
     from conftest import SAMPLES
     from ocrfix._beam import could_compound
-    from ocrfix.lexicon import BEGIN, END, END_UCASE, MIDDLE
 
-    st = lexicon.checker.settings
-    min_chars, max_parts = max(st.min_len, 1), min(st.max_words or 32, 32)
+    args = lexicon.compound_pre_check_args()
+    begin, middle, end, rules, min_chars, max_parts = args
 
-    def reachable(word: str) -> bool:
+    def reachable(word: str, begin: int, middle: int, end: int, triple: bool) -> bool:
         reach = {0: {0}}  # position -> numbers of parts that end there
         for i in range(len(word)):
             for j in range(i + min_chars, len(word) + 1):
                 roles = lexicon.roles(word[i:j])
+                if triple and j < len(word) and word[j - 1] == word[j]:
+                    roles |= lexicon.roles(word[i:j + 1])
                 for c in reach.get(i, ()):
-                    if j == len(word) and c >= 1 and roles & (END | END_UCASE):
+                    if j == len(word) and c >= 1 and lexicon.roles(word[i:j]) & end:
                         return True
-                    if j < len(word) and c + 1 < max_parts and roles & (BEGIN if c == 0 else MIDDLE):
+                    if j < len(word) and c + 1 < max_parts and roles & (begin if c == 0 else middle):
                         reach.setdefault(j, set()).add(c + 1)
         return False
 
     text = " ".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt")) if "garbled" not in p.name)
     words = sorted({w.lower() for w in regex.findall(r"\p{L}{8,}", text)})
     words += [w[:4] + "x" + w[5:] for w in words]
-    got = [could_compound(lexicon.fast_lexicons(), w.encode("utf-8"), BEGIN, MIDDLE, END | END_UCASE, min_chars, max_parts)
-           for w in words]
-    assert got == [reachable(w) for w in words]
-    assert 0 < sum(got) < len(words)
+    words += ["stressyndromet", "tiotusenårsperiod"]  # a simplified triple letter; COMPOUNDRULE parts
+    got = [could_compound(lexicon.fast_lexicons(), w.encode("utf-8"), *args) for w in words]
+    assert got == [reachable(w, begin, middle, end, True) or reachable(w, rules, rules, rules, False) for w in words]
+    assert 0 < sum(got) < len(words) and got[-2:] == [True, True]
+
+
+@pytest.mark.parametrize("word", ["stressyndromet", "tiotusenårsperiod"])
+def test_compounds_the_pre_check_must_not_refuse(lexicon, word):
+    """Unlisted compounds Hunspell accepts -- a simplified triple letter
+    (stress + syndromet), COMPOUNDRULE parts (tiotusen + års + period) -- are
+    valid through every path: one word, many words, the full check alone."""
+    assert not lexicon.is_word(word) and lexicon.checker.split(word)
+    assert lexicon.is_valid(word) and lexicon.valid_many([word, word[:-1] + "q"]) == [True, False]

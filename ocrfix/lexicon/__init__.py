@@ -82,6 +82,7 @@ class Lexicon:
         self._chars = None
         self._frequent_words = None
         self._could_compound = None
+        self._pre_check_args: tuple[int, int, int, int, int, int] | None = None
         # every character of the forms (empty for a cache without the list: no shortcut)
         key_chars = self.meta.get("key_chars", "")
         self._key_chars = frozenset(key_chars).union(*self._user) if key_chars else frozenset()
@@ -208,12 +209,21 @@ class Lexicon:
             return [self.is_valid(w) for w in lowers]
         from .._beam import check_words
 
-        st = self.checker.settings
         alpha = [w for w in lowers if w.isalpha()]
         flags = dict(zip(alpha, check_words(self.fast_lexicons(), [w.encode("utf-8") for w in alpha], STANDALONE,
-                                            BEGIN, MIDDLE, END | END_UCASE, max(st.min_len, 1), st.max_words or 32,
-                                            4, MAX_COMPOUND_CHARS)))
+                                            *self.compound_pre_check_args(), 4, MAX_COMPOUND_CHARS)))
         return [flags[w] == 1 or (flags[w] == 2 and self.is_valid(w)) if w in flags else self.is_valid(w) for w in lowers]
+
+    def compound_pre_check_args(self) -> tuple[int, int, int, int, int, int]:
+        """The arguments of the C pre-check of compounds: the role masks of a
+        first, middle and last part, the COMPOUNDRULE bits (a split whose
+        parts all carry one may be a rule compound; the rules' order is left
+        to the full check), the shortest part and the most parts."""
+        if self._pre_check_args is None:
+            st = self.checker.settings
+            self._pre_check_args = (BEGIN, MIDDLE, END | END_UCASE, self.checker.rule_mask,
+                                    max(st.min_len, 1), min(st.max_words or 32, 32))
+        return self._pre_check_args
 
     def _compound_parts(self, lower: str) -> tuple[str, ...] | None:
         if not 4 <= len(lower) <= MAX_COMPOUND_CHARS:  # the split search is quadratic in the length
@@ -222,9 +232,7 @@ class Lexicon:
             return None  # a character no word has (`utveck[ing`): no compound either
         if self._could_compound is not None and lower.isalpha():
             # the C pre-check: no BEGIN ... END split by roles means no compound
-            st = self.checker.settings
-            if not self._could_compound(self.fast_lexicons(), lower.encode("utf-8"), BEGIN, MIDDLE, END | END_UCASE,
-                                        max(st.min_len, 1), st.max_words or 32):
+            if not self._could_compound(self.fast_lexicons(), lower.encode("utf-8"), *self.compound_pre_check_args()):
                 return None
         parts = self.checker.split(lower)
         return tuple(parts) if parts else None

@@ -754,6 +754,8 @@ class CompoundChecker:
             self._rule_init |= closure[b]
         self._rule_accept = accept
         self._rule_any = sum(bits.values())
+        #: the role bits of COMPOUNDRULE parts (0 without COMPOUNDRULE lines)
+        self.rule_mask = self._rule_any
 
     # -- public API --------------------------------------------------------
 
