@@ -25,12 +25,14 @@ identity numbers, ALL-CAPS and mixed-case abbreviations (``LSS``, ``SoL``,
 ``ÄktB``), one-letter tokens (except, in a damaged document, a lone letter or
 glyph between two words: ``|`` for ``i``, ``d`` for ``då``), names glued to
 numbers (``Agenda2030``), a valid word with a footnote number
-(``Socialnämnden1``); it never reads a token written in lower case as an
+(``Socialnämnden1``; unless its digit read as a letter is a word far more
+probable than a footnote: ``sn6`` -> ``snö``, ``SF1`` -> ``SFI``); it never reads a token written in lower case as an
 acronym (``kbpt`` may be ``köpt``, not ``KBT``); and -- in a document that
 looks clean -- any word the lexicon or the document itself vouches for.
 """
 from __future__ import annotations
 
+import math
 from typing import Iterable
 
 import regex
@@ -110,6 +112,10 @@ FUNCTION_WORD_ZIPF = 6.3
 CAPITAL_GLYPH = 2 / 3
 # a word with a footnote number glued to it: `Socialnämnden1`, `insatser12`
 FOOTNOTE_RE = regex.compile(r"(\p{L}+)(\d+)")
+# log P(a word carries a footnote number): none of the 32,000 words of the
+# clean sample reports does, so at most about 1 in 32,000. A reading of the
+# digits as letters (`sn6` snö) must beat the word without them by more.
+FOOTNOTE_LOGP = math.log(1 / 32_000)
 
 
 class WordCorrector(Corrector):
@@ -142,11 +148,18 @@ class WordCorrector(Corrector):
             if not seg.readings and seg.identity.valid:  # a word with no rival reading
                 prev_word = seg.lower
                 continue
-            if self._footnote_mark(eng, seg):
-                prev_word = None
-                continue
-            readings = seg.readings
-            weak = eng.eager and not seg.identity.valid and read_weakly(readings)
+            digits_as_letters = None
+            footnote = self._footnote_mark(eng, seg)
+            if footnote is not None:
+                # the digits may be misread letters (`sn6` snö, `SF1` SFI): readings of them as
+                # letters compete with the token as it stands if more probable than a footnote
+                floor = eng.scorer.log_prior(footnote) + FOOTNOTE_LOGP
+                digits_as_letters = tuple(r for r in seg.readings if len(r.word) == len(seg.lower) and r.base > floor)
+                if not digits_as_letters:
+                    prev_word = None
+                    continue
+            readings = digits_as_letters or seg.readings
+            weak = eng.eager and not seg.identity.valid and not digits_as_letters and read_weakly(readings)
             if weak:
                 readings = tuple(readings) + eng.similar_readings(seg.lower)
                 weak_at = eng.pool_size
@@ -197,12 +210,15 @@ class WordCorrector(Corrector):
                             f"read as OCR error of {choice!r} (engine {eng.engine}, p={confidence:.2f})", round(margin, 3))
 
     @staticmethod
-    def _footnote_mark(eng, seg) -> bool:
-        """``Socialnämnden1``: a valid word with a digit glued to its end is a
-        footnote reference, not a misread letter (``arbetsmilj6`` is not a
-        word without its digit, so it is still corrected)."""
+    def _footnote_mark(eng, seg) -> str | None:
+        """``Socialnämnden1``: a valid word with a digit glued to its end may be
+        a footnote reference; returns that word (lower case), or None
+        (``arbetsmilj6`` is not a word without its digit, so it is corrected
+        as any other token)."""
         m = FOOTNOTE_RE.fullmatch(seg.text)
-        return bool(m) and len(m.group(1)) >= 2 and eng.scorer.lexicon.is_valid(m.group(1).lower())
+        if m and len(m.group(1)) >= 2 and eng.scorer.lexicon.is_valid(m.group(1).lower()):
+            return m.group(1).lower()
+        return None
 
     @staticmethod
     def _stray_capital(eng, seg, before) -> bool:
