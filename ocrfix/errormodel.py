@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import unicodedata
 from collections import OrderedDict, defaultdict
 from pathlib import Path
 
@@ -32,6 +33,19 @@ OPTION_CACHE_SIZE = 50_000
 UNSEEN = "<unseen>"  # truth column of the fallback rows (edits the table does not list)
 DEBRIS = "<debris>"  # truth column of the rows for OCR debris without a rule
 SWEDISH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzåäö")
+
+
+def meaningful(ch: str) -> bool:
+    """Digits (``²`` too), units and mathematical signs (``°``, ``€``, ``+``,
+    ``=``, ``|``) carry meaning: the model never drops one as OCR debris nor
+    reads it as an arbitrary letter; only a learned rule may read it (``6`` for
+    ``ö``). Otherwise ``kl.8``, ``20 °C``, ``m²``, ``C3`` lose characters.
+    Glyphs an engine without a Swedish model puts for letters (``¢``, ``®``,
+    ``§``, ``%``, ``@``, ``&``) stay debris."""
+    return ch.isdigit() or ch in _UNIT_SIGNS or unicodedata.category(ch) == "Sm"
+
+
+_UNIT_SIGNS = frozenset("°‰€£")
 MAX_INSERTIONS, MIN_INSERTION_LOGP = 4, -6.5
 MIN_RULE_LOGP = -8.0
 FALLBACK_CHECKS = 4  # complete readings checked per result wanted, in a fallback search
@@ -260,8 +274,9 @@ class ErrorModel:
                 if i < n:
                     ch = ocr[i]
                     debris = ch not in SWEDISH_LETTERS
+                    fixed = debris and meaningful(ch)  # only rules read it (see meaningful)
                     # the OCR added this character
-                    cost = self.debris_del if debris else (self.edge_added if i in (0, n - 1) else generic)
+                    cost = neg if fixed else self.debris_del if debris else (self.edge_added if i in (0, n - 1) else generic)
                     if lp + cost > best[i + 1][j]:
                         best[i + 1][j] = lp + cost
                     if j < m:
@@ -269,7 +284,7 @@ class ErrorModel:
                         if ch == t:
                             cost = self.keep_logp(ch)
                         else:
-                            cost = self.debris_sub if debris else generic
+                            cost = neg if fixed else self.debris_sub if debris else generic
                         if lp + cost > best[i + 1][j + 1]:
                             best[i + 1][j + 1] = lp + cost
                     for k in range(1, min(self.max_ocr_len, n - i) + 1):
@@ -293,8 +308,12 @@ class ErrorModel:
         add, sub, keep, rules = array("d"), array("d"), array("d"), []
         for i, ch in enumerate(ocr):
             debris = ch not in SWEDISH_LETTERS
-            add.append(self.debris_del if debris else (self.edge_added if i in (0, n - 1) else self.generic))
-            sub.append(self.debris_sub if debris else self.generic)
+            if debris and meaningful(ch):
+                add.append(-math.inf)
+                sub.append(-math.inf)
+            else:
+                add.append(self.debris_del if debris else (self.edge_added if i in (0, n - 1) else self.generic))
+                sub.append(self.debris_sub if debris else self.generic)
             keep.append(self.keep_logp(ch))
             rules.append([(k, t, rlp) for k in range(1, min(self.max_ocr_len, n - i) + 1)
                           for t, rlp in self.rules.get(ocr[i : i + k], ())])
@@ -442,7 +461,9 @@ class ErrorModel:
         min_rule_logp, any_generic, letter_generic = settings
         keep = self.keep_logp
         rest = [(1, truth + ch, rlp + keep(ch), 1, 0) for truth, rlp in self.insertions if rlp >= min_rule_logp]
-        if ch not in SWEDISH_LETTERS:
+        if ch not in SWEDISH_LETTERS and meaningful(ch):
+            pass  # a digit or symbol: read as itself or by the rules, nothing else
+        elif ch not in SWEDISH_LETTERS:
             # OCR debris: added by the engine, or -- if the table has no rule
             # saying what it stands for -- standing for any letter, at the rates
             # this engine shows (not counted as unseen edits)

@@ -318,7 +318,7 @@ class Scorer:
     def _rank(self, found: list[tuple[str, float]]) -> tuple[Reading, ...]:
         out: dict[str, Reading] = {}
         for word, channel in found:
-            if word not in out:
+            if word not in out and (word.isalpha() or _word_form(word)):
                 out[word] = Reading(word, channel, self.log_prior(word), True)
         ranked = sorted(out.values(), key=lambda r: -r.base)[: self.max_candidates]
         return tuple(ranked)
@@ -371,3 +371,9 @@ class Scorer:
         if nxt is not None:
             score += self.log_cond(word, nxt)
         return score
+
+
+def _word_form(s: str) -> bool:
+    """A reading a word token may become: letters, no digit (a token is never
+    read as a number: ``3:e`` is not ``3``)."""
+    return any(c.isalpha() for c in s) and not any(c.isdigit() for c in s)
