@@ -99,7 +99,7 @@ class Engine:
         # P(intact | unknown to the lexicon): clean text of this genre has
         # BASELINE_OOV unknown words (names, rare words); the more unknown
         # tokens a document has beyond that, the less an unknown one is trusted.
-        self.log_unknown_intact = math.log(min(1.0, BASELINE_OOV / max(profile.oov_rate, BASELINE_OOV)))
+        self.log_unknown_intact = math.log(min(1.0, BASELINE_OOV / max(profile.oov_estimate, BASELINE_OOV)))
 
     # -- segments ---------------------------------------------------------------------
     def segments(self, doc: Document) -> list[Segment]:

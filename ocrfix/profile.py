@@ -35,6 +35,9 @@ DIACRITICS_LOST_BELOW = 0.008
 # Share of unknown words in clean text of this genre (names, rare words).
 BASELINE_OOV = 0.01
 MIN_PRIOR, MAX_PRIOR = 0.002, 0.5
+# Below SHORT_TEXT_WORDS words the estimate assumes PRIOR_WORDS words of clean
+# text seen before (see Profile.error_prior).
+SHORT_TEXT_WORDS, PRIOR_WORDS = 20, 40
 # Distinct intact words remembered per document (a 100-page report has ~10,000).
 MAX_VOCABULARY = 200_000
 
@@ -71,6 +74,15 @@ class Profile:
         return self.unknown / self.words if self.words else 0.0
 
     @property
+    def oov_estimate(self) -> float:
+        """The share of unknown words to expect. Below SHORT_TEXT_WORDS words
+        the counts start from PRIOR_WORDS words of clean text (BASELINE_OOV of
+        them unknown): one name in a one-line document is no sign of damage."""
+        if self.words >= SHORT_TEXT_WORDS:
+            return self.oov_rate
+        return (self.unknown + PRIOR_WORDS * BASELINE_OOV) / (self.words + PRIOR_WORDS)
+
+    @property
     def garble_rate(self) -> float:
         return self.garbled / self.words if self.words else 0.0
 
@@ -85,8 +97,8 @@ class Profile:
     @property
     def error_prior(self) -> float:
         """Prior probability that a given word token is an OCR error."""
-        if self.words < 20:
-            estimate = max(self.oov_rate - BASELINE_OOV, 0.02)  # too little evidence: assume mild damage
+        if self.words < SHORT_TEXT_WORDS:  # a garbled word is evidence, a name is not (see oov_estimate)
+            estimate = self.oov_estimate - BASELINE_OOV + self.garbled / (self.words + PRIOR_WORDS)
         else:
             estimate = self.oov_rate - BASELINE_OOV + 0.5 * self.garble_rate
         if self.diacritics_lost:

@@ -307,3 +307,26 @@ def test_an_unknown_word_with_a_known_end_is_kept_in_a_damaged_document():
     assert sc.damaged_document
     assert sc.zipf_lexicon("interkontrollen") > sc._unknown_zipf("interkontrollen") + 2
     assert sc.zipf_lexicon("utveck[ing") == sc._unknown_zipf("utveck[ing")
+
+
+@pytest.mark.parametrize("text", ["Jan Hard och Bo Sall kom.", "Vi träffade Anna Hall och Olof Mal i går.",
+                                  "Enligt Siobhan Hard ska vi ses på mötet."])
+def test_names_in_a_short_clean_text_stay(pipeline, text):
+    """A name the lexicon does not know is no sign of OCR damage in a
+    one-line document, and beside another capitalised word it is a name."""
+    assert pipeline.fix(text) == text
+
+
+def test_a_short_text_needs_garbled_words_to_count_as_damaged():
+    from ocrfix.engine import EAGER_PRIOR
+    from ocrfix.profile import Profile
+
+    def prior(words):
+        p = Profile()
+        for chunk, valid in words:
+            p.observe_word(chunk, chunk.lower(), valid)
+        return p.error_prior
+
+    names = [("Jan", True), ("Hard", False), ("och", True), ("Bo", True), ("Sall", False), ("kom", True)]
+    garbles = [("Socialndmnden", False), ("har", True), ("utveck[ing", False), ("6ppenvarden", False)]
+    assert prior(names) < EAGER_PRIOR <= prior(garbles)

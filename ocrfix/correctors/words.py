@@ -26,7 +26,9 @@ identity numbers, ALL-CAPS and mixed-case abbreviations (``LSS``, ``SoL``,
 glyph between two words: ``|`` for ``i``, ``d`` for ``då``), names glued to
 numbers (``Agenda2030``), a valid word with a footnote number
 (``Socialnämnden1``; unless its digit read as a letter is a word far more
-probable than a footnote: ``sn6`` -> ``snö``, ``SF1`` -> ``SFI``); it never reads a token written in lower case as an
+probable than a footnote: ``sn6`` -> ``snö``, ``SF1`` -> ``SFI``), in a
+document that looks clean a capitalised unknown word beside another
+capitalised word (``Bo Sall``: a name); it never reads a token written in lower case as an
 acronym (``kbpt`` may be ``köpt``, not ``KBT``); and -- in a document that
 looks clean -- any word the lexicon or the document itself vouches for.
 """
@@ -41,6 +43,10 @@ from ..edits import Edit
 from ..engine import engine_for, next_word
 from ..ranking import BOUNDARY
 from .base import Corrector, Document
+
+
+def _capitalised(t: str) -> bool:
+    return len(t) >= 2 and t.isalpha() and t[0].isupper() and t[1:].islower()
 
 
 def restore_case(ocr: str, word: str, surface: str, sentence_start: bool, upper_share=None) -> str:
@@ -103,6 +109,9 @@ def read_weakly(readings) -> bool:
     return not readings or readings[0].channel < WEAK_CHANNEL
 
 
+# Personal names are short (Gustafsson, Fredriksson); a longer capitalised
+# word the lexicon does not know is more often a misread compound.
+MAX_NAME_CHARS = 12
 # Corrections at least this sure count as words the document contains.
 CONFIDENT = 0.9
 # Words this frequent (Zipf) are function words: i, och, att, är, som, för ...
@@ -159,6 +168,9 @@ class WordCorrector(Corrector):
                     prev_word = None
                     continue
             readings = digits_as_letters or seg.readings
+            if not eng.eager and self._name_like(seg, segments, k, doc.text):
+                prev_word = seg.lower
+                continue
             weak = eng.eager and not seg.identity.valid and not digits_as_letters and read_weakly(readings)
             if weak:
                 readings = tuple(readings) + eng.similar_readings(seg.lower)
@@ -208,6 +220,21 @@ class WordCorrector(Corrector):
             return choice, None
         return choice, Edit(seg.start, seg.end, seg.text, surface, self.name, confidence,
                             f"read as OCR error of {choice!r} (engine {eng.engine}, p={confidence:.2f})", round(margin, 3))
+
+    @staticmethod
+    def _name_like(seg, segments, k: int, text: str) -> bool:
+        """A capitalised word of plain letters the lexicon does not know, in
+        mid-sentence, beside another capitalised word (``Bo Sall``, ``Anna
+        Hall``): in a document that looks clean, a name, not a misread word."""
+        if seg.identity.valid or seg.sentence_start or not _capitalised(seg.text) or len(seg.text) > MAX_NAME_CHARS:
+            return False
+        for j in (k - 1, k + 1):
+            if 0 <= j < len(segments):
+                other = segments[j]
+                a, b = (other, seg) if j < k else (seg, other)
+                if _capitalised(other.text) and not other.sentence_start and text[a.end : b.start] == " ":
+                    return True
+        return False
 
     @staticmethod
     def _footnote_mark(eng, seg) -> str | None:
