@@ -9,7 +9,8 @@ Token kinds, tried in this order:
 
 ``newline``  ``\\n`` (a ``\\r`` before it stays a separate ``space``-like token
              of kind ``space`` so that ``\\r\\n`` files round-trip);
-``url``      ``http(s)://…`` or ``www.…``, trailing sentence punctuation excluded;
+``url``      ``http(s)://…`` or ``www.…``, trailing sentence punctuation excluded,
+             or a bare domain or file name (``kommun.se``, ``protokoll.pdf``);
 ``email``    ``name@domain.tld``;
 ``pnr``      Swedish personal identity number, ``YYMMDD-NNNN`` / ``YYYYMMDD-NNNN``;
 ``number``   digits with inner ``.``, ``,`` or ``:`` (``2 024,5`` is two numbers);
@@ -49,11 +50,18 @@ PROTECTED_KINDS = frozenset({URL, EMAIL, PNR, NUMBER})
 _URL = r"""(?:https?://|www\.)[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?]"""
 _EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _PNR = r"(?<!\d)(?:19|20)?\d{6}[-+]\d{4}(?!\d)"
+# A domain name or file name without http:// or www. (``forsakringskassan.se``,
+# ``protokoll.pdf``): a name of letters, digits and hyphens, a dot, and one of
+# the common top-level domains or document extensions -- in lower case, as
+# written; ``arbetet.Se`` (a sentence glued to the next) is not one.
+_SUFFIXES = ("se|nu|com|org|net|eu|info|gov|edu|io|fi|no|dk|de|uk|"
+             "pdf|docx?|xlsx?|pptx?|odt|ods|rtf|txt|csv|html?|xml|json|zip|jpe?g|png|gif|tiff?")
+_NAME = rf"""(?<![\w.@/-])[\w-]+(?:\.[\w-]+)*\.(?:{_SUFFIXES})(?![\w-])(?:/[^\s<>"'()\[\]{{}}]*[^\s<>"'()\[\]{{}}.,;:!?])?"""
 
 _TOKEN_RE = regex.compile(
     rf"""
     (?P<newline>\n)
-  | (?P<url>{_URL})
+  | (?P<url>{_URL}|{_NAME})
   | (?P<email>{_EMAIL})
   | (?P<pnr>{_PNR})
   | (?P<number>\d+(?:[.,:]\d+)*)
@@ -67,14 +75,14 @@ _TOKEN_RE = regex.compile(
 
 # Just the protected kinds, for correctors that need their spans without
 # tokenising everything.
-PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}", regex.V0)
+PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}|{_NAME}", regex.V0)
 # What each protected kind cannot match without: scanning for these first
 # spares most blocks (prose has none) the full pattern, tried at every position.
-_PROTECTED_HINT = regex.compile(r"://|www\.|@|\d{6}[-+]\d{4}")
+_PROTECTED_HINT = regex.compile(rf"://|www\.|@|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])")
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
-    """The spans of URLs, e-mail addresses and personal identity numbers in ``text``.
+    """The spans of URLs (bare domain and file names too), e-mail addresses and personal identity numbers in ``text``.
 
     No protected kind contains white space, so each lies on one line, and a
     line without a hint has none: only the lines with a hint are searched

@@ -65,7 +65,7 @@ def test_protected_spans_match_the_full_pattern():
     assert protected_spans(texts[0]) and not protected_spans(texts[2])
 
 
-PROTECTED_BITS = st.sampled_from(["www.x.se", "https://a.se/b", "a@b.se", "x.y@c.d", "121212-1212", "19121212+1212",
+PROTECTED_BITS = st.sampled_from(["www.x.se", "https://a.se/b", "a@b.se", "kommun.se", "a.pdf", ".se", "x.y@c.d", "121212-1212", "19121212+1212",
                                   "1234561234", "@", "://", "\n", " ", ".", "-", "a", "1", "\t", "\u00a0"])
 
 
@@ -75,3 +75,12 @@ def test_protected_spans_line_by_line_are_those_of_the_whole_text(text):
     from ocrfix.tokens import PROTECTED_RE, protected_spans
 
     assert protected_spans(text) == [m.span() for m in PROTECTED_RE.finditer(text)]
+
+
+def test_bare_domain_and_file_names_are_protected():
+    from ocrfix.tokens import protected_spans
+
+    text = "Se boverket.se/bygg, filen protokoll.pdf och arbetet.Se vidare."
+    kinds = {t.text: t.kind for t in tokenize(text)}
+    assert kinds["boverket.se/bygg"] == kinds["protokoll.pdf"] == "url"
+    assert [text[a:b] for a, b in protected_spans(text)] == ["boverket.se/bygg", "protokoll.pdf"]
