@@ -35,6 +35,9 @@ SURROGATE_RE = regex.compile(r"[\ud800-\udfff]")
 # Two digits in a row are a number, not a misread letter (`6ppen`, `§1`):
 # `Agenda2030`, `COVID19`, `SFS2001` are names glued to numbers, never corrected.
 DIGIT_RUN_RE = regex.compile(r"\d\d")
+# An abbreviation or number with a Swedish ending after a colon: `LSS:s`,
+# `SoL:s`, `IFO:s`, `E4:an`, `3:e`, `N:e` -- one word, never corrected.
+COLON_ENDING_RE = regex.compile(r"([\p{Lu}\d][\p{L}\d]*):\p{Ll}{1,3}")
 SENTENCE_END = set(".!?:")
 BOUNDARY_MARKS = SENTENCE_END | {"•"}
 
@@ -49,6 +52,15 @@ def split_chunk(chunk: str) -> tuple[str, str, str]:
     while j > i and (chunk[j - 1] in TRAIL or INVISIBLE_RE.match(chunk[j - 1])):
         j -= 1
     return chunk[:i], chunk[i:j], chunk[j:]
+
+
+def _colon_ending(core: str) -> bool:
+    """``LSS:s``, ``E4:an``, ``3:e``: an abbreviation, a capital or a number with its ending."""
+    m = COLON_ENDING_RE.fullmatch(core)
+    if not m:
+        return False
+    head = m.group(1)
+    return head.isdigit() or len(head) == 1 or is_abbreviation(head) or (head.isupper() and head.isalnum())
 
 
 def is_abbreviation(segment: str) -> bool:
@@ -205,7 +217,7 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
                     if open_seg is not None:
                         open_seg.next_kind = prev_kind
                     open_seg = None
-                elif SURROGATE_RE.search(p_core) or DIGIT_RUN_RE.search(p_core):
+                elif SURROGATE_RE.search(p_core) or DIGIT_RUN_RE.search(p_core) or _colon_ending(p_core):
                     prev_kind, sentence_start, open_seg = None, False, None
                 elif len(p_core) >= 2 and HAS_LETTER_RE.search(p_core) and not is_abbreviation(p_core):
                     open_seg = Segment(p_start, p_start + len(p_core), p_core, prev_kind, sentence_start, start, m.end())
