@@ -9,7 +9,7 @@ estimate is at least ``min_probability`` from at least ``min_count`` sightings.
 Refuses to touch: anything but a lone character at the start of a line
 followed by text; hyphens and digits (``- punkt``, ``1 Inledning``), which the
 data show are what they look like; the ``|`` of a table row (``| Verksamhet |
-Budget |``); and every marker of a document that looks clean (there ``*`` may
+Budget |``); a sign before a number (``+ 12 000 kr``); and every marker of a document that looks clean (there ``*`` may
 well be markdown).
 """
 from __future__ import annotations
@@ -22,11 +22,13 @@ import regex
 
 from ..edits import Edit
 from ..engine import engine_for
+from ..errormodel import meaningful
 from ..resources import data_path
 from ..segments import in_table_row
 from .base import Corrector, Document
 
 _LINE_MARKER_RE = regex.compile(r"^([^\S\n]*)(\S)(?=[^\S\n]+\S)", regex.M)
+_NUMBER_NEXT_RE = regex.compile(r"[^\S\n]+\d")
 
 
 @lru_cache(maxsize=None)
@@ -34,11 +36,12 @@ def marker_table(path: str | None = None) -> dict[str, dict[str, Counter]]:
     """profile -> OCR marker -> Counter of what it was."""
     table: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     source = path or data_path("markers.tsv")
-    for line in open(source, encoding="utf-8"):
-        if line.startswith("#") or line.startswith("profile\t"):
-            continue
-        profile, ocr, truth, count = line.rstrip("\n").split("\t")
-        table[profile][ocr][truth] += int(count)
+    with open(source, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("profile\t"):
+                continue
+            profile, ocr, truth, count = line.rstrip("\n").split("\t")
+            table[profile][ocr][truth] += int(count)
     return {p: dict(m) for p, m in table.items()}
 
 
@@ -66,6 +69,8 @@ class ListMarkers(Corrector):
                 continue
             if glyph == "|" and in_table_row(doc.text, m.start(2)):
                 continue  # a table's column separator (`| Verksamhet | Budget |`)
+            if meaningful(glyph) and _NUMBER_NEXT_RE.match(doc.text, m.end()):
+                continue  # the sign of an amount (`+ 12 000 kr`)
             truth, count = seen.most_common(1)[0]
             p = count / sum(seen.values())
             if truth != glyph and truth != "<word>" and count >= self.min_count and p >= self.min_probability:
