@@ -186,7 +186,7 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
             line_end = text.find("\n", start)
             if "]" in text[start : line_end if line_end >= 0 else len(text)]:
                 lead, core = lead + "[", core[1:]  # bracketed text, not a misread l
-        misread_bang = (is_valid is not None and trail[:1] == "!" and core[-1:].isalpha()
+        misread_bang = (is_valid is not None and trail[:1] == "!" and core[-1:].isalpha() and not SURROGATE_RE.search(core)
                         and bool(_LOWER_WORD_NEXT.match(text, m.end())) and not is_valid(core.lower()))
         if misread_bang:
             core, trail = core + "!", trail[1:]

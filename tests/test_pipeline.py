@@ -193,3 +193,17 @@ def test_collector_runs_less_often_while_correcting_and_is_restored():
             assert step.seen == [mine] and gc.get_threshold() == mine
     finally:
         gc.set_threshold(*before)
+
+
+def test_an_undecodable_byte_beside_a_misread_bang_leaves_the_rest_corrected():
+    """With --errors passthrough a bad byte arrives as a lone surrogate; a word
+    holding one is never corrected, and the block around it still is (the
+    check of a `!` glued to that word raised UnicodeEncodeError and every
+    word step gave up on the whole block)."""
+    import warnings
+
+    text = "Socialndmnden ska hushall.\nTitta h\udce4r! sa hon.\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StepWarning)
+        out = Pipeline().fix(text)
+    assert out.startswith("Socialnämnden ska hushåll.\n") and "h\udce4r!" in out
