@@ -126,18 +126,19 @@ def fix_command(files, output, as_diff, edits_path, stats, min_confidence, steps
     sources = list(files) or ["-"]
     encode_errors = "surrogateescape" if errors == "passthrough" else "strict"
     counts: Counter[str] = Counter()
-    edits_out = _open_text(edits_path) if edits_path else None
+    edits_out = None
     try:
+        edits_out = _open_text(edits_path) if edits_path else None
         with _output(output) as out:
             for src in sources:
                 name = "<stdin>" if src == "-" else src
                 for chunk in _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts):
-                    out.write(chunk.encode("utf-8", encode_errors))
-    except _BadInput as exc:
+                    _write(out, chunk.encode("utf-8", encode_errors), output)
+        _close(edits_out)
+    except (_BadInput, _CannotWrite) as exc:
         _fail(str(exc))
     finally:
-        if edits_out is not None:
-            edits_out.close()
+        _close(edits_out, quiet=True)  # after a failure (closed already if not)
     if stats:
         total = sum(counts.values())
         summary = ", ".join(f"{name} {n}" for name, n in counts.most_common()) or "none"
@@ -171,7 +172,40 @@ def build_pipeline(config_path, steps_spec, min_confidence, word_files, join_lin
         _fail(f"cannot read word list: {exc}")
 
 class _BadInput(Exception):
-    pass
+    """Input that cannot be corrected; the message names it (exit 1)."""
+
+
+class _CannotWrite(Exception):
+    """The output or the edit log cannot be written; the message names it (exit 1)."""
+
+
+def _reason(exc: OSError) -> str:
+    """The system's words for an I/O error, without Python's decoration."""
+    return exc.strerror or str(exc)
+
+
+def _write(out: IO[bytes], data: bytes, output: str | None) -> None:
+    """Write ``data`` to the output; an I/O error (a full disk) is a _CannotWrite."""
+    try:
+        out.write(data)
+    except OSError as exc:
+        raise _CannotWrite(f"cannot write {_output_name(output)}: {_reason(exc)}") from None
+
+
+def _output_name(output: str | None) -> str:
+    return "<stdout>" if output is None or output == "-" else output
+
+
+def _close(fh: IO[str] | None, quiet: bool = False) -> None:
+    """Close the edit log (if any); its last write happens here. ``quiet``:
+    after another failure, whose message matters more."""
+    if fh is None:
+        return
+    try:
+        fh.close()
+    except OSError as exc:
+        if not quiet:
+            raise _CannotWrite(f"cannot write {fh.name}: {_reason(exc)}") from None
 
 
 def _fail(message: str) -> None:
@@ -182,10 +216,12 @@ def _fail(message: str) -> None:
 def _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts) -> Iterator[str]:
     from .stream import InputError, Passthrough, read_lines
 
+    if src == "-" and sys.stdin is None:
+        raise _BadInput("cannot read <stdin>: standard input is closed")
     try:
         stream = sys.stdin.buffer if src == "-" else open(src, "rb")
     except OSError as exc:
-        raise _BadInput(f"cannot read {name}: {exc.strerror or exc}") from None
+        raise _BadInput(f"cannot read {name}: {_reason(exc)}") from None
     try:
         seen: deque = deque()
 
@@ -198,12 +234,15 @@ def _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts) -> Iterato
             counts[edit.corrector] += 1
             if edits_out is not None:
                 record = {"file": name, **edit.to_dict()}
-                edits_out.write(_json_line(record))
+                try:
+                    edits_out.write(_json_line(record))
+                except OSError as exc:
+                    raise _CannotWrite(f"cannot write {edits_out.name}: {_reason(exc)}") from None
 
         def on_warning(message):
             click.echo(f"ocrfix: warning: {name}: {message}", err=True)
 
-        lines = read_lines(stream, errors=errors, name=name)
+        lines = _reading(read_lines(stream, errors=errors, name=name), name)
         if as_diff:  # pair each output line with its input line
             yield from _diff(name, pipeline.fix_lines(tee(lines), on_edit=on_edit, on_warning=on_warning), seen)
         else:
@@ -213,6 +252,15 @@ def _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts) -> Iterato
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def _reading(lines: Iterable, name: str) -> Iterator:
+    """``lines`` as they are read; an I/O error while reading (EIO, a file
+    that cannot be read as a stream) is a _BadInput naming the source."""
+    try:
+        yield from lines
+    except OSError as exc:
+        raise _BadInput(f"cannot read {name}: {_reason(exc)}") from None
 
 
 # Characters json.dumps(ensure_ascii=False) writes raw but that break a JSON
@@ -233,7 +281,7 @@ def _diff(name: str, fixed: Iterable[str], seen: deque) -> Iterator[str]:
     """A unified diff with no context lines; line counts are equal by design."""
     from .stream import Passthrough
 
-    color = sys.stdout.isatty()
+    color = sys.stdout is not None and sys.stdout.isatty()
     header_done = False
     hunk_old: list[str] = []
     hunk_new: list[str] = []
@@ -282,7 +330,11 @@ def _style(text: str, color: str, enabled: bool) -> str:
 
 
 class _output:
-    """stdout, or a file written to a temporary name and renamed on success."""
+    """stdout, or a file written to a temporary name and renamed on success.
+
+    An I/O error opening, flushing or renaming (a missing directory, a full
+    disk, stdout closed) is a _CannotWrite; a failed run leaves no file.
+    """
 
     def __init__(self, path: str | None) -> None:
         self.path = path
@@ -290,25 +342,42 @@ class _output:
 
     def __enter__(self) -> IO[bytes]:
         if self.path is None or self.path == "-":
+            if sys.stdout is None:
+                raise _CannotWrite("cannot write <stdout>: standard output is closed")
             return sys.stdout.buffer
         target = Path(self.path)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+        except OSError as exc:
+            raise _CannotWrite(f"cannot write {self.path}: {_reason(exc)}") from None
         self.fh = os.fdopen(fd, "wb")
         return self.fh
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if self.tmp is None:
-            sys.stdout.buffer.flush()
-            return
-        self.fh.close()
-        if exc_type is None:
-            os.replace(self.tmp, self.path)
-        else:
-            os.unlink(self.tmp)
+        try:
+            if self.tmp is None:
+                if exc_type is None:
+                    sys.stdout.buffer.flush()
+                return
+            try:
+                self.fh.close()  # the last write: a full disk shows here
+                if exc_type is None:
+                    os.replace(self.tmp, self.path)
+                    self.tmp = None
+            finally:
+                if self.tmp is not None:
+                    os.unlink(self.tmp)
+        except OSError as err:
+            if exc_type is None:  # else the first failure is the one to report
+                raise _CannotWrite(f"cannot write {_output_name(self.path)}: {_reason(err)}") from None
 
 
 def _open_text(path: str) -> IO[str]:
-    return open(path, "w", encoding="utf-8")
+    """The edit log, opened for writing (a _CannotWrite if it cannot be)."""
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise _CannotWrite(f"cannot write {path}: {_reason(exc)}") from None
 
 
 @main.command("steps")

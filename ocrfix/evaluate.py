@@ -160,12 +160,29 @@ def load_pages(folder: str | Path, joined: bool = False) -> list[Sample]:
 
 
 def load_lines(path: str | Path, conf: Iterable[str] = ("high",)) -> list[Sample]:
-    rows = [json.loads(l) for l in Path(path).read_text(encoding="utf-8").splitlines() if l.strip()]
+    """The lines layout: one JSON object per line with ``ocr`` and ``gold``
+    strings (and a ``conf`` string, default ``high``); a line that is not
+    such an object is a ValueError naming the line."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    rows = [_row(l, n) for n, l in enumerate(lines, 1) if l.strip()]
     wanted = set(conf)
     keep = [i for i, r in enumerate(rows) if r.get("conf", "high") in wanted]
     ocr = "\n".join(r["ocr"] for r in rows) + "\n"
     gold = "\n".join(r["gold"] for r in rows) + "\n"
     return [Sample(Path(path).name, ocr, gold, "", keep)]
+
+
+def _row(line: str, line_no: int) -> dict:
+    """One line of the lines layout, checked: an object whose ``ocr`` and ``gold`` are strings."""
+    row = json.loads(line)
+    if not isinstance(row, dict):
+        raise ValueError(f"line {line_no}: not a JSON object")
+    for key in ("ocr", "gold"):
+        if not isinstance(row.get(key), str):
+            raise ValueError(f'line {line_no}: "{key}" must be a string')
+    if not isinstance(row.get("conf", "high"), str):
+        raise ValueError(f'line {line_no}: "conf" must be a string')
+    return row
 
 
 def _scored_pairs(sample: Sample, out: str, use_gold_input: bool = False) -> list[tuple[str, str, str]]:

@@ -191,3 +191,49 @@ def test_cache_prune_keeps_only_the_current_lexicon(runner, tmp_path, monkeypatc
 def test_cache_command_reports_the_lexicon(runner):
     res = runner.invoke(main, ["cache"])
     assert res.exit_code == 0 and "cache:" in res.output and "current lexicon: lexicon-" in res.output
+
+
+# --- I/O failures: one line on stderr, exit 1, never a traceback ------------------
+
+def run_with_closed(args, fd: int):
+    """Run ocrfix with standard input (0) or output (1) closed, as `<&-` / `>&-` do."""
+    redirect = "<&-" if fd == 0 else ">&-"
+    return subprocess.run(["sh", "-c", f'"$@" {redirect}', "sh", *OCRFIX, *args], capture_output=True, timeout=120)
+
+
+def assert_one_line_error(res, *needles: str) -> None:
+    err = res.stderr.decode() if isinstance(res.stderr, bytes) else res.stderr
+    assert res.returncode == 1, err
+    assert err.startswith("ocrfix: error: ") and err.count("\n") == 1 and "Traceback" not in err, err
+    for needle in needles:
+        assert needle in err, err
+
+
+def test_output_into_a_missing_directory_is_a_one_line_error(tmp_path):
+    res = run(["--steps", "unicode", "-o", str(tmp_path / "no" / "out.txt")], b"rad\n")
+    assert_one_line_error(res, f"cannot write {tmp_path / 'no' / 'out.txt'}: No such file or directory")
+
+
+def test_edits_into_a_missing_directory_is_a_one_line_error(tmp_path):
+    res = run(["--steps", "unicode", "--edits", str(tmp_path / "no" / "e.jsonl")], b"rad\n")
+    assert_one_line_error(res, f"cannot write {tmp_path / 'no' / 'e.jsonl'}")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_full_disk_is_a_one_line_error(tmp_path):
+    with open("/dev/full", "wb") as full:
+        res = subprocess.run(OCRFIX + ["--steps", "unicode"], input=b"rad\n" * 5000, stdout=full, stderr=subprocess.PIPE, timeout=120)
+    assert_one_line_error(res, "cannot write <stdout>: No space left on device")
+    res = run(["--steps", "unicode", "--edits", "/dev/full"], "Ã¤r\n".encode() * 5000)
+    assert_one_line_error(res, "cannot write /dev/full: No space left on device")
+
+
+def test_closed_stdout_and_stdin_are_one_line_errors(tmp_path):
+    assert_one_line_error(run_with_closed(["--steps", "unicode", str(GARBLED_SAMPLE)], 1), "cannot write <stdout>")
+    assert_one_line_error(run_with_closed(["--steps", "unicode"], 0), "cannot read <stdin>")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc")
+def test_read_error_is_a_one_line_error():
+    res = run(["--steps", "unicode", "/proc/self/mem"], b"")  # reading it at offset 0 fails with EIO
+    assert_one_line_error(res, "cannot read /proc/self/mem: Input/output error")

@@ -149,3 +149,14 @@ def test_setting_filter_scores_only_those_pages(tmp_path):
     assert only_x["docs"] == 1 and only_x["cer_before"] == round(1 / 8, 5)
     result = CliRunner().invoke(main, ["eval", str(tmp_path), "--setting", "Z"])
     assert result.exit_code == 1 and "no pages of setting Z" in result.output
+
+
+@pytest.mark.parametrize("line, problem", [('{"ocr": 5, "gold": "x"}', '"ocr" must be a string'),
+                                           ("[1, 2]", "not a JSON object"),
+                                           ('{"ocr": "x"}', '"gold" must be a string'),
+                                           ('{"ocr": "x", "gold": "x", "conf": ["high"]}', '"conf" must be a string')])
+def test_jsonl_line_of_the_wrong_shape_is_a_one_line_error(tmp_path, line, problem):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(path)])
+    assert result.exit_code == 1 and result.output == f"ocrfix: error: cannot read {path}: line 1: {problem}\n"
