@@ -18,6 +18,7 @@ from .errormodel import SWEDISH_LETTERS
 from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, segment_block, split_chunk
+from .language import foreign_spans
 from .tokens import protected_spans
 
 STATE_KEY = "engine"
@@ -59,6 +60,7 @@ class Engine:
         self._observed: set[int] = set()
         self._valid: dict[str, bool] = {}
         self._segments_of: tuple[str, list[Segment]] | None = None
+        self._foreign_of: tuple[str, list[tuple[int, int]]] | None = None
         self.corrected: dict[str, int] = self.scorer.corrected   # confident corrections so far
         self._pool: list[str] = []            # words known in this document (for document_readings)
         self._pool_folded: list[str] = []     # the same, folded (ErrorModel.fold)
@@ -74,9 +76,16 @@ class Engine:
             return
         self._observed.add(doc.first_line)
         profile = self.profile
-        profile.observe_letters(doc.text)
         lexicon = self.scorer.lexicon
+        foreign = self.foreign_spans(doc)
+        profile.observe_letters(_outside(doc.text, foreign) if foreign else doc.text)
+        f, nf = 0, len(foreign)
         for m in CHUNK_RE.finditer(doc.text):
+            if foreign:  # an English passage says nothing about the Swedish text's damage
+                while f < nf and foreign[f][1] <= m.start():
+                    f += 1
+                if f < nf and foreign[f][0] <= m.start():
+                    continue
             _, core, _ = split_chunk(m.group())
             if not core.isalpha() and (not HAS_LETTER_RE.search(core) or DIGITS_RE.match(core) or SURROGATE_RE.search(core)):
                 continue
@@ -106,7 +115,7 @@ class Engine:
         """The block's segments with their readings (cached while the text is unchanged)."""
         if self._segments_of is not None and self._segments_of[0] == doc.text:
             return self._segments_of[1]
-        protected = protected_spans(doc.text)
+        protected = protected_spans(doc.text) + self.foreign_spans(doc)
         segs = segment_block(doc.text, protected, self.scorer.is_valid)
         if not self.eager:  # lone debris (`|` in a table) is only read as a word in damaged text
             segs = [s for s in segs if len(s.text) > 1 or s.text.isalpha()]
@@ -114,6 +123,16 @@ class Engine:
             self.read(seg)
         self._segments_of = (doc.text, segs)
         return segs
+
+    def foreign_spans(self, doc: Document) -> list[tuple[int, int]]:
+        """The lines of the block in another language (:mod:`ocrfix.language`): left alone."""
+        if self._foreign_of is None or self._foreign_of[0] != doc.text:
+            self._foreign_of = (doc.text, foreign_spans(doc.text))
+        return self._foreign_of[1]
+
+    def in_foreign(self, doc: Document, pos: int) -> bool:
+        """Is offset ``pos`` of the block inside a foreign-language line?"""
+        return any(s <= pos < e for s, e in self.foreign_spans(doc))
 
     def read(self, seg: Segment) -> None:
         """Fill in the segment's identity reading and its candidate readings.
@@ -301,3 +320,12 @@ def next_word(segments: list[Segment], k: int) -> str | None:
         return nxt.readings[0].word
     return nxt.identity.word if nxt.identity is not None and nxt.identity.valid else None
 
+
+def _outside(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` without the given (sorted, disjoint) spans."""
+    parts, last = [], 0
+    for s, e in spans:
+        parts.append(text[last:s])
+        last = e
+    parts.append(text[last:])
+    return "".join(parts)

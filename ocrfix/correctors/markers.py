@@ -71,6 +71,8 @@ class ListMarkers(Corrector):
                 continue  # a table's column separator (`| Verksamhet | Budget |`)
             if meaningful(glyph) and _NUMBER_NEXT_RE.match(doc.text, m.end()):
                 continue  # the sign of an amount (`+ 12 000 kr`)
+            if eng.in_foreign(doc, m.start(2)):
+                continue  # markdown in an English passage
             truth, count = seen.most_common(1)[0]
             p = count / sum(seen.values())
             if truth != glyph and truth != "<word>" and count >= self.min_count and p >= self.min_probability:

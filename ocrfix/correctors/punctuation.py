@@ -39,6 +39,8 @@ class CommaForStop(Corrector):
         lexicon = eng.scorer.lexicon
         for m in _STOP_RE.finditer(doc.text):
             word = m.group(1)
+            if eng.in_foreign(doc, m.start()):
+                continue
             if not lexicon.is_valid(word.lower()) or lexicon.is_word(word.lower() + "."):
                 continue
             pos = m.end(1)

@@ -1,0 +1,111 @@
+"""Passages in another language: English or German quoted in a Swedish report.
+
+The word-level correctors read every word as Swedish, so an English summary
+would be "corrected" word by word (``for`` -> ``för``, ``answer`` ->
+``anser``) and its unknown words would make the whole document look damaged.
+A line belongs to a foreign passage when the function words around it (the
+line and the two before and after it, within its paragraph) are at least
+:data:`MIN_FOREIGN` of one other language and :data:`DOMINANCE` times as
+many as the Swedish ones (``dictionaries/function_words.tsv``; a scan that
+lost its å/ä/ö still counts as Swedish through ``ar``, ``pa``, ``fran``).
+
+Foreign lines are left as they are by the word-level correctors and are not
+counted in the document profile. Mixed lines (a Swedish sentence quoting one
+English term) stay Swedish.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+from .resources import data_path
+
+WINDOW = 2           # lines before and after a line that count with it
+MIN_FOREIGN = 4      # function words of one other language, at least
+DOMINANCE = 3        # ... and this many times the Swedish ones
+
+_WORD_RE = regex.compile(r"\p{L}+")
+
+
+@lru_cache(maxsize=1)
+def function_words() -> dict[str, str]:
+    """word -> language code (``sv``, ``en``, ``de``)."""
+    table: dict[str, str] = {}
+    with open(data_path("function_words.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            lang, word = line.split()
+            table[word] = lang
+    return table
+
+
+@lru_cache(maxsize=1)
+def _foreign_forms() -> frozenset[str]:
+    """The other languages' function words, in lower case and capitalised."""
+    foreign = [w for w, lang in function_words().items() if lang != "sv"]
+    return frozenset(f for w in foreign for f in (w, w[:1].upper() + w[1:]))
+
+
+def foreign_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the lines of ``text`` that read as a foreign language.
+
+    Only lines near one with a foreign function word are counted (Swedish
+    prose has few: the test is one split and set look-up per line)."""
+    forms = _foreign_forms()
+    lines = text.split("\n")
+    candidates = [i for i, line in enumerate(lines) if not forms.isdisjoint(line.split())]
+    if len(candidates) < 2:
+        return []
+    words = function_words()
+    counted: dict[int, dict[str, int] | None] = {}  # line -> counts per language (None: a blank line)
+
+    def counts(i: int) -> dict[str, int] | None:
+        if i not in counted:
+            found = None
+            if lines[i].strip():
+                found = {}
+                for w in _WORD_RE.findall(lines[i].lower()):
+                    lang = words.get(w)
+                    if lang is not None:
+                        found[lang] = found.get(lang, 0) + 1
+            counted[i] = found
+        return counted[i]
+
+    def dominated(first: int, last: int, own: dict[str, int]) -> bool:
+        """Do one other language's words dominate lines first..last (stopping at a blank line)?"""
+        window: dict[str, int] = {}
+        for j in range(first, last + 1):
+            c = counts(j)
+            if c is None:
+                return False  # the window crosses a paragraph break: the narrower ones decide
+            for lang, k in c.items():
+                window[lang] = window.get(lang, 0) + k
+        swedish = window.get("sv", 0)
+        return any(k >= MIN_FOREIGN and k >= DOMINANCE * swedish and own.get(lang, 0) >= own.get("sv", 0)
+                   for lang, k in window.items() if lang != "sv")
+
+    n = len(lines)
+    foreign_lines = set()
+    for c in candidates:
+        for i in range(max(0, c - WINDOW), min(n, c + WINDOW + 1)):
+            own = counts(i)
+            if i in foreign_lines or own is None:
+                continue
+            # the line with its neighbours before, around or after it (a passage's first and last lines too)
+            for first, last in ((i - WINDOW, i), (i - WINDOW // 2, i + WINDOW // 2), (i, i + WINDOW), (i, i)):
+                if dominated(max(first, 0), min(last, n - 1), own):
+                    foreign_lines.add(i)
+                    break
+    spans: list[tuple[int, int]] = []
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    for i in sorted(foreign_lines):
+        s, e = offsets[i], min(offsets[i + 1], len(text))
+        if spans and spans[-1][1] == s:
+            spans[-1] = (spans[-1][0], e)
+        else:
+            spans.append((s, e))
+    return spans

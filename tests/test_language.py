@@ -1,0 +1,49 @@
+"""Passages in another language are left alone and do not count as damage."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import GARBLED_SAMPLE
+from ocrfix import Pipeline
+from ocrfix.language import foreign_spans
+
+ENGLISH = """The committee met on Tuesday to discuss the annual budget and the new housing policy.
+According to the report, the number of applications increased by twelve percent last year.
+Several members argued that the municipality should invest more in preventive social work.
+The chairman thanked the staff for their efforts during a difficult and demanding period.
+Further information is available from the secretary, who will answer questions by email.
+"""
+GERMAN = """Der Ausschuss hat am Dienstag über den Haushalt und die neue Wohnungspolitik beraten.
+Laut dem Bericht ist die Zahl der Anträge im vergangenen Jahr um zwölf Prozent gestiegen.
+Der Vorsitzende dankte den Mitarbeitern für ihren Einsatz in einer schwierigen Zeit.
+Weitere Informationen erhalten Sie beim Sekretariat, das Fragen gerne per E-Mail beantwortet.
+"""
+SWEDISH = """Under våren genomfördes en kartläggning av hur många hushåll som fick ekonomiskt bistånd.
+Resultatet visade att andelen långvariga biståndsmottagare minskade något jämfört med föregående år.
+Mormor stickade vantar av ull och Pappa sa att hon skulle komma.
+"""
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return Pipeline()
+
+
+@pytest.mark.parametrize("text", [ENGLISH, GERMAN, SWEDISH + ENGLISH, ENGLISH + "\n" + SWEDISH + GERMAN])
+def test_foreign_passages_and_the_swedish_beside_them_stay(pipeline, text):
+    assert pipeline.fix(text) == text
+
+
+def test_a_foreign_passage_in_a_damaged_scan_stays_and_the_scan_is_still_corrected(pipeline):
+    garbled = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+    out = pipeline.fix(garbled + ENGLISH)
+    alone = pipeline.fix(garbled)
+    assert out == alone + ENGLISH and alone != garbled
+
+
+def test_only_the_foreign_lines_are_foreign():
+    text = SWEDISH + ENGLISH + SWEDISH
+    spans = foreign_spans(text)
+    assert [text[s:e] for s, e in spans] == [ENGLISH]
+    quoting = "Vi arbetar enligt metoden Signs of Safety och med stöd av The Incredible Years i alla ärenden.\n"
+    assert foreign_spans(quoting * 3) == []
