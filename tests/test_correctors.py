@@ -106,6 +106,14 @@ def test_join_lines_drops_a_line_left_empty():
     assert out == "Detta gäller verksamheten.\nNästa rad.\n"
 
 
+def test_join_lines_keeps_crlf_line_endings_and_hyphens_after_a_letter_or_an_acronym():
+    p = Pipeline(join_lines=True)
+    text = "Kostnaden för verk-\r\nsamheten ökade.\r\nVia e-\r\npost och ICA-\r\nbutik.\r\nen verk-\r\nsamhet\r\nslut\r\n"
+    out = p.fix(text)
+    assert out == ("Kostnaden för verksamheten\r\nökade.\r\nVia e-\r\npost och ICA-\r\nbutik.\r\n"
+                   "en verksamhet\r\nslut\r\n")
+
+
 def test_default_mode_keeps_the_break_but_fixes_both_halves():
     page = (DATA / "pages" / "tesseract_eng_S1.ocr.txt").read_text(encoding="utf-8")
     out = Pipeline().fix(page.rstrip("\n") + "\nfor samordnande stdd-\npedagoger\n").split("\n")

@@ -9,7 +9,9 @@ default mode too, where the break itself is kept).
 Refuses to touch: hyphens that belong to the text -- ``budget- och
 skuldrådgivning``, ``hälso- och sjukvård``, ``Mini-`` / ``Maria`` -- because the
 joined form is not a word, or the continuation starts with a capital or is
-not a word-continuation at all; numbers and dashes (``18 -`` / ``25 år``).
+not a word-continuation at all; the hyphen after one letter or an acronym
+(``e-`` / ``post``, ``ICA-`` / ``butik``); numbers and dashes (``18 -`` / ``25 år``).
+Line endings stay as they were (``\\r\\n`` too).
 This is the one corrector that changes the number of lines, so it runs only
 when the pipeline is asked to join lines.
 """
@@ -41,6 +43,8 @@ class Dehyphenate(Corrector):
             head = _first_half(text, m.start())
             if not head:
                 continue  # no first half, or one longer than any word
+            if len(head) == 1 or head.isupper():
+                continue  # `e-` / `post`, `ICA-` / `butik`: the hyphen belongs to the word
             word = head + m.group(3)
             if not lexicon.is_valid(word.lower()):
                 continue
@@ -48,14 +52,19 @@ class Dehyphenate(Corrector):
             rest_empty = text[m.end() : line_end if line_end >= 0 else len(text)].strip() == ""
             moved = word[len(head) :] + m.group(4)
             if rest_empty and line_end >= 0:
-                # the continuation line held only this word: it disappears
+                # the continuation line held only this word: it disappears (its line ending stays)
                 end = line_end + 1
-                after = moved + "\n"
+                after = moved + _line_ending(text, line_end)
             else:
                 end = m.end()
-                after = moved + "\n" + m.group(2)
+                after = moved + _line_ending(text, text.index("\n", m.start())) + m.group(2)
             yield Edit(m.start(), end, text[m.start() : end], after, self.name, 1.0,
                        f"line-end hyphenation of {word!r} joined")
+
+
+def _line_ending(text: str, newline: int) -> str:
+    """The line ending at ``text[newline]`` (a ``\\n``): ``\\r\\n`` or ``\\n``."""
+    return "\r\n" if newline > 0 and text[newline - 1] == "\r" else "\n"
 
 
 def _first_half(text: str, end: int) -> str:
