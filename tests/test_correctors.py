@@ -78,6 +78,19 @@ def test_askersund_font_damage_becomes_clean_swedish(pipeline):
         assert clean in text
 
 
+def test_font_damage_beside_a_letter_whose_lower_case_is_longer(pipeline):
+    """`İ` lower-cases to two characters; the ö of the same word is still found
+    in the word itself (it raised IndexError and the step gave up on the block)."""
+    import warnings
+
+    from ocrfix.pipeline import StepWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StepWarning)
+        out = pipeline.fix("Vi träffade Ayşe İlkö i kömmunen söm vanligt, föö r Naö ra vaå rd.\n")
+    assert out == "Vi träffade Ayşe İlkö i kommunen som vanligt, för Nära vård.\n"
+
+
 def test_enkoping_sample_lines_improve_a_lot(pipeline):
     """A slice of the hand-reconstructed Enköping lines (tests/data/enkoping_dev_sample.jsonl)."""
     recs = [json.loads(l) for l in (DATA / "enkoping_dev_sample.jsonl").read_text(encoding="utf-8").splitlines()]

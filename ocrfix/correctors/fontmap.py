@@ -89,7 +89,7 @@ class FontMapRepair(Corrector):
 
     def _best_o_spelling(self, word: str, lexicon) -> str:
         lower = word.lower()
-        spots = [i for i, c in enumerate(lower) if c == "ö"]
+        spots = [i for i, c in enumerate(word) if c in "öÖ"]  # (of word: lower() may change the length, `İ`)
         if not spots or len(spots) > MAX_SWITCHES:
             return word
         own = lexicon.zipf(lower) if lexicon.is_valid(lower) else -1.0
