@@ -24,6 +24,7 @@ TRAIL = ".,;:!?)\"”»’'%](}"
 # a word they are lead/trail, inside one a break.
 INVISIBLE = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
 INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]")
+INNER_INVISIBLE_RE = regex.compile(f"\\p{{L}}[{INVISIBLE}]+\\p{{L}}")
 # Characters OCR engines do not produce inside words: they end a segment.
 SEGMENT_SPLIT_RE = regex.compile(f"([-–—/<>*+=#\"“”«»_~^®©™{INVISIBLE}]+)")
 HAS_LETTER_RE = regex.compile(r"\p{L}")
@@ -201,6 +202,11 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
             open_seg = Segment(pos, pos + len(core), core, prev_kind, sentence_start, start, m.end())
             segments.append(open_seg)
             prev_kind, sentence_start = None, False
+            pieces = ()
+        elif INNER_INVISIBLE_RE.search(core):
+            # a zero-width or control character inside a word (`soc\u200bialnämnden`): its pieces
+            # are no words, and the word cannot be corrected without moving the character
+            prev_kind, sentence_start, open_seg = None, False, None
             pieces = ()
         else:
             pieces = SEGMENT_SPLIT_RE.split(core)

@@ -207,3 +207,12 @@ def test_an_undecodable_byte_beside_a_misread_bang_leaves_the_rest_corrected():
         warnings.simplefilter("error", StepWarning)
         out = Pipeline().fix(text)
     assert out.startswith("Socialnämnden ska hushåll.\n") and "h\udce4r!" in out
+
+
+def test_a_zero_width_character_inside_a_word_leaves_the_word_alone():
+    """The pieces either side of it are no words (`soc` + `ialndmnden` became
+    `soc` + `valnämnden`); a word correction would have to move the character."""
+    garbled = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n")
+    line = "Socialndmnden och soc\u200bialndmnden samt \u200bSocialndmnden\n"
+    out = Pipeline().fix(garbled + "\n" + line).split("\n")[-2]
+    assert out == "Socialnämnden och soc\u200bialndmnden samt \u200bSocialnämnden"
