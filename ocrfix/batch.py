@@ -81,9 +81,11 @@ class PipelineSpec:
 
     def build(self) -> "Pipeline":
         """A new pipeline, built as the ``ocrfix`` filter builds it."""
+        from .config import check_cache_dir
         from .pipeline import Pipeline
         from .resources import read_word_list
 
+        check_cache_dir()
         words = [w for path in self.word_files for w in read_word_list(path)]
         return Pipeline.from_config(
             self.config,

@@ -149,27 +149,51 @@ def fix_command(files, output, as_diff, edits_path, stats, min_confidence, steps
 def build_pipeline(config_path, steps_spec, min_confidence, word_files, join_lines, max_line_chars=None):
     """The pipeline the shared CLI options describe (a usage error or a
     one-line failure if they are wrong); used by the filter and ``eval``."""
-    from .config import ConfigError, parse_steps
+    from .config import ConfigError, check_cache_dir
     from .pipeline import Pipeline
     from .registry import UnknownCorrector
-    from .resources import read_word_list
 
+    words: list[str] = []
+    for path in word_files:
+        words.extend(_read_word_list(path))
     try:
-        words: list[str] = []
-        for path in word_files:
-            words.extend(read_word_list(path))
+        check_cache_dir()
         return Pipeline.from_config(
             config_path,
-            steps=parse_steps(steps_spec) if steps_spec is not None else None,
+            steps=_parse_steps(steps_spec) if steps_spec is not None else None,
             min_confidence=min_confidence,
             max_line_chars=max_line_chars,
             extra_words=words or None,
             join_lines=join_lines,
         )
+    except OSError as exc:  # a word list the config names
+        _fail(f"cannot read {exc.filename or config_path}: {_reason(exc)}")
+    except UnicodeDecodeError as exc:
+        _fail(f"cannot read a word list named in {config_path}: not UTF-8 text (byte offset {exc.start})")
     except (ConfigError, UnknownCorrector, TypeError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"cannot read word list: {exc}")
+
+
+def _read_word_list(path: str) -> list[str]:
+    """The words of a --words file (a one-line failure naming it if it cannot be read)."""
+    from .resources import read_word_list
+
+    try:
+        return read_word_list(path)
+    except OSError as exc:
+        _fail(f"cannot read word list {path}: {_reason(exc)}")
+    except UnicodeDecodeError as exc:
+        _fail(f"cannot read word list {path}: not UTF-8 text (byte offset {exc.start})")
+
+
+def _parse_steps(spec: str) -> list[str]:
+    """The steps of --steps; an empty list is a usage error (a plain copy is ``--steps none``)."""
+    from .config import parse_steps
+
+    if not spec.strip(" ,"):
+        raise click.UsageError("--steps is empty: name the steps (see `ocrfix steps`), or give 'none' for a plain copy")
+    return parse_steps(spec)
+
 
 class _BadInput(Exception):
     """Input that cannot be corrected; the message names it (exit 1)."""

@@ -237,3 +237,59 @@ def test_closed_stdout_and_stdin_are_one_line_errors(tmp_path):
 def test_read_error_is_a_one_line_error():
     res = run(["--steps", "unicode", "/proc/self/mem"], b"")  # reading it at offset 0 fails with EIO
     assert_one_line_error(res, "cannot read /proc/self/mem: Input/output error")
+
+
+# --- bad configuration: a usage error (exit 2) before any text is read -------------
+
+@pytest.mark.parametrize("setting, problem", [
+    ('error_model = "model.tsv"', "error_model"),  # a file, but not a confusion table
+    ('error_model = "missing.tsv"', "error_model"),
+    ('domain_vocabulary = "no-such-folder"', "no domain_words.tsv"),
+    ('join_lines = "false"', "join_lines must be true or false"),  # bool("false") is True
+    ("min_confidence = 5", "min_confidence must be a number from 0 to 1"),
+    ("min_confidence = true", "min_confidence must be a number from 0 to 1"),
+    ("max_line_chars = 0", "max_line_chars must be a whole number of at least 1"),
+    ("max_line_chars = -5", "max_line_chars must be a whole number of at least 1"),
+    ("max_line_chars = 2.5", "max_line_chars must be a whole number of at least 1"),
+    ("words = 5", "words must be"),
+])
+def test_bad_config_values_are_usage_errors(runner, tmp_path, setting, problem):
+    (tmp_path / "model.tsv").write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    config = tmp_path / "ocrfix.toml"
+    config.write_text(setting + "\n", encoding="utf-8")
+    res = runner.invoke(main, ["--config", str(config)], input="Socialndmnden ska\nhushall\n")
+    assert res.exit_code == 2 and problem in res.stderr and "warning" not in res.stderr, res.output
+    assert res.stdout == ""
+
+
+def test_good_config_values_still_pass(runner, tmp_path):
+    config = tmp_path / "ocrfix.toml"
+    config.write_text('steps = ["unicode"]\nmin_confidence = 1\nmax_line_chars = 10\njoin_lines = false\n', encoding="utf-8")
+    res = runner.invoke(main, ["--config", str(config)], input="Ã¤r\n")
+    assert res.exit_code == 0 and res.output == "är\n"
+
+
+def test_cache_dir_that_is_a_file_is_one_error(runner, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    cache.write_text("", encoding="utf-8")
+    for env in (cache, cache / "sub"):
+        monkeypatch.setenv("OCRFIX_CACHE_DIR", str(env))
+        res = runner.invoke(main, [], input="Socialndmnden ska\n\nhushall\n")
+        assert res.exit_code == 2 and f"OCRFIX_CACHE_DIR {env} is not a directory" in res.stderr, res.output
+        assert "warning" not in res.stderr and res.stdout == ""
+
+
+def test_word_list_that_is_not_utf8_names_the_file(runner, tmp_path):
+    words = tmp_path / "names.txt"
+    words.write_bytes(b"Joar\n\xff\xfeK\n")
+    res = runner.invoke(main, ["--words", str(words)], input="x\n")
+    assert res.exit_code == 1
+    assert res.stderr == f"ocrfix: error: cannot read word list {words}: not UTF-8 text (byte offset 5)\n"
+
+
+@pytest.mark.parametrize("spec", ["", " ", ","])
+def test_empty_steps_is_a_usage_error(runner, spec):
+    res = runner.invoke(main, ["--steps", spec], input="hushall\n")
+    assert res.exit_code == 2 and "'none' for a plain copy" in res.stderr
+    assert res.stdout == ""
+    assert runner.invoke(main, ["--steps", "none"], input="hushall\n").output == "hushall\n"
