@@ -351,3 +351,9 @@ def test_a_short_text_needs_garbled_words_to_count_as_damaged():
     names = [("Jan", True), ("Hard", False), ("och", True), ("Bo", True), ("Sall", False), ("kom", True)]
     garbles = [("Socialndmnden", False), ("har", True), ("utveck[ing", False), ("6ppenvarden", False)]
     assert prior(names) < EAGER_PRIOR <= prior(garbles)
+
+
+def test_the_items_of_a_decision_list_keep_their_full_stops(pipeline):
+    lines = "Nämnden beslutar\natt godkänna delårsrapporten.\natt uppdra åt förvaltningen att återkomma.\n"
+    doc = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n" + lines
+    assert pipeline.fix(doc).endswith(lines)

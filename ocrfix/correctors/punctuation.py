@@ -6,7 +6,9 @@ stop that no sentence ends at -- the next word is in lower case.
 
 Refuses to touch: abbreviations (``resp.``, ``t.ex.``, ``kap.``: any short
 word, or a form the lexicon knows with its full stop), a full stop before a
-number, a capital or anything but a word, and every full stop in a document
+number, a capital or anything but a word, the end of a list item whose next
+line starts with the same word (``att godkänna rapporten.`` / ``att uppdra
+…``), and every full stop in a document
 that looks clean or was read by an engine that does not make this mistake.
 """
 from __future__ import annotations
@@ -44,5 +46,22 @@ class CommaForStop(Corrector):
             if not lexicon.is_valid(word.lower()) or lexicon.is_word(word.lower() + "."):
                 continue
             pos = m.end(1)
+            if _list_item_ends(doc.text, pos):
+                continue
             yield Edit(pos, pos + 1, ".", ",", self.name, 0.9,
                        f"full stop before a lower-case word; this engine reads ',' as '.' (p={p:.2f})")
+
+
+_FIRST_WORD_RE = regex.compile(r"[^\S\n]*(\p{L}+)")
+
+
+def _list_item_ends(text: str, stop: int) -> bool:
+    """Does the full stop at ``stop`` end a line whose next line starts with
+    the same word (``att godkänna rapporten.`` / ``att uppdra …``: the items
+    of a decision list, each a sentence of its own)?"""
+    newline = text.find("\n", stop)
+    if newline < 0 or text[stop + 1 : newline].strip():
+        return False
+    line_start = text.rfind("\n", 0, stop) + 1
+    here, there = _FIRST_WORD_RE.match(text, line_start), _FIRST_WORD_RE.match(text, newline + 1)
+    return bool(here and there) and here.group(1) == there.group(1)
