@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import sys
-import tempfile
 from collections import Counter, deque
 from pathlib import Path
 from typing import IO, Iterable, Iterator
@@ -354,39 +354,63 @@ def _style(text: str, color: str, enabled: bool) -> str:
 
 
 class _output:
-    """stdout, or a file written to a temporary name and renamed on success.
+    """stdout, or the file ``-o`` names, written as ``>`` would but atomically.
 
+    A regular file is written under a temporary name beside it and renamed
+    onto it on success, so a failed run leaves the old file (or none). It
+    keeps the mode the file had; a new file gets the mode the umask gives
+    (as with ``>``; a temporary file's own 0600 is not kept). A symlink is
+    followed: its target is replaced and the link stays. A device or a FIFO
+    (``/dev/stdout``) is written in place: renaming onto it would replace it.
     An I/O error opening, flushing or renaming (a missing directory, a full
-    disk, stdout closed) is a _CannotWrite; a failed run leaves no file.
+    disk, stdout closed) is a _CannotWrite.
     """
 
     def __init__(self, path: str | None) -> None:
         self.path = path
-        self.tmp: str | None = None
+        self.fh: IO[bytes] | None = None  # the file written, unless stdout
+        self.tmp: str | None = None  # its temporary name, renamed to self.target on success
+        self.target = ""
 
     def __enter__(self) -> IO[bytes]:
         if self.path is None or self.path == "-":
             if sys.stdout is None:
                 raise _CannotWrite("cannot write <stdout>: standard output is closed")
             return sys.stdout.buffer
-        target = Path(self.path)
         try:
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+            self.fh = self._open()
         except OSError as exc:
             raise _CannotWrite(f"cannot write {self.path}: {_reason(exc)}") from None
-        self.fh = os.fdopen(fd, "wb")
         return self.fh
+
+    def _open(self) -> IO[bytes]:
+        """The file to write: a new temporary file beside the (resolved) target,
+        with the target's mode; the path itself if it is not a regular file."""
+        try:
+            old = os.stat(self.path)  # through a symlink
+        except FileNotFoundError:
+            old = None
+        if old is not None and not stat.S_ISREG(old.st_mode):
+            return open(self.path, "wb")
+        self.target = os.path.realpath(self.path)
+        folder, name = os.path.split(self.target)
+        tmp = os.path.join(folder, f".{name[:200]}.{os.urandom(4).hex()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # 0o666 minus the umask
+        self.tmp = tmp
+        if old is not None:
+            os.fchmod(fd, stat.S_IMODE(old.st_mode) & 0o777)  # the permissions the file had
+        return os.fdopen(fd, "wb")
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
-            if self.tmp is None:
+            if self.fh is None:
                 if exc_type is None:
                     sys.stdout.buffer.flush()
                 return
             try:
                 self.fh.close()  # the last write: a full disk shows here
-                if exc_type is None:
-                    os.replace(self.tmp, self.path)
+                if exc_type is None and self.tmp is not None:
+                    os.replace(self.tmp, self.target)
                     self.tmp = None
             finally:
                 if self.tmp is not None:

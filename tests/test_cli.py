@@ -293,3 +293,46 @@ def test_empty_steps_is_a_usage_error(runner, spec):
     assert res.exit_code == 2 and "'none' for a plain copy" in res.stderr
     assert res.stdout == ""
     assert runner.invoke(main, ["--steps", "none"], input="hushall\n").output == "hushall\n"
+
+
+# --- -o FILE: written as `>` would (mode, symlinks, devices), but atomically --------
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_output_file_mode_follows_the_umask_or_the_old_file(runner, tmp_path, umask_022):
+    new, old = tmp_path / "new.txt", tmp_path / "old.txt"
+    old.write_text("gammalt\n", encoding="utf-8")
+    old.chmod(0o664)  # neither the umask's 0644 nor a temporary file's 0600
+    for out in (new, old):
+        assert runner.invoke(main, ["--steps", "unicode", "-o", str(out)], input="Ã¤r\n").exit_code == 0
+        assert out.read_text(encoding="utf-8") == "är\n"
+    assert (new.stat().st_mode & 0o777, old.stat().st_mode & 0o777) == (0o644, 0o664)
+    os.umask(0o077)
+    assert runner.invoke(main, ["--steps", "unicode", "-o", str(tmp_path / "private.txt")], input="x\n").exit_code == 0
+    assert (tmp_path / "private.txt").stat().st_mode & 0o777 == 0o600
+
+
+def test_output_through_a_symlink_replaces_its_target(runner, tmp_path, umask_022):
+    (tmp_path / "real").mkdir()
+    target, link = tmp_path / "real" / "out.txt", tmp_path / "link.txt"
+    target.write_text("gammalt\n", encoding="utf-8")
+    link.symlink_to(target)
+    assert runner.invoke(main, ["--steps", "unicode", "-o", str(link)], input="Ã¤r\n").exit_code == 0
+    assert link.is_symlink() and link.resolve() == target and target.read_text(encoding="utf-8") == "är\n"
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["out.txt"]  # no temporary file left
+
+
+def test_output_to_a_fifo_writes_into_it(runner, tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so that opening it for writing does not block
+    try:
+        assert runner.invoke(main, ["--steps", "unicode", "-o", str(fifo)], input="Ã¤r\n").exit_code == 0
+        assert fifo.is_fifo() and os.read(reader, 100) == "är\n".encode()
+    finally:
+        os.close(reader)
