@@ -137,11 +137,20 @@ class Report:
         return d
 
 
+def _read_text(path: Path) -> str:
+    """A data file's text; a file that is not UTF-8 is a ValueError naming it
+    (the codec's message names only a byte position)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path.name}: not UTF-8 text (byte offset {exc.start})") from None
+
+
 def load_pages(folder: str | Path, joined: bool = False) -> list[Sample]:
     folder = Path(folder)
     manifest: dict[str, dict] = {}
     if (folder / "manifest.tsv").exists():
-        rows = (folder / "manifest.tsv").read_text(encoding="utf-8").splitlines()
+        rows = _read_text(folder / "manifest.tsv").splitlines()
         head = rows[0].split("\t")
         for row in rows[1:]:
             rec = dict(zip(head, row.split("\t")))
@@ -152,7 +161,7 @@ def load_pages(folder: str | Path, joined: bool = False) -> list[Sample]:
         gt = folder / (name + (".gt_joined.txt" if joined else ".gt.txt"))
         if gt.exists():
             meta = manifest.get(name, {})
-            samples.append(Sample(name, ocr.read_text(encoding="utf-8"), gt.read_text(encoding="utf-8"),
+            samples.append(Sample(name, _read_text(ocr), _read_text(gt),
                                   meta.get("setting", ""), meta=meta))
     if not samples:
         raise FileNotFoundError(f"no NAME.ocr.txt + NAME.gt.txt pairs in {folder}")
@@ -163,7 +172,7 @@ def load_lines(path: str | Path, conf: Iterable[str] = ("high",)) -> list[Sample
     """The lines layout: one JSON object per line with ``ocr`` and ``gold``
     strings (and a ``conf`` string, default ``high``); a line that is not
     such an object is a ValueError naming the line."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    lines = _read_text(Path(path)).split("\n")  # \n only: JSON strings may hold U+2028 or U+0085 raw
     rows = [_row(l, n) for n, l in enumerate(lines, 1) if l.strip()]
     wanted = set(conf)
     keep = [i for i, r in enumerate(rows) if r.get("conf", "high") in wanted]
@@ -174,7 +183,10 @@ def load_lines(path: str | Path, conf: Iterable[str] = ("high",)) -> list[Sample
 
 def _row(line: str, line_no: int) -> dict:
     """One line of the lines layout, checked: an object whose ``ocr`` and ``gold`` are strings."""
-    row = json.loads(line)
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:  # its own "line 1" is the line's, not the file's
+        raise ValueError(f"line {line_no}: not valid JSON ({exc.msg}, column {exc.colno})") from None
     if not isinstance(row, dict):
         raise ValueError(f"line {line_no}: not a JSON object")
     for key in ("ocr", "gold"):

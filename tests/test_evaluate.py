@@ -160,3 +160,23 @@ def test_jsonl_line_of_the_wrong_shape_is_a_one_line_error(tmp_path, line, probl
     path.write_text(line + "\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["eval", str(path)])
     assert result.exit_code == 1 and result.output == f"ocrfix: error: cannot read {path}: line 1: {problem}\n"
+
+
+def test_bad_json_is_reported_on_its_own_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"ocr": "a", "gold": "a"}\n{"ocr": "b"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(path)])
+    assert result.exit_code == 1 and f"cannot read {path}: line 2: not valid JSON" in result.output
+
+
+def test_jsonl_lines_are_split_at_newlines_only(tmp_path):
+    path = tmp_path / "lines.jsonl"
+    path.write_text('{"ocr": "a\u2028b", "gold": "a\u2028b"}\n{"ocr": "c\x85d", "gold": "c\x85d"}\n', encoding="utf-8")
+    assert [s.ocr for s in load_lines(path)] == ["a\u2028b\nc\x85d\n"]
+
+
+def test_a_page_file_that_is_not_utf8_is_named(tmp_path):
+    (tmp_path / "p1.ocr.txt").write_text("hej\n", encoding="utf-8")
+    (tmp_path / "p1.gt.txt").write_bytes(b"hej\n\xff\n")
+    result = CliRunner().invoke(main, ["eval", str(tmp_path)])
+    assert result.exit_code == 1 and result.output == f"ocrfix: error: cannot read {tmp_path}: p1.gt.txt: not UTF-8 text (byte offset 4)\n"
