@@ -148,14 +148,22 @@ def blocks(
 ) -> Iterator[str | Passthrough]:
     """Group lines into blocks ending at paragraph breaks.
 
-    A line longer than ``max_line_chars`` (and any Passthrough item) ends the
-    current block and is passed on as a Passthrough.
+    Each text item is a line ending in ``\\n``; only the last may lack it. A
+    text item without ``\\n`` followed by another item raises ValueError: the
+    two would be glued into one line. A line longer than ``max_line_chars``
+    (and any Passthrough item) ends the current block and is passed on as a
+    Passthrough.
     """
     buf: list[str] = []
     chars = 0
     want_lines, want_chars = FIRST_BLOCK_LINES, FIRST_BLOCK_CHARS
     line_no = 0
+    unended = False  # the item before had no \n: it must have been the last
     for line in lines:
+        if unended:
+            raise ValueError(f"line {line_no} has no line ending but more lines follow (they would be glued "
+                             "together); give each line with its \\n, e.g. str.splitlines(keepends=True)")
+        unended = isinstance(line, str) and not line.endswith("\n")
         if isinstance(line, Passthrough) or len(line) > max_line_chars:
             if buf:
                 yield "".join(buf)

@@ -654,3 +654,41 @@ def test_edits_log_with_invalid_bytes_and_line_separators():
         assert replay(data.decode("utf-8", "surrogateescape"), edits) == res.stdout.decode("utf-8", "surrogateescape")
     finally:
         log.unlink(missing_ok=True)
+
+
+def test_fix_lines_takes_lines_without_line_endings():
+    # Bug: items without "\n" (str.splitlines()) were glued into one line:
+    # ['Socialndmnden ska', 'hushall', '6ppen'] -> ['Socialnämnden skahushall6ppen'].
+    # Now each is a line of its own and comes out corrected, without an ending.
+    import ocrfix
+
+    text = "Socialndmnden ska\nhushall\n6ppen\n"
+    assert list(ocrfix.fix_lines(text.splitlines())) == ["Socialnämnden ska", "hushåll", "öppen"]
+    assert list(ocrfix.fix_lines(text.splitlines(keepends=True))) == ["Socialnämnden ska\n", "hushåll\n", "öppen\n"]
+    assert list(ocrfix.fix_lines(["Ã¤r", "", "x" * 30 + "\n", "sista"], steps=["unicode"], max_line_chars=20)) == \
+        ["är", "", "x" * 30 + "\n", "sista"]  # an empty line and a line passed through for length keep their place
+
+
+def test_lines_that_would_be_glued_are_an_error():
+    # Pipeline.fix_lines (and fix_lines with join_lines) take lines with their
+    # "\n", the last may lack it; one without it in the middle glued two lines.
+    import ocrfix
+
+    with pytest.raises(ValueError, match="line 1 has no line ending"):
+        list(Pipeline(["unicode"]).fix_lines(["hushall", "6ppen\n"]))
+    with pytest.raises(ValueError, match="line 2 has no line ending"):
+        list(ocrfix.fix_lines(["verk-\n", "samheten", "och\n"], join_lines=True))
+    assert list(Pipeline(["unicode"]).fix_lines(["Ã¤r\n", "sista"])) == ["är\n", "sista"]
+
+
+@pytest.mark.parametrize("bad", [None, b"hushall", 5])
+def test_fix_wants_a_str(bad):
+    # Bug: ocrfix.fix(None) returned '' (an empty text).
+    import ocrfix
+
+    with pytest.raises(TypeError, match="must be str"):
+        ocrfix.fix(bad)
+    with pytest.raises(TypeError, match="must be str"):
+        ocrfix.fix_with_edits(bad)
+    with pytest.raises(TypeError, match="must be str"):
+        list(ocrfix.fix_lines(["rad\n", bad]))
