@@ -490,6 +490,12 @@ def console_main() -> None:
         main(prog_name="ocrfix")
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:  # e.g. a sub-command's report into a full disk: one line, no traceback
+        try:
+            print(f"ocrfix: error: {exc.strerror or exc}", file=sys.stderr)
+        except OSError:
+            pass
+        sys.exit(1)
     finally:
         # Everything is written and closed. At exit the interpreter would
         # search all objects -- millions in the word caches of a long run --

@@ -236,6 +236,11 @@ def test_usage_errors(tmp_path):
     assert runner.invoke(main, ["batch", "--steps", "nosuch", str(src), str(tmp_path / "o")]).exit_code == 2
     assert runner.invoke(main, ["batch", "-j", "2", "--dask", "local:2", str(src), str(tmp_path / "o")]).exit_code == 2
     assert runner.invoke(main, ["batch", "--glob", "../*.txt", str(src), str(tmp_path / "o")]).exit_code == 2
+    assert runner.invoke(main, ["batch", "--steps", "", str(src), str(tmp_path / "o")]).exit_code == 2  # 'none' copies
+    binary = tmp_path / "bin.words"
+    binary.write_bytes(b"\xff\xfe\x00ord\n")
+    res = runner.invoke(main, ["batch", "--words", str(binary), str(src), str(tmp_path / "o")])
+    assert res.exit_code == 1 and f"cannot read word list {binary}: not UTF-8 text" in res.stderr
     res = runner.invoke(main, ["batch", "-q", "--steps", "unicode", str(src), str(src / "out")])  # OUT_DIR inside IN_DIR
     assert res.exit_code == 0 and res.stderr == ""
     res = runner.invoke(main, ["batch", "--steps", "unicode", str(src), str(src / "out")])

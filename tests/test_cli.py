@@ -336,3 +336,10 @@ def test_output_to_a_fifo_writes_into_it(runner, tmp_path):
         assert fifo.is_fifo() and os.read(reader, 100) == "är\n".encode()
     finally:
         os.close(reader)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_sub_command_reporting_into_a_full_disk_is_a_one_line_error():
+    with open("/dev/full", "wb") as full:
+        res = subprocess.run(OCRFIX + ["steps"], stdout=full, stderr=subprocess.PIPE, timeout=120)
+    assert_one_line_error(res, "No space left on device")

@@ -104,6 +104,14 @@ def test_a_plain_text_file_without_gt_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "--gt" in result.output
 
 
+def test_an_unreadable_gt_file_is_named(tmp_path):
+    ocr, gold = tmp_path / "scan.txt", tmp_path / "truth.txt"
+    ocr.write_text("text\n", encoding="utf-8")
+    gold.write_bytes(b"\xff\xfebad\n")
+    result = CliRunner().invoke(main, ["eval", str(ocr), "--gt", str(gold)])
+    assert result.exit_code == 2 and f"cannot read {gold}" in result.output and "Traceback" not in result.output
+
+
 def test_malformed_jsonl_is_a_one_line_error(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"ocr": "x"\n', encoding="utf-8")

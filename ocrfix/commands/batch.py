@@ -44,7 +44,8 @@ def batch_command(in_dir, out_dir, pattern, jobs, dask_address, edits_dir, quiet
     any file failed.
     """
     from ..batch import BatchError, PipelineSpec, get_pipeline, run_batch
-    from ..config import ConfigError, parse_steps
+    from ..cli import _parse_steps, _read_word_list
+    from ..config import ConfigError
     from ..registry import UnknownCorrector
 
     if dask_address is not None:
@@ -52,20 +53,22 @@ def batch_command(in_dir, out_dir, pattern, jobs, dask_address, edits_dir, quiet
             raise click.UsageError("-j sets local worker processes; with --dask use local:N")
         if dask_address.startswith("local:") and not dask_address[6:].isdigit() or dask_address == "local:0":
             raise click.UsageError(f"--dask local:N needs a number of workers, not {dask_address!r}")
-    spec = PipelineSpec(
-        config=str(Path(config_path).resolve()) if config_path else None,
-        steps=tuple(parse_steps(steps_spec)) if steps_spec is not None else None,
-        min_confidence=min_confidence,
-        word_files=tuple(str(Path(p).resolve()) for p in word_files),
-        join_lines=join_lines,
-        errors=errors,
-    )
+    for path in word_files:  # a bad word list is named here (the workers read it again)
+        _read_word_list(path)
     try:
+        spec = PipelineSpec(
+            config=str(Path(config_path).resolve()) if config_path else None,
+            steps=tuple(_parse_steps(steps_spec)) if steps_spec is not None else None,
+            min_confidence=min_confidence,
+            word_files=tuple(str(Path(p).resolve()) for p in word_files),
+            join_lines=join_lines,
+            errors=errors,
+        )
         get_pipeline(spec)  # option errors now, before any work; reused with -j 1
+    except (OSError, UnicodeDecodeError) as exc:  # (a UnicodeDecodeError is a ValueError too: first)
+        _fail(f"cannot read word list: {exc}")
     except (ConfigError, UnknownCorrector, TypeError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"cannot read word list: {exc}")
 
     bar = None
 

@@ -121,8 +121,14 @@ def _load(path: Path, gt_path, conf, joined, load_pages, load_lines, Sample) -> 
     if path.is_dir():
         return load_pages(path, joined=joined)
     if gt_path:
-        text = path.read_text(encoding="utf-8")
-        return [Sample(path.name, text, Path(gt_path).read_text(encoding="utf-8"))]
+        from ..evaluate import _read_text
+
+        text = _read_text(path)
+        try:
+            gold = _read_text(Path(gt_path))
+        except (OSError, ValueError) as exc:
+            raise click.UsageError(f"cannot read {gt_path}: {exc}") from None
+        return [Sample(path.name, text, gold)]
     if path.suffix in (".jsonl", ".json"):
         return load_lines(path, [c.strip() for c in conf.split(",") if c.strip()])
     raise click.UsageError(f"{path}: give a folder of page pairs, a .jsonl file, or an OCR text file with --gt")
