@@ -278,6 +278,8 @@ def _line_of(starts: list[int], offset: int) -> int:
 
 def _split_lines(text: str) -> list[str]:
     """Split after each ``\\n`` only (``\\r``, form feeds etc. stay inside lines)."""
+    if not isinstance(text, str):  # (None would come out as '')
+        raise TypeError(f"text must be str, not {type(text).__name__}")
     if not text:
         return []
     parts = text.split("\n")

@@ -692,3 +692,5 @@ def test_fix_wants_a_str(bad):
         ocrfix.fix_with_edits(bad)
     with pytest.raises(TypeError, match="must be str"):
         list(ocrfix.fix_lines(["rad\n", bad]))
+    with pytest.raises(TypeError, match="must be str"):
+        ocrfix.Pipeline(steps=["unicode"]).fix(bad)
