@@ -15,10 +15,10 @@ import math
 
 from .correctors.base import Document
 from .errormodel import SWEDISH_LETTERS
+from .language import foreign_spans
 from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, segment_block, split_chunk
-from .language import foreign_spans
 from .tokens import protected_spans
 
 STATE_KEY = "engine"

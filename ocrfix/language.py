@@ -3,11 +3,12 @@
 The word-level correctors read every word as Swedish, so an English summary
 would be "corrected" word by word (``for`` -> ``för``, ``answer`` ->
 ``anser``) and its unknown words would make the whole document look damaged.
-A line belongs to a foreign passage when the function words around it (the
-line and the two before and after it, within its paragraph) are at least
-:data:`MIN_FOREIGN` of one other language and :data:`DOMINANCE` times as
-many as the Swedish ones (``dictionaries/function_words.tsv``; a scan that
-lost its å/ä/ö still counts as Swedish through ``ar``, ``pa``, ``fran``).
+A line belongs to a foreign passage when, in the line alone or with up to
+:data:`WINDOW` lines before or after it (within its paragraph), the
+function words of one other language number at least :data:`MIN_FOREIGN`
+and :data:`DOMINANCE` times the Swedish ones, and the line itself has no
+more Swedish than foreign ones (``dictionaries/function_words.tsv``; a scan
+that lost its å/ä/ö still counts as Swedish through ``ar``, ``pa``, ``fran``).
 
 Foreign lines are left as they are by the word-level correctors and are not
 counted in the document profile. Mixed lines (a Swedish sentence quoting one
@@ -56,7 +57,7 @@ def foreign_spans(text: str) -> list[tuple[int, int]]:
     forms = _foreign_forms()
     lines = text.split("\n")
     candidates = [i for i, line in enumerate(lines) if not forms.isdisjoint(line.split())]
-    if len(candidates) < 2:
+    if not candidates:
         return []
     words = function_words()
     counted: dict[int, dict[str, int] | None] = {}  # line -> counts per language (None: a blank line)

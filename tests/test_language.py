@@ -29,7 +29,8 @@ def pipeline():
     return Pipeline()
 
 
-@pytest.mark.parametrize("text", [ENGLISH, GERMAN, SWEDISH + ENGLISH, ENGLISH + "\n" + SWEDISH + GERMAN])
+@pytest.mark.parametrize("text", [ENGLISH, GERMAN, SWEDISH + ENGLISH, ENGLISH + "\n" + SWEDISH + GERMAN,
+                                  ENGLISH.splitlines(keepends=True)[2]])
 def test_foreign_passages_and_the_swedish_beside_them_stay(pipeline, text):
     assert pipeline.fix(text) == text
 

@@ -26,11 +26,11 @@ identity numbers, ALL-CAPS and mixed-case abbreviations (``LSS``, ``SoL``,
 glyph between two words: ``|`` for ``i``, ``d`` for ``då``), names glued to
 numbers (``Agenda2030``), a valid word with a footnote number
 (``Socialnämnden1``; unless its digit read as a letter is a word far more
-probable than a footnote: ``sn6`` -> ``snö``, ``SF1`` -> ``SFI``), in a
-document that looks clean a capitalised unknown word beside another
-capitalised word (``Bo Sall``: a name); it never reads a token written in lower case as an
-acronym (``kbpt`` may be ``köpt``, not ``KBT``); and -- in a document that
-looks clean -- any word the lexicon or the document itself vouches for.
+probable than a footnote: ``sn6`` -> ``snö``, ``SF1`` -> ``SFI``); it never
+reads a token written in lower case as an acronym (``kbpt`` may be
+``köpt``, not ``KBT``); and -- in a document that looks clean -- any word
+the lexicon or the document itself vouches for, and a capitalised unknown
+word beside another capitalised word (``Bo Sall``: a name).
 """
 from __future__ import annotations
 
