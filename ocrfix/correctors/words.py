@@ -26,7 +26,8 @@ identity numbers, ALL-CAPS and mixed-case abbreviations (``LSS``, ``SoL``,
 glyph between two words: ``|`` for ``i``, ``d`` for ``då``), names glued to
 numbers (``Agenda2030``), a valid word with a footnote number
 (``Socialnämnden1``; unless its digit read as a letter is a word far more
-probable than a footnote: ``sn6`` -> ``snö``, ``SF1`` -> ``SFI``); it never
+probable than a footnote: ``sn6`` -> ``snö``, ``SF1`` -> ``SFI``), an
+abbreviation the lexicon knows with its full stop (``fr.``, ``uppl.``); it never
 reads a token written in lower case as an acronym (``kbpt`` may be
 ``köpt``, not ``KBT``); and -- in a document that looks clean -- any word
 the lexicon or the document itself vouches for, and a capitalised unknown
@@ -157,6 +158,9 @@ class WordCorrector(Corrector):
             if not seg.readings and seg.identity.valid:  # a word with no rival reading
                 prev_word = seg.lower
                 continue
+            if self._abbreviation(eng, seg, doc.text):
+                prev_word = None
+                continue
             digits_as_letters = None
             footnote = self._footnote_mark(eng, seg)
             if footnote is not None:
@@ -220,6 +224,15 @@ class WordCorrector(Corrector):
             return choice, None
         return choice, Edit(seg.start, seg.end, seg.text, surface, self.name, confidence,
                             f"read as OCR error of {choice!r} (engine {eng.engine}, p={confidence:.2f})", round(margin, 3))
+
+    @staticmethod
+    def _abbreviation(eng, seg, text: str) -> bool:
+        """``fr.``, ``ev.``, ``uppl.``: a form the lexicon knows only with its
+        full stop (the stop is not part of the segment), written in lower
+        case as abbreviations are (``Gr.`` in mid-sentence is a garble)."""
+        return (text[seg.end : seg.end + 1] == "." and not seg.identity.valid
+                and (seg.text.islower() or seg.sentence_start and seg.text[1:].islower())
+                and eng.scorer.lexicon.is_word(seg.lower + "."))
 
     @staticmethod
     def _name_like(seg, segments, k: int, text: str) -> bool:
