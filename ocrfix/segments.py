@@ -39,6 +39,7 @@ DIGIT_RUN_RE = regex.compile(r"\d\d")
 # An abbreviation or number with a Swedish ending after a colon: `LSS:s`,
 # `SoL:s`, `IFO:s`, `E4:an`, `3:e`, `N:e` -- one word, never corrected.
 COLON_ENDING_RE = regex.compile(r"([\p{Lu}\d][\p{L}\d]*):\p{Ll}{1,3}")
+AMPERSAND_NAME_RE = regex.compile(r"\p{Lu}+&\p{Lu}+")
 SENTENCE_END = set(".!?:")
 BOUNDARY_MARKS = SENTENCE_END | {"•"}
 
@@ -56,7 +57,10 @@ def split_chunk(chunk: str) -> tuple[str, str, str]:
 
 
 def _colon_ending(core: str) -> bool:
-    """``LSS:s``, ``E4:an``, ``3:e``: an abbreviation, a capital or a number with its ending."""
+    """``LSS:s``, ``E4:an``, ``3:e``: an abbreviation, a capital or a number
+    with its ending; also capitals joined by ``&`` (``H&M``, ``B&B``)."""
+    if "&" in core and AMPERSAND_NAME_RE.fullmatch(core):
+        return True
     m = COLON_ENDING_RE.fullmatch(core)
     if not m:
         return False

@@ -357,3 +357,10 @@ def test_the_items_of_a_decision_list_keep_their_full_stops(pipeline):
     lines = "Nämnden beslutar\natt godkänna delårsrapporten.\natt uppdra åt förvaltningen att återkomma.\n"
     doc = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n" + lines
     assert pipeline.fix(doc).endswith(lines)
+
+
+def test_names_after_a_label_and_foreign_names_in_a_clean_report_stay(pipeline):
+    report = CLEAN_SAMPLES[0].read_text(encoding="utf-8")[:3000]
+    lines = ("Handläggare: Nasra Cabdullahi, tfn 0171-123 45\nKontakt: Ayşe Çelik och Łukasz Nowak.\n"
+             "Vi handlar på H&M.\n")
+    assert pipeline.fix(report + "\n" + lines).endswith(lines)
