@@ -12,6 +12,7 @@ candidate readings are computed once per distinct token.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from .correctors.base import Document
 from .errormodel import SWEDISH_LETTERS
@@ -59,6 +60,7 @@ class Engine:
         self.scorer = Scorer(doc.resources.lexicon, doc.resources.error_model_for(engine), self.profile, beam, max_candidates)
         self._observed: set[int] = set()
         self._valid: dict[str, bool] = {}
+        self._proper: dict[str, bool] = {}    # capitalised token -> valid only with its capital (see read)
         self._segments_of: tuple[str, list[Segment]] | None = None
         self._foreign_of: tuple[str, list[tuple[int, int]]] | None = None
         self.corrected: dict[str, int] = self.scorer.corrected   # confident corrections so far
@@ -95,6 +97,8 @@ class Engine:
                 if len(self._valid) >= MAX_REMEMBERED:
                     self._valid.clear()
                 valid = self._valid[lower] = lexicon.is_valid(lower)
+            if not valid and core[:1].isupper() and self._proper_compound(core):
+                valid = True
             if valid and lower not in profile.vocabulary:
                 self._remember(lower)
             profile.observe_word(core, lower, valid)
@@ -142,6 +146,8 @@ class Engine:
         one; anything else gets the full search.
         """
         seg.identity = self.scorer.identity(seg.lower)
+        if not seg.identity.valid and self._proper_compound(seg.text):
+            seg.identity = replace(seg.identity, valid=True)
         if seg.identity.valid and not NON_LETTER_RE.search(seg.lower):
             if self.eager:
                 seg.readings = self.scorer.quick_readings(seg.lower)
@@ -149,6 +155,19 @@ class Engine:
         seg.readings = self.scorer.readings(seg.lower)
         if len(seg.lower) == 1 and not seg.lower.isalnum():  # `både ( den`, `[ hemmet`: a one-letter word
             seg.readings = self.scorer.merge_readings(seg.readings, self.scorer.lone_glyph_readings())
+
+    def _proper_compound(self, text: str) -> bool:
+        """``Blåklintsgatan``, ``Kajgatan``: a capitalised compound Hunspell
+        accepts only with its capital (FORCEUCASE: street names), which the
+        lexicon's lower-case look-up refuses."""
+        if not (len(text) >= 6 and text.isalpha() and text[0].isupper() and text[1:].islower()):
+            return False
+        known = self._proper.get(text)
+        if known is None:
+            if len(self._proper) >= MAX_REMEMBERED:
+                self._proper.clear()
+            known = self._proper[text] = self.scorer.lexicon.checker.check(text)
+        return known
 
     # -- the document's own vocabulary --------------------------------------------------
     def note_correction(self, word: str) -> None:

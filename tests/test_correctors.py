@@ -364,3 +364,13 @@ def test_names_after_a_label_and_foreign_names_in_a_clean_report_stay(pipeline):
     lines = ("Handläggare: Nasra Cabdullahi, tfn 0171-123 45\nKontakt: Ayşe Çelik och Łukasz Nowak.\n"
              "Vi handlar på H&M.\n")
     assert pipeline.fix(report + "\n" + lines).endswith(lines)
+
+
+@pytest.mark.parametrize("line", ["Adress: Blåklintsgatan 3, 745 31 Enköping",
+                                  "Vi bor på Vattengatan och Tunnbindaregatan nära Kajgatan."])
+def test_street_names_hunspell_accepts_only_capitalised_stay(pipeline, line):
+    """Hunspell's FORCEUCASE compounds (street names) are valid with their
+    capital; the lower-case look-up refused them (`Kajgatan` -> `Kajgåtan`)."""
+    assert pipeline.fix(line + "\n") == line + "\n"
+    report = CLEAN_SAMPLES[0].read_text(encoding="utf-8")[:3000]
+    assert pipeline.fix(report + "\n" + line + "\n").endswith("\n" + line + "\n")
