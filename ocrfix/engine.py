@@ -26,6 +26,9 @@ STATE_KEY = "engine"
 # A document whose error prior is at least this is "damaged": valid-looking
 # words are checked too (``for`` may be ``för``).
 EAGER_PRIOR = 0.05
+# A capitalised unknown word in mid-sentence the confusions do not read as
+# a word with at least this channel log-probability is a name (Profile.names).
+EXPLAINED_CHANNEL = -8.0
 # Document-vocabulary matching: tokens this long, similarity (0-100) of the folded
 # forms at least this (a coarse net: the channel test below decides).
 DOC_MATCH_MIN_LENGTH, DOC_MATCH_MIN_RATIO = 5, 60
@@ -82,7 +85,9 @@ class Engine:
         foreign = self.foreign_spans(doc)
         profile.observe_letters(_outside(doc.text, foreign) if foreign else doc.text)
         f, nf = 0, len(foreign)
+        after_stop = True
         for m in CHUNK_RE.finditer(doc.text):
+            chunk_after_stop, after_stop = after_stop, m.group()[-1] in ".!?:"
             if foreign:  # an English passage says nothing about the Swedish text's damage
                 while f < nf and foreign[f][1] <= m.start():
                     f += 1
@@ -101,7 +106,9 @@ class Engine:
                 valid = True
             if valid and lower not in profile.vocabulary:
                 self._remember(lower)
-            profile.observe_word(core, lower, valid)
+            name = (not valid and not chunk_after_stop and core.isalpha() and core[0].isupper()
+                    and core[1:].islower() and not self._explained(lower))
+            profile.observe_word(core, lower, valid, name)
 
         prior = profile.error_prior
         self.log_damaged = math.log(prior)   # log P(a token is an OCR error)
@@ -155,6 +162,12 @@ class Engine:
         seg.readings = self.scorer.readings(seg.lower)
         if len(seg.lower) == 1 and not seg.lower.isalnum():  # `både ( den`, `[ hemmet`: a one-letter word
             seg.readings = self.scorer.merge_readings(seg.readings, self.scorer.lone_glyph_readings())
+
+    def _explained(self, lower: str) -> bool:
+        """Do the learned confusions read ``lower`` as some word, at least as
+        well as a clear misreading (a name mostly is not: ``nasra``)?"""
+        found = self.scorer.error_model.candidates(lower, self.scorer, beam=self.scorer.beam)
+        return bool(found) and found[0][1] >= EXPLAINED_CHANNEL
 
     def _proper_compound(self, text: str) -> bool:
         """``Blåklintsgatan``, ``Kajgatan``: a capitalised compound Hunspell

@@ -3,7 +3,8 @@
 Clean text must pass through untouched and Enköping-grade text needs
 aggressive restoration, so the correctors first measure the document:
 
-* ``oov_rate``        share of word tokens the lexicon does not know;
+* ``oov_rate``        share of word tokens the lexicon does not know (in a
+                      text without OCR debris, names do not count);
 * ``garble_rate``     share of word tokens with OCR debris inside
                       (``utveck[ing``, ``6ppen``, ``hi)’g``);
 * ``diacritic_rate``  share of letters that are å/ä/ö (about 3-4 % in
@@ -35,6 +36,9 @@ DIACRITICS_LOST_BELOW = 0.008
 # Share of unknown words in clean text of this genre (names, rare words).
 BASELINE_OOV = 0.01
 MIN_PRIOR, MAX_PRIOR = 0.002, 0.5
+# Names are not counted as unknown words while at most this share of the
+# words holds OCR debris (clean text; Enköping-grade scans have ~10 %).
+NAMES_IGNORED_UP_TO_GARBLE = 0.005
 # Below SHORT_TEXT_WORDS words the estimate assumes PRIOR_WORDS words of clean
 # text seen before (see Profile.error_prior).
 SHORT_TEXT_WORDS, PRIOR_WORDS = 20, 40
@@ -46,13 +50,18 @@ MAX_VOCABULARY = 200_000
 class Profile:
     words: int = 0
     unknown: int = 0
+    names: int = 0      # of the unknown words, those that look like names (see observe_word)
     garbled: int = 0
     letters: int = 0
     diacritics: int = 0
     vocabulary: dict[str, int] = field(default_factory=dict)  # intact (valid) words, lower-cased
 
-    def observe_word(self, chunk: str, lower_core: str, valid: bool) -> None:
+    def observe_word(self, chunk: str, lower_core: str, valid: bool, name: bool = False) -> None:
+        """Count one word token; ``name``: an unknown capitalised word in
+        mid-sentence that no confusion reads as a word (see unknown_rate)."""
         self.words += 1
+        if name:
+            self.names += 1
         if valid:
             vocabulary = self.vocabulary
             if lower_core in vocabulary:
@@ -71,7 +80,10 @@ class Profile:
 
     @property
     def oov_rate(self) -> float:
-        return self.unknown / self.words if self.words else 0.0
+        """The share of unknown words; in a document without OCR debris, names
+        do not count (a member list, an address list is no damaged scan)."""
+        unknown = self.unknown - self.names if self.garbled <= NAMES_IGNORED_UP_TO_GARBLE * self.words else self.unknown
+        return unknown / self.words if self.words else 0.0
 
     @property
     def oov_estimate(self) -> float:
@@ -80,7 +92,7 @@ class Profile:
         them unknown): one name in a one-line document is no sign of damage."""
         if self.words >= SHORT_TEXT_WORDS:
             return self.oov_rate
-        return (self.unknown + PRIOR_WORDS * BASELINE_OOV) / (self.words + PRIOR_WORDS)
+        return (self.oov_rate * self.words + PRIOR_WORDS * BASELINE_OOV) / (self.words + PRIOR_WORDS)
 
     @property
     def garble_rate(self) -> float:

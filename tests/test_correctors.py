@@ -374,3 +374,25 @@ def test_street_names_hunspell_accepts_only_capitalised_stay(pipeline, line):
     assert pipeline.fix(line + "\n") == line + "\n"
     report = CLEAN_SAMPLES[0].read_text(encoding="utf-8")[:3000]
     assert pipeline.fix(report + "\n" + line + "\n").endswith("\n" + line + "\n")
+
+
+def test_a_clean_member_list_with_foreign_names_stays(pipeline):
+    """Names the lexicon does not know, with addresses and phone numbers (a
+    list written for the tests): without OCR debris they are no sign of
+    damage, so the list is not read as a damaged scan."""
+    text = (DATA / "member_list.txt").read_text(encoding="utf-8")
+    assert pipeline.fix(text) == text
+
+
+def test_names_do_not_count_as_damage_unless_the_text_has_ocr_debris():
+    from ocrfix.profile import Profile
+
+    def oov(words):
+        p = Profile()
+        for chunk, valid, name in words:
+            p.observe_word(chunk, chunk.lower(), valid, name)
+        return p.oov_rate
+
+    clean = [("och", True, False)] * 30 + [("Nasra", False, True), ("Xasan", False, True), ("vantar", False, False)]
+    assert oov(clean) == pytest.approx(1 / 33)
+    assert oov(clean + [("utveck[ing", False, False)]) == pytest.approx(4 / 34)  # debris: names count again
