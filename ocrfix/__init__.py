@@ -38,12 +38,12 @@ def _pipeline(options: dict[str, Any]) -> Pipeline:
 
 def fix(text: str, **options: Any) -> str:
     """Return ``text`` corrected by the default (or configured) pipeline."""
-    return _pipeline(options).fix(_text(text))
+    return _pipeline(options).fix(text)
 
 
 def fix_with_edits(text: str, **options: Any) -> tuple[str, list[Edit]]:
     """Return the corrected text and the list of edits that produced it."""
-    return _pipeline(options).fix_with_edits(_text(text))
+    return _pipeline(options).fix_with_edits(text)
 
 
 def fix_lines(lines: Iterable[str], **options: Any) -> Iterator[str]:
@@ -57,13 +57,6 @@ def fix_lines(lines: Iterable[str], **options: Any) -> Iterator[str]:
     """
     pipeline = _pipeline(options)
     return pipeline.fix_lines(lines) if pipeline.join_lines else _line_for_line(pipeline, lines)
-
-
-def _text(text: Any) -> str:
-    """``text``, if it is a str; a TypeError otherwise (None gave '')."""
-    if not isinstance(text, str):
-        raise TypeError(f"text must be str, not {type(text).__name__}")
-    return text
 
 
 def _line_for_line(pipeline: Pipeline, lines: Iterable[str]) -> Iterator[str]:

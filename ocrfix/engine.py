@@ -19,7 +19,8 @@ from .errormodel import SWEDISH_LETTERS
 from .language import foreign_spans
 from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
-from .segments import CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, segment_block, split_chunk
+from .segments import (CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, is_capitalised,
+                       segment_block, split_chunk)
 from .tokens import protected_spans
 
 STATE_KEY = "engine"
@@ -106,8 +107,7 @@ class Engine:
                 valid = True
             if valid and lower not in profile.vocabulary:
                 self._remember(lower)
-            name = (not valid and not chunk_after_stop and core.isalpha() and core[0].isupper()
-                    and core[1:].islower() and not self._explained(lower))
+            name = not valid and not chunk_after_stop and is_capitalised(core) and not self._explained(lower)
             profile.observe_word(core, lower, valid, name)
 
         prior = profile.error_prior
@@ -173,7 +173,7 @@ class Engine:
         """``Blåklintsgatan``, ``Kajgatan``: a capitalised compound Hunspell
         accepts only with its capital (FORCEUCASE: street names), which the
         lexicon's lower-case look-up refuses."""
-        if not (len(text) >= 6 and text.isalpha() and text[0].isupper() and text[1:].islower()):
+        if len(text) < 6 or not is_capitalised(text):
             return False
         known = self._proper.get(text)
         if known is None:

@@ -56,7 +56,12 @@ def split_chunk(chunk: str) -> tuple[str, str, str]:
     return chunk[:i], chunk[i:j], chunk[j:]
 
 
-def _colon_ending(core: str) -> bool:
+def is_capitalised(text: str) -> bool:
+    """``Nasra``, ``Kajgatan``: letters, a capital, then lower case only."""
+    return len(text) >= 2 and text.isalpha() and text[0].isupper() and text[1:].islower()
+
+
+def _fixed_form(core: str) -> bool:
     """``LSS:s``, ``E4:an``, ``3:e``: an abbreviation, a capital or a number
     with its ending; also capitals joined by ``&`` (``H&M``, ``B&B``)."""
     if "&" in core and AMPERSAND_NAME_RE.fullmatch(core):
@@ -227,7 +232,7 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
                     if open_seg is not None:
                         open_seg.next_kind = prev_kind
                     open_seg = None
-                elif SURROGATE_RE.search(p_core) or DIGIT_RUN_RE.search(p_core) or _colon_ending(p_core):
+                elif SURROGATE_RE.search(p_core) or DIGIT_RUN_RE.search(p_core) or _fixed_form(p_core):
                     prev_kind, sentence_start, open_seg = None, False, None
                 elif len(p_core) >= 2 and HAS_LETTER_RE.search(p_core) and not is_abbreviation(p_core):
                     open_seg = Segment(p_start, p_start + len(p_core), p_core, prev_kind, sentence_start, start, m.end())

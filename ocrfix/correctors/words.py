@@ -43,11 +43,16 @@ import regex
 from ..edits import Edit
 from ..engine import engine_for, next_word
 from ..ranking import BOUNDARY
+from ..segments import is_capitalised
 from .base import Corrector, Document
 
 
-def _capitalised(t: str) -> bool:
-    return len(t) >= 2 and t.isalpha() and t[0].isupper() and t[1:].islower()
+def _char_before(text: str, pos: int) -> str:
+    """The last character before ``pos`` that is not white space ('' if none)."""
+    i = pos
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return text[i - 1] if i else ""
 
 
 def restore_case(ocr: str, word: str, surface: str, sentence_start: bool, upper_share=None) -> str:
@@ -244,9 +249,9 @@ class WordCorrector(Corrector):
         (``Bo Sall``, ``Handläggare: Nasra Cabdullahi``) or with a letter no
         Swedish word has (``Ayşe``, ``Łukasz``): in a document that looks
         clean, a name, not a misread word."""
-        if seg.identity.valid or not _capitalised(seg.text) or len(seg.text) > MAX_NAME_CHARS:
+        if seg.identity.valid or not is_capitalised(seg.text) or len(seg.text) > MAX_NAME_CHARS:
             return False
-        if seg.sentence_start and text[: seg.start].rstrip()[-1:] != ":":  # (a label: `Handläggare: Nasra …`)
+        if seg.sentence_start and _char_before(text, seg.start) != ":":  # (a label: `Handläggare: Nasra …`)
             return False
         if any(c not in NAME_OR_SWEDISH for c in seg.lower):
             return True  # a letter no Swedish word has (`Ayşe`, `Çelik`, `Łukasz`): a foreign name
@@ -254,7 +259,7 @@ class WordCorrector(Corrector):
             if 0 <= j < len(segments):
                 other = segments[j]
                 a, b = (other, seg) if j < k else (seg, other)
-                if _capitalised(other.text) and not other.sentence_start and text[a.end : b.start] == " ":
+                if is_capitalised(other.text) and not other.sentence_start and text[a.end : b.start] == " ":
                     return True
         return False
 
