@@ -19,15 +19,15 @@ from .errormodel import SWEDISH_LETTERS
 from .language import foreign_spans
 from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
-from .segments import (CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, is_capitalised,
-                       segment_block, split_chunk)
+from .segments import (CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, is_abbreviation,
+                       is_capitalised, is_fixed_form, segment_block, split_chunk, word_pieces)
 from .tokens import protected_spans
 
 STATE_KEY = "engine"
 # A document whose error prior is at least this is "damaged": valid-looking
 # words are checked too (``for`` may be ``för``).
 EAGER_PRIOR = 0.05
-# A capitalised unknown word in mid-sentence the confusions do not read as
+# A capitalised unknown word the confusions do not read as
 # a word with at least this channel log-probability is a name (Profile.names).
 EXPLAINED_CHANNEL = -8.0
 # Document-vocabulary matching: tokens this long, similarity (0-100) of the folded
@@ -86,28 +86,30 @@ class Engine:
         foreign = self.foreign_spans(doc)
         profile.observe_letters(_outside(doc.text, foreign) if foreign else doc.text)
         f, nf = 0, len(foreign)
-        after_stop = True
         for m in CHUNK_RE.finditer(doc.text):
-            chunk_after_stop, after_stop = after_stop, m.group()[-1] in ".!?:"
             if foreign:  # an English passage says nothing about the Swedish text's damage
                 while f < nf and foreign[f][1] <= m.start():
                     f += 1
                 if f < nf and foreign[f][0] <= m.start():
                     continue
-            _, core, _ = split_chunk(m.group())
-            if not core.isalpha() and (not HAS_LETTER_RE.search(core) or DIGITS_RE.match(core) or SURROGATE_RE.search(core)):
-                continue
+            _, core, trail = split_chunk(m.group())
+            # only what the correctors read says anything of the damage: not numbers,
+            # abbreviations (`LSS`), forms with their ending (`3:e`), codes (`Agenda2030`)
+            if core.isalpha():
+                if is_abbreviation(core):
+                    continue
+                pieces = (core,)
+            else:
+                if not HAS_LETTER_RE.search(core) or DIGITS_RE.match(core) or SURROGATE_RE.search(core) or is_fixed_form(core):
+                    continue
+                pieces = word_pieces(core) or (core,)   # markup misread (`cd/p>`) is damage too
             lower = core.lower()
-            valid = self._valid.get(lower)
-            if valid is None:
-                if len(self._valid) >= MAX_REMEMBERED:
-                    self._valid.clear()
-                valid = self._valid[lower] = lexicon.is_valid(lower)
-            if not valid and core[:1].isupper() and self._proper_compound(core):
-                valid = True
+            # `mg/l`, `och/eller`: a word of its pieces; `bl.a.`: an abbreviation the lexicon knows
+            valid = all(self._valid_word(p) for p in pieces) or (trail[:1] == "." and lexicon.is_word(lower + "."))
             if valid and lower not in profile.vocabulary:
-                self._remember(lower)
-            name = not valid and not chunk_after_stop and is_capitalised(core) and not self._explained(lower)
+                for piece in pieces:
+                    self._remember(piece.lower())
+            name = not valid and is_capitalised(core) and not self._explained(lower)
             profile.observe_word(core, lower, valid, name)
 
         prior = profile.error_prior
@@ -162,6 +164,16 @@ class Engine:
         seg.readings = self.scorer.readings(seg.lower)
         if len(seg.lower) == 1 and not seg.lower.isalnum():  # `både ( den`, `[ hemmet`: a one-letter word
             seg.readings = self.scorer.merge_readings(seg.readings, self.scorer.lone_glyph_readings())
+
+    def _valid_word(self, word: str) -> bool:
+        """Is ``word`` valid (remembered per document), capitalised-only compounds included?"""
+        lower = word.lower()
+        valid = self._valid.get(lower)
+        if valid is None:
+            if len(self._valid) >= MAX_REMEMBERED:
+                self._valid.clear()
+            valid = self._valid[lower] = self.scorer.lexicon.is_valid(lower)
+        return valid or (word[:1].isupper() and self._proper_compound(word))
 
     def _explained(self, lower: str) -> bool:
         """Do the learned confusions read ``lower`` as some word, at least as

@@ -26,7 +26,7 @@ import regex
 # A letter next to characters that never sit inside a Swedish word, or a
 # ligature glyph (the only letters that are garble by themselves).
 _LIGATURES = "ﬁﬂ"
-_GARBLE_RE = regex.compile(r"\p{L}[\[\]§@&|{}]|[\[\]§@&|{}]\p{L}|\p{L}\d|\d\p{L}|\p{L}[)(’'][\p{L})’']|" + f"[{_LIGATURES}]")
+_GARBLE_RE = regex.compile(r"\p{L}[\[\]§@&|{}]|[\[\]§@&|{}]\p{L}|\p{L}\d|\d\p{L}|\p{L}[)(’'][\p{Ll})’']|" + f"[{_LIGATURES}]")
 _NON_LETTERS_RE = regex.compile(r"\P{L}+")
 _DIACRITICS = "åäöÅÄÖ"
 
@@ -58,7 +58,7 @@ class Profile:
 
     def observe_word(self, chunk: str, lower_core: str, valid: bool, name: bool = False) -> None:
         """Count one word token; ``name``: an unknown capitalised word in
-        mid-sentence that no confusion reads as a word (see unknown_rate)."""
+        any position that no confusion reads as a word (see oov_rate)."""
         self.words += 1
         if name:
             self.names += 1

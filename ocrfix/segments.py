@@ -61,7 +61,7 @@ def is_capitalised(text: str) -> bool:
     return len(text) >= 2 and text.isalpha() and text[0].isupper() and text[1:].islower()
 
 
-def _fixed_form(core: str) -> bool:
+def is_fixed_form(core: str) -> bool:
     """``LSS:s``, ``E4:an``, ``3:e``: an abbreviation, a capital or a number
     with its ending; also capitals joined by ``&`` (``H&M``, ``B&B``)."""
     if "&" in core and AMPERSAND_NAME_RE.fullmatch(core):
@@ -71,6 +71,29 @@ def _fixed_form(core: str) -> bool:
         return False
     head = m.group(1)
     return head.isdigit() or len(head) == 1 or is_abbreviation(head) or (head.isupper() and head.isalnum())
+
+
+def is_word_piece(piece: str) -> bool:
+    """Is this piece of a core (split at SEGMENT_SPLIT_RE, punctuation
+    stripped) a word the correctors read? Not a number, an abbreviation
+    (``LSS``, ``SoL``), a form with its ending (``3:e``, ``LSS:s``), a name
+    glued to a number (``Agenda2030``), a lone character or undecodable bytes."""
+    return (len(piece) >= 2 and HAS_LETTER_RE.search(piece) is not None and not DIGITS_RE.match(piece)
+            and not SURROGATE_RE.search(piece) and not DIGIT_RUN_RE.search(piece) and not is_fixed_form(piece)
+            and not is_abbreviation(piece))
+
+
+def word_pieces(core: str) -> list[str]:
+    """The pieces of a chunk's core that :func:`segment_block` makes segments
+    of (lone characters aside): ``mg/l`` -> ``['mg']``, ``PFAS-halten`` ->
+    ``['halten']``, ``3:e`` -> ``[]``."""
+    pieces = []
+    for piece in SEGMENT_SPLIT_RE.split(core):
+        if piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
+            p_core = split_chunk(piece)[1]
+            if is_word_piece(p_core):
+                pieces.append(p_core)
+    return pieces
 
 
 def is_abbreviation(segment: str) -> bool:
@@ -232,9 +255,7 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
                     if open_seg is not None:
                         open_seg.next_kind = prev_kind
                     open_seg = None
-                elif SURROGATE_RE.search(p_core) or DIGIT_RUN_RE.search(p_core) or _fixed_form(p_core):
-                    prev_kind, sentence_start, open_seg = None, False, None
-                elif len(p_core) >= 2 and HAS_LETTER_RE.search(p_core) and not is_abbreviation(p_core):
+                elif is_word_piece(p_core):
                     open_seg = Segment(p_start, p_start + len(p_core), p_core, prev_kind, sentence_start, start, m.end())
                     segments.append(open_seg)
                     prev_kind, sentence_start = None, False

@@ -384,6 +384,28 @@ def test_a_clean_member_list_with_foreign_names_stays(pipeline):
     assert pipeline.fix(text) == text
 
 
+def test_units_ordinals_and_abbreviations_are_no_sign_of_damage(pipeline):
+    """`mg/l`, `km/h`, `och/eller`, `3:e`, `bl.a.`, `LSS:s` are not words the
+    lexicon lists, but the correctors never read them as words either: the
+    profile counted them as unknown words, the clean text below went
+    'damaged' and `mg` became `mig`."""
+    text = (DATA / "units_and_forms.txt").read_text(encoding="utf-8")
+    assert pipeline.fix(text) == text
+
+
+def test_the_profile_counts_what_the_correctors_read(pipeline):
+    from ocrfix.correctors.base import Document, DocumentState
+    from ocrfix.engine import engine_for
+
+    def profile(text):
+        return engine_for(Document(text, pipeline.resources, DocumentState())).profile
+
+    clean = profile("Halten var 8 mg/l, 80 km/h och/eller den 3:e enligt bl.a. LSS:s och SoL.")
+    assert clean.unknown == 0 and clean.words == 9  # halten var mg/l km/h och och/eller den enligt bl.a.
+    garbled = profile("Halten var 8 mg/l i utveck[ing av 6ppenvarden enligt Socialndmnden.")
+    assert garbled.unknown == 3
+
+
 def test_names_do_not_count_as_damage_unless_the_text_has_ocr_debris():
     from ocrfix.profile import Profile
 
