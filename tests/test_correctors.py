@@ -402,6 +402,8 @@ def test_the_profile_counts_what_the_correctors_read(pipeline):
 
     clean = profile("Halten var 8 mg/l, 80 km/h och/eller den 3:e enligt bl.a. LSS:s och SoL.")
     assert clean.unknown == 0 and clean.words == 9  # halten var mg/l km/h och och/eller den enligt bl.a.
+    codes = profile("Halten av nitrat (NO3) och nitrit (NO2), typ DM2 och Q1.")
+    assert codes.garbled == 0  # capitals with a digit are codes; `6ppen`, `sn6` are debris
     garbled = profile("Halten var 8 mg/l i utveck[ing av 6ppenvarden enligt Socialndmnden.")
     assert garbled.unknown == 3
 
