@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from .correctors.base import Document
 from .errormodel import SWEDISH_LETTERS
-from .language import foreign_spans
+from .language import foreign_letters, foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import (CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, is_abbreviation,
@@ -86,6 +86,7 @@ class Engine:
         foreign = self.foreign_spans(doc)
         profile.observe_letters(_outside(doc.text, foreign) if foreign else doc.text)
         f, nf = 0, len(foreign)
+        known = self.scorer.error_model.ocr_letters
         for m in CHUNK_RE.finditer(doc.text):
             if foreign:  # an English passage says nothing about the Swedish text's damage
                 while f < nf and foreign[f][1] <= m.start():
@@ -93,6 +94,8 @@ class Engine:
                 if f < nf and foreign[f][0] <= m.start():
                     continue
             _, core, trail = split_chunk(m.group())
+            if not core.isascii() and foreign_letters(core, known):
+                continue  # a foreign word or name (`Łukasz`): no sign of damage either way
             # only what the correctors read says anything of the damage: not numbers,
             # abbreviations (`LSS`), forms with their ending (`3:e`), codes (`Agenda2030`)
             if core.isalpha():
@@ -128,7 +131,7 @@ class Engine:
         """The block's segments with their readings (cached while the text is unchanged)."""
         if self._segments_of is not None and self._segments_of[0] == doc.text:
             return self._segments_of[1]
-        protected = protected_spans(doc.text) + self.foreign_spans(doc)
+        protected = protected_spans(doc.text) + self.foreign_spans(doc) + self._foreign_words(doc.text)
         segs = segment_block(doc.text, protected, self.scorer.is_valid)
         if not self.eager:  # lone debris (`|` in a table) is only read as a word in damaged text
             segs = [s for s in segs if len(s.text) > 1 or s.text.isalpha()]
@@ -142,6 +145,10 @@ class Engine:
         if self._foreign_of is None or self._foreign_of[0] != doc.text:
             self._foreign_of = (doc.text, foreign_spans(doc.text))
         return self._foreign_of[1]
+
+    def _foreign_words(self, text: str) -> list[tuple[int, int]]:
+        """Words with letters of another alphabet (``Łukasz``, ``dieđáhus``): left alone."""
+        return foreign_word_spans(text, self.scorer.error_model.ocr_letters)
 
     def in_foreign(self, doc: Document, pos: int) -> bool:
         """Is offset ``pos`` of the block inside a foreign-language line?"""

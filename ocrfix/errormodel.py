@@ -145,10 +145,18 @@ class ErrorModel:
         self.debris_sub = generic         # OCR debris standing for one particular letter
         self.edge_added = generic         # a letter the OCR added at a token's first or last position
         self._fold: dict[int, str] | None = None
+        self._ocr_letters: frozenset[str] | None = None
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
         self.glued_logp = math.log(1e-3)  # two words glued together
         self.space_letters: dict[str, float] = {}  # letter -> log P(a word has it read as a space)
         self.initial_case: dict[str, tuple[int, int]] = {}  # see upper_share
+
+    @property
+    def ocr_letters(self) -> frozenset[str]:
+        """The letters the engine's learned confusions produce (``é``, ``ﬁ`` ...), lower case."""
+        if self._ocr_letters is None:
+            self._ocr_letters = frozenset(c.lower() for k in self.rules for c in k if c.isalpha())
+        return self._ocr_letters
 
     @classmethod
     def load(cls, path: str | Path | None = None, profile: str = "default", backoff: float | None = None) -> "ErrorModel":

@@ -1,4 +1,5 @@
-"""Passages in another language: English or German quoted in a Swedish report.
+"""Passages and words in another language: English or German quoted in a
+Swedish report, names and words written in other alphabets.
 
 The word-level correctors read every word as Swedish, so an English summary
 would be "corrected" word by word (``for`` -> ``för``, ``answer`` ->
@@ -13,6 +14,12 @@ that lost its å/ä/ö still counts as Swedish through ``ar``, ``pa``, ``fran``)
 Foreign lines are left as they are by the word-level correctors and are not
 counted in the document profile. Mixed lines (a Swedish sentence quoting one
 English term) stay Swedish.
+
+A word with a letter Swedish does not write (``Łukasz``, ``Çelik``,
+``dieđáhus``, ``Øresund``, ``crème``) is a foreign word or name: an OCR
+engine reading Swedish puts é, ligatures or debris for å/ä/ö, not ł, ç or
+đ -- unless its learned confusions say it does (``known``, see
+:func:`foreign_word_spans`).
 """
 from __future__ import annotations
 
@@ -27,6 +34,10 @@ MIN_FOREIGN = 4      # function words of one other language, at least
 DOMINANCE = 3        # ... and this many times the Swedish ones
 
 _WORD_RE = regex.compile(r"\p{L}+")
+# Letters of Swedish words (é too: idé, armé); typographic ligatures (ﬁ, ﬂ) stand for them.
+SWEDISH_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyzåäöé")
+_LIGATURES = frozenset("\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06")
+_NOT_SWEDISH_RE = regex.compile(r"[^\x00-\x7fåäöéÅÄÖÉ\ufb00-\ufb06]")
 
 
 @lru_cache(maxsize=1)
@@ -109,4 +120,33 @@ def foreign_spans(text: str) -> list[tuple[int, int]]:
             spans[-1] = (spans[-1][0], e)
         else:
             spans.append((s, e))
+    return spans
+
+
+def foreign_letters(word: str, known: frozenset[str] = frozenset()) -> bool:
+    """Does ``word`` have a letter Swedish does not write (``ł``, ``ç``, ``đ``,
+    ``ø``, ``è``), no ligature and not among ``known`` (letters an engine's
+    learned confusions produce)?"""
+    return any(c.isalpha() and c.lower() not in SWEDISH_ALPHABET and c not in _LIGATURES and c.lower() not in known
+               for c in word)
+
+
+def foreign_word_spans(text: str, known: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the white-space separated chunks of
+    ``text`` with a foreign letter (:func:`foreign_letters`): left alone."""
+    spans: list[tuple[int, int]] = []
+    if text.isascii():
+        return spans
+    end = -1
+    for m in _NOT_SWEDISH_RE.finditer(text):
+        pos = m.start()
+        if pos < end or not foreign_letters(m.group(), known):
+            continue
+        start = pos
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        end = pos + 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        spans.append((start, end))
     return spans

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import GARBLED_SAMPLE
 from ocrfix import Pipeline
-from ocrfix.language import foreign_spans
+from ocrfix.language import foreign_letters, foreign_spans, foreign_word_spans
 
 ENGLISH = """The committee met on Tuesday to discuss the annual budget and the new housing policy.
 According to the report, the number of applications increased by twelve percent last year.
@@ -48,3 +48,31 @@ def test_only_the_foreign_lines_are_foreign():
     assert [text[s:e] for s, e in spans] == [ENGLISH]
     quoting = "Vi arbetar enligt metoden Signs of Safety och med stöd av The Incredible Years i alla ärenden.\n"
     assert foreign_spans(quoting * 3) == []
+
+
+@pytest.mark.parametrize("word", ["Łukasz", "Çelik", "Ayşe", "dieđáhus", "Øresund", "crème", "Muñoz", "µg", "Straße"])
+def test_words_with_letters_swedish_does_not_write_are_foreign(word):
+    assert foreign_letters(word)
+    text = f"Kontakt: {word}, tfn 0171-123 45."
+    (start, end), = foreign_word_spans(text)
+    assert text[start:end].rstrip(",") == word
+
+
+@pytest.mark.parametrize("word", ["Socialnämnden", "idé", "ﬁnns", "utveck[ing", "6ppenv§1rden", "hi)’g", "naïve"])
+def test_swedish_words_and_ocr_garbles_are_not_foreign(word):
+    """Swedish letters, é, ligatures and OCR debris; ``ï`` is a letter the
+    engine's confusions are said to produce (``known``)."""
+    assert not foreign_letters(word, known=frozenset("ï"))
+    assert foreign_word_spans(f"och {word} i", known=frozenset("ï")) == []
+
+
+def test_foreign_words_in_a_damaged_scan_stay_and_the_scan_is_still_corrected(pipeline):
+    """In a scan without å/ä/ö every word is a candidate: names with letters
+    Swedish does not write were read as garbles (`Çelik` -> `relik`,
+    `Łukasz` -> `Lukas`, `dieđáhus` -> `diethus`, the đ dropped as debris)."""
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    lines = ("Kontakt: Łukasz Wiśniewski och Ayşe Çelik, tfn 0171-123 45.\n"
+             "Samiskt namn: Dieđáhus. Priset är 3 st à 50 kr, crème fraiche.\n")
+    out = pipeline.fix(scan + lines)
+    assert out.endswith(lines)
+    assert "Socialnämnden" in out and "Socialndmnden" not in out

@@ -115,9 +115,6 @@ def read_weakly(readings) -> bool:
     return not readings or readings[0].channel < WEAK_CHANNEL
 
 
-# Letters of Swedish words (é too: idé, armé); a capitalised word with any
-# other letter is a foreign name in a document that looks clean.
-NAME_OR_SWEDISH = frozenset("abcdefghijklmnopqrstuvwxyzåäöéü")
 # Personal names are short (Gustafsson, Fredriksson); a longer capitalised
 # word the lexicon does not know is more often a misread compound.
 MAX_NAME_CHARS = 12
@@ -246,15 +243,14 @@ class WordCorrector(Corrector):
     def _name_like(seg, segments, k: int, text: str) -> bool:
         """A capitalised word of plain letters the lexicon does not know, in
         mid-sentence or after a label's colon, beside another capitalised word
-        (``Bo Sall``, ``Handläggare: Nasra Cabdullahi``) or with a letter no
-        Swedish word has (``Ayşe``, ``Łukasz``): in a document that looks
-        clean, a name, not a misread word."""
+        (``Bo Sall``, ``Handläggare: Nasra Cabdullahi``): in a document that
+        looks clean, a name, not a misread word. (Words with a letter Swedish
+        does not write, ``Ayşe``, ``Łukasz``, are never read: see
+        :func:`ocrfix.language.foreign_word_spans`.)"""
         if seg.identity.valid or not is_capitalised(seg.text) or len(seg.text) > MAX_NAME_CHARS:
             return False
         if seg.sentence_start and _char_before(text, seg.start) != ":":  # (a label: `Handläggare: Nasra …`)
             return False
-        if any(c not in NAME_OR_SWEDISH for c in seg.lower):
-            return True  # a letter no Swedish word has (`Ayşe`, `Çelik`, `Łukasz`): a foreign name
         for j in (k - 1, k + 1):
             if 0 <= j < len(segments):
                 other = segments[j]
