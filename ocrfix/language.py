@@ -1,5 +1,6 @@
-"""Passages and words in another language: English or German quoted in a
-Swedish report, names and words written in other alphabets.
+"""Passages and words in another language: English, German, Finnish or
+Northern Sami in a Swedish report, names and words with letters Swedish
+does not write.
 
 The word-level correctors read every word as Swedish, so an English summary
 would be "corrected" word by word (``for`` -> ``för``, ``answer`` ->
@@ -42,7 +43,7 @@ _NOT_SWEDISH_RE = regex.compile(r"[^\x00-\x7fåäöéÅÄÖÉ\ufb00-\ufb06]")
 
 @lru_cache(maxsize=1)
 def function_words() -> dict[str, str]:
-    """word -> language code (``sv``, ``en``, ``de``)."""
+    """word -> language code (``sv``, ``en``, ``de``, ``fi``, ``se``)."""
     table: dict[str, str] = {}
     with open(data_path("function_words.tsv"), encoding="utf-8") as f:
         for line in f:
@@ -85,13 +86,16 @@ def foreign_spans(text: str) -> list[tuple[int, int]]:
             counted[i] = found
         return counted[i]
 
-    def dominated(first: int, last: int, own: dict[str, int]) -> bool:
-        """Do one other language's words dominate lines first..last (stopping at a blank line)?"""
+    def dominated(first: int, last: int, line: int, own: dict[str, int]) -> bool:
+        """Do one other language's words dominate lines first..last, within ``line``'s paragraph?"""
         window: dict[str, int] = {}
         for j in range(first, last + 1):
             c = counts(j)
-            if c is None:
-                return False  # the window crosses a paragraph break: the narrower ones decide
+            if c is None:  # a blank line: the window ends at the paragraph break
+                if j > line:
+                    break
+                window.clear()
+                continue
             for lang, k in c.items():
                 window[lang] = window.get(lang, 0) + k
         swedish = window.get("sv", 0)
@@ -107,7 +111,7 @@ def foreign_spans(text: str) -> list[tuple[int, int]]:
                 continue
             # the line with its neighbours before, around or after it (a passage's first and last lines too)
             for first, last in ((i - WINDOW, i), (i - WINDOW // 2, i + WINDOW // 2), (i, i + WINDOW), (i, i)):
-                if dominated(max(first, 0), min(last, n - 1), own):
+                if dominated(max(first, 0), min(last, n - 1), i, own):
                     foreign_lines.add(i)
                     break
     spans: list[tuple[int, int]] = []

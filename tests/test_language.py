@@ -18,6 +18,13 @@ Laut dem Bericht ist die Zahl der Anträge im vergangenen Jahr um zwölf Prozent
 Der Vorsitzende dankte den Mitarbeitern für ihren Einsatz in einer schwierigen Zeit.
 Weitere Informationen erhalten Sie beim Sekretariat, das Fragen gerne per E-Mail beantwortet.
 """
+# Finnish is an official minority language: municipalities in its
+# administrative area publish such paragraphs (written for the tests).
+FINNISH = """Tietoa suomeksi
+
+Kunta kuuluu suomen kielen hallintoalueeseen, ja sinulla on oikeus käyttää suomea kunnan kanssa. Voit saada
+vanhustenhuoltoa kokonaan tai osittain suomeksi, jos haluat. Ota yhteyttä asiakaspalveluun, puhelin 0171-625 00.
+"""
 SWEDISH = """Under våren genomfördes en kartläggning av hur många hushåll som fick ekonomiskt bistånd.
 Resultatet visade att andelen långvariga biståndsmottagare minskade något jämfört med föregående år.
 Mormor stickade vantar av ull och Pappa sa att hon skulle komma.
@@ -29,7 +36,7 @@ def pipeline():
     return Pipeline()
 
 
-@pytest.mark.parametrize("text", [ENGLISH, GERMAN, SWEDISH + ENGLISH, ENGLISH + "\n" + SWEDISH + GERMAN,
+@pytest.mark.parametrize("text", [ENGLISH, GERMAN, FINNISH, SWEDISH + ENGLISH, ENGLISH + "\n" + SWEDISH + GERMAN,
                                   ENGLISH.splitlines(keepends=True)[2]])
 def test_foreign_passages_and_the_swedish_beside_them_stay(pipeline, text):
     assert pipeline.fix(text) == text
@@ -76,3 +83,12 @@ def test_foreign_words_in_a_damaged_scan_stay_and_the_scan_is_still_corrected(pi
     out = pipeline.fix(scan + lines)
     assert out.endswith(lines)
     assert "Socialnämnden" in out and "Socialndmnden" not in out
+
+
+def test_the_last_line_of_a_short_foreign_paragraph_is_foreign():
+    """A paragraph's lines are weighed with their neighbours in the same
+    paragraph; a window reaching over the blank line used to count for
+    nothing, so the last line of a two-line paragraph stayed Swedish."""
+    spans = foreign_spans(SWEDISH + "\n" + FINNISH)
+    text = SWEDISH + "\n" + FINNISH
+    assert "".join(text[s:e] for s, e in spans) == FINNISH.split("\n\n", 1)[1]
