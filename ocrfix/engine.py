@@ -20,7 +20,7 @@ from .language import foreign_letters, foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import (CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, is_abbreviation,
-                       is_capitalised, is_fixed_form, segment_block, split_chunk, word_pieces)
+                       is_capitalised, is_dotted_abbreviation, is_fixed_form, segment_block, split_chunk, word_pieces)
 from .tokens import protected_spans
 
 STATE_KEY = "engine"
@@ -97,17 +97,18 @@ class Engine:
             if not core.isascii() and foreign_letters(core, known):
                 continue  # a foreign word or name (`Łukasz`): no sign of damage either way
             # only what the correctors read says anything of the damage: not numbers,
-            # abbreviations (`LSS`), forms with their ending (`3:e`), codes (`Agenda2030`)
+            # abbreviations (`LSS`, `ö.g.`), forms with their ending (`3:e`), codes (`Agenda2030`)
             if core.isalpha():
                 if is_abbreviation(core):
                     continue
                 pieces = (core,)
             else:
-                if not HAS_LETTER_RE.search(core) or DIGITS_RE.match(core) or SURROGATE_RE.search(core) or is_fixed_form(core):
+                if (not HAS_LETTER_RE.search(core) or DIGITS_RE.match(core) or SURROGATE_RE.search(core)
+                        or is_fixed_form(core) or is_dotted_abbreviation(core, trail)):
                     continue
-                pieces = word_pieces(core) or (core,)   # markup misread (`cd/p>`) is damage too
+                pieces = word_pieces(core, self.scorer.is_valid) or (core,)   # markup misread (`cd/p>`) is damage too
             lower = core.lower()
-            # `mg/l`, `och/eller`: a word of its pieces; `bl.a.`: an abbreviation the lexicon knows
+            # `mg/l`, `och/eller`: a word of its pieces; `fr.`: an abbreviation the lexicon knows
             valid = all(self._valid_word(p) for p in pieces) or (trail[:1] == "." and lexicon.is_word(lower + "."))
             if valid and lower not in profile.vocabulary:
                 for piece in pieces:

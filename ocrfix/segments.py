@@ -3,9 +3,11 @@
 A *chunk* is a maximal run of non-space characters. Its *core* is the chunk
 without the sentence punctuation around it (``(utveck[ing),`` -> core
 ``utveck[ing``). A core is cut into *segments* at characters that OCR engines
-do not produce inside words (hyphens, slashes, markup such as ``</p>``,
-footnote stars, quotes); each segment of two or more characters with a
-letter in it, which is not an abbreviation, is a candidate for correction.
+do not produce inside words (hyphens, slashes, semicolons, markup such as
+``</p>``, footnote stars, quotes) and at ``&``, ``!``, ``?`` between two
+known words (``vård&omsorg``); each segment of two or more characters with
+a letter in it, which is not an abbreviation (``LSS``, ``ö.g.``), is a
+candidate for correction.
 
 Each segment knows what precedes it -- a sentence boundary, a number, or a
 word -- for the context model, and whether it starts a sentence, for case.
@@ -26,7 +28,16 @@ INVISIBLE = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200b-\u200f\u202a-\u202
 INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]")
 INNER_INVISIBLE_RE = regex.compile(f"\\p{{L}}[{INVISIBLE}]+\\p{{L}}")
 # Characters OCR engines do not produce inside words: they end a segment.
-SEGMENT_SPLIT_RE = regex.compile(f"([-–—/<>*+=#\"“”«»_~^®©™{INVISIBLE}]+)")
+SEGMENT_SPLIT_RE = regex.compile(f"([-–—/<>*+=#;\"“”«»_~^®©™{INVISIBLE}]+)")
+# `&`, `!` and `?` stand for letters in OCR (`N&mndens`, `kontinuer!ig`), but
+# between two words the lexicon knows, of three letters or more, they are
+# what they look like (`vård&omsorg`, `Bygg&Miljö`, `Hej!Hallå`).
+INNER_MARK_RE = regex.compile(r"([&!?])")
+_MARK_BETWEEN_LETTERS_RE = regex.compile(r"\p{L}{3}[&!?]\p{L}{3}")
+MIN_MARKED_WORD = 3
+# `ö.g.`, `p.g.a.`, `t.o.m.`: letters and full stops, the last stop after the
+# core (an OCR engine does not break a word into such pieces)
+DOTTED_ABBREVIATION_RE = regex.compile(r"(?:\p{L}{1,4}\.)+\p{L}{1,4}")
 HAS_LETTER_RE = regex.compile(r"\p{L}")
 DIGITS_RE = regex.compile(r"^[\d\s.,:%+-]+$")
 NON_LETTER_RE = regex.compile(r"[^\p{L}\p{M}]")
@@ -73,6 +84,11 @@ def is_fixed_form(core: str) -> bool:
     return head.isdigit() or len(head) == 1 or is_abbreviation(head) or (head.isupper() and head.isalnum())
 
 
+def is_dotted_abbreviation(core: str, trail: str) -> bool:
+    """``ö.g.``, ``p.g.a.``, ``fr.o.m.`` (core ``ö.g``, trail ``.``): never read as a word."""
+    return trail[:1] == "." and "." in core and DOTTED_ABBREVIATION_RE.fullmatch(core) is not None
+
+
 def is_word_piece(piece: str) -> bool:
     """Is this piece of a core (split at SEGMENT_SPLIT_RE, punctuation
     stripped) a word the correctors read? Not a number, an abbreviation
@@ -83,12 +99,30 @@ def is_word_piece(piece: str) -> bool:
             and not is_abbreviation(piece))
 
 
-def word_pieces(core: str) -> list[str]:
+def split_core(core: str, is_valid=None) -> list[str]:
+    """A chunk's core cut at characters OCR engines do not produce inside
+    words (the cuts kept as pieces of their own), and -- given ``is_valid``
+    (lower-cased word -> bool) -- at ``&``, ``!``, ``?`` between two valid
+    words (``vård&omsorg``)."""
+    pieces = SEGMENT_SPLIT_RE.split(core)
+    if is_valid is None or not _MARK_BETWEEN_LETTERS_RE.search(core):
+        return pieces
+    out = []
+    for piece in pieces:
+        parts = INNER_MARK_RE.split(piece)
+        if len(parts) > 1 and all(len(w) >= MIN_MARKED_WORD and w.isalpha() and is_valid(w.lower()) for w in parts[::2]):
+            out.extend(parts)
+        else:
+            out.append(piece)
+    return out
+
+
+def word_pieces(core: str, is_valid=None) -> list[str]:
     """The pieces of a chunk's core that :func:`segment_block` makes segments
     of (lone characters aside): ``mg/l`` -> ``['mg']``, ``PFAS-halten`` ->
     ``['halten']``, ``3:e`` -> ``[]``."""
     pieces = []
-    for piece in SEGMENT_SPLIT_RE.split(core):
+    for piece in split_core(core, is_valid):
         if piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
             p_core = split_chunk(piece)[1]
             if is_word_piece(p_core):
@@ -235,13 +269,14 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
             segments.append(open_seg)
             prev_kind, sentence_start = None, False
             pieces = ()
-        elif INNER_INVISIBLE_RE.search(core):
+        elif is_dotted_abbreviation(core, trail) or INNER_INVISIBLE_RE.search(core):
+            # `ö.g.`: an abbreviation; or
             # a zero-width or control character inside a word (`soc\u200bialnämnden`): its pieces
             # are no words, and the word cannot be corrected without moving the character
             prev_kind, sentence_start, open_seg = None, False, None
             pieces = ()
         else:
-            pieces = SEGMENT_SPLIT_RE.split(core)
+            pieces = split_core(core, is_valid)
         for piece in pieces:
             if piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
                 p_lead, p_core, p_trail = split_chunk(piece)

@@ -393,6 +393,19 @@ def test_units_ordinals_and_abbreviations_are_no_sign_of_damage(pipeline):
     assert pipeline.fix(text) == text
 
 
+def test_marks_between_words_fields_and_dotted_abbreviations_stay_in_a_damaged_scan(pipeline):
+    """`&`, `!` between two known words are what they look like, `;` separates
+    fields, `ö.g.` is an abbreviation -- while `&` inside a garble still
+    stands for a letter. The scan made `vård&omsorg` `vårdomsorg`,
+    `Hej!Hallå` `Hemhallå`, `1;Anna` `Lanna` and `ö.g.` `ö.`."""
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    lines = ("Nämnden för vård&omsorg och Bygg&Miljö sammanträder. Hej!Hallå!\n"
+             "1;Anna Svensson;Kungsgatan 12;745 31;Enköping;0171-12345;12 500\n"
+             "Hon bor på 2 tr. ö.g. i lgh 1102, se t.o.m. bilagan.\n")
+    out = pipeline.fix(scan + lines + "Arbetet i Socialn&mnden blev h&igre\n")
+    assert out.endswith(lines + "Arbetet i Socialnämnden blev högre\n")
+
+
 def test_the_profile_counts_what_the_correctors_read(pipeline):
     from ocrfix.correctors.base import Document, DocumentState
     from ocrfix.engine import engine_for
@@ -400,8 +413,8 @@ def test_the_profile_counts_what_the_correctors_read(pipeline):
     def profile(text):
         return engine_for(Document(text, pipeline.resources, DocumentState())).profile
 
-    clean = profile("Halten var 8 mg/l, 80 km/h och/eller den 3:e enligt bl.a. LSS:s och SoL.")
-    assert clean.unknown == 0 and clean.words == 9  # halten var mg/l km/h och och/eller den enligt bl.a.
+    clean = profile("Halten var 8 mg/l, 80 km/h och/eller den 3:e enligt bl.a. LSS:s och SoL, ö.g. vård&omsorg.")
+    assert clean.unknown == 0 and clean.words == 9  # halten var mg/l km/h och/eller den enligt och vård&omsorg
     codes = profile("Halten av nitrat (NO3) och nitrit (NO2), typ DM2 och Q1.")
     assert codes.garbled == 0  # capitals with a digit are codes; `6ppen`, `sn6` are debris
     garbled = profile("Halten var 8 mg/l i utveck[ing av 6ppenvarden enligt Socialndmnden.")
