@@ -406,6 +406,15 @@ def test_marks_between_words_fields_and_dotted_abbreviations_stay_in_a_damaged_s
     assert out.endswith(lines + "Arbetet i Socialnämnden blev högre\n")
 
 
+def test_abbreviations_before_a_number_stay_in_a_damaged_scan(pipeline):
+    """`tab. 12`, `rskr. 2021/22:375`, `dir. 2020:12` became `tals.`,
+    `röka.`, `där.`; a longer garble before a number is still read."""
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    line = "Se tab. 12, rskr. 2021/22:375 och dir. 2020:12 samt bost. 3 i bilagan.\n"
+    out = pipeline.fix(scan + line + "Arbetet med utveck[ing. 2024 blev bra\n")
+    assert out.endswith(line + "Arbetet med utveckling. 2024 blev bra\n")
+
+
 def test_the_profile_counts_what_the_correctors_read(pipeline):
     from ocrfix.correctors.base import Document, DocumentState
     from ocrfix.engine import engine_for
