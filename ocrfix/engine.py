@@ -106,7 +106,9 @@ class Engine:
                 if (not HAS_LETTER_RE.search(core) or DIGITS_RE.match(core) or SURROGATE_RE.search(core)
                         or is_fixed_form(core) or is_dotted_abbreviation(core, trail)):
                     continue
-                pieces = word_pieces(core, self.scorer.is_valid) or (core,)   # markup misread (`cd/p>`) is damage too
+                pieces = word_pieces(core, self.scorer.is_valid)
+                if not pieces:
+                    continue  # markup, numbers, single letters (`<b>4</b>`): nothing a corrector reads
             lower = core.lower()
             # `mg/l`, `och/eller`: a word of its pieces; `fr.`: an abbreviation the lexicon knows
             valid = all(self._valid_word(p) for p in pieces) or (trail[:1] == "." and lexicon.is_word(lower + "."))

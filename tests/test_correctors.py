@@ -415,6 +415,22 @@ def test_abbreviations_before_a_number_stay_in_a_damaged_scan(pipeline):
     assert out.endswith(line + "Arbetet med utveckling. 2024 blev bra\n")
 
 
+def test_names_in_a_clean_report_are_neither_split_nor_read_as_other_names(pipeline):
+    """A clean report (its table of contents in <b> markup, which counted as
+    unknown words and made it 'damaged'), then a sentence of names:
+    `Ikram` became `Iran`, `Ermin` `Er min`."""
+    report = CLEAN_SAMPLES[0].read_text(encoding="utf-8")[:3000].rstrip("\n") + "\n"
+    line = "Ikram är ny socialsekreterare. Ermin är chef.\n"
+    assert pipeline.fix(report + line).endswith("\n" + line)
+
+
+def test_a_name_after_a_label_is_not_split_in_a_damaged_scan(pipeline):
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    out = pipeline.fix(scan + "Handläggare: Ermin Svensson.\nIen kommun finns stod.\n")
+    assert "Er min" not in out
+    assert out.endswith("I en kommun finns stöd.\n")  # a garble opening a sentence is still split
+
+
 def test_the_profile_counts_what_the_correctors_read(pipeline):
     from ocrfix.correctors.base import Document, DocumentState
     from ocrfix.engine import engine_for

@@ -9,8 +9,9 @@ learned probability that the engine glued two words, beats every reading of
 the token as one word.
 
 Refuses to touch: any valid word or Hunspell compound (``hemmaplanslösningar``
-stays one word), a word with a capital in mid-sentence (``Bergslagsakuten``,
-``Joarteamet``: names, whose compounds no dictionary lists), either half of a
+stays one word), a word with a capital in mid-sentence, after a label's colon
+or anywhere in a clean document (``Bergslagsakuten``, ``Joarteamet``,
+``Handläggare: Ermin``: names, whose compounds no dictionary lists), either half of a
 word broken at a line end (``Försa-``), numbers, abbreviations, protected
 tokens, and one-letter parts that are not frequent words on their own (``i``
 may be split off, ``b`` may not).
@@ -23,7 +24,7 @@ from ..edits import Edit
 from ..engine import best_reading, engine_for, next_word
 from ..ranking import BOUNDARY
 from .base import Corrector, Document
-from .words import restore_case
+from .words import char_before, restore_case
 
 MAX_TOKEN = 30
 SHORT_PART = 4          # parts this short may be corrected too (pa -> på)
@@ -47,8 +48,11 @@ class Split(Corrector):
                 continue
             if seg.hyphen_next or seg.after_hyphen:
                 continue  # half of a word broken at a line end: read with its other half by `words`
-            if seg.text[:1].isupper() and not seg.sentence_start:
-                continue  # a capital in mid-sentence: a name (`Bergslagsakuten`), not two words glued
+            if seg.text[:1].isupper() and (not seg.sentence_start or not eng.eager
+                                           or char_before(doc.text, seg.start) == ":"):
+                # a capital in mid-sentence, after a label (`Handläggare: Ermin`) or anywhere in a
+                # document that looks clean: a name (`Bergslagsakuten`, `Ikram`), not two words glued
+                continue
             alpha = seg.lower.isalpha()  # a token with debris is only split off a one-letter word
             nxt = next_word(segs, k)
             letter_splits = self._letter_word_splits(eng, seg, prev, nxt) if alpha or eng.eager else []

@@ -47,7 +47,7 @@ from ..segments import is_capitalised
 from .base import Corrector, Document
 
 
-def _char_before(text: str, pos: int) -> str:
+def char_before(text: str, pos: int) -> str:
     """The last character before ``pos`` that is not white space ('' if none)."""
     i = pos
     while i > 0 and text[i - 1].isspace():
@@ -184,6 +184,10 @@ class WordCorrector(Corrector):
             if not eng.eager and self._name_like(seg, segments, k, doc.text):
                 prev_word = seg.lower
                 continue
+            if not eng.eager and not seg.identity.valid and is_capitalised(seg.text) and len(seg.text) <= MAX_NAME_CHARS:
+                # in a clean document a short capitalised unknown word is a name, not another name
+                # misread (`Ikram` is not `Iran`, `Hibo` not `Hiba`): only common words may win
+                readings = tuple(r for r in readings if not eng.scorer.lexicon.surface(r.word)[:1].isupper())
             weak = eng.eager and not seg.identity.valid and not digits_as_letters and read_weakly(readings)
             if weak:
                 readings = tuple(readings) + eng.similar_readings(seg.lower)
@@ -260,7 +264,7 @@ class WordCorrector(Corrector):
         :func:`ocrfix.language.foreign_word_spans`.)"""
         if seg.identity.valid or not is_capitalised(seg.text) or len(seg.text) > MAX_NAME_CHARS:
             return False
-        if seg.sentence_start and _char_before(text, seg.start) != ":":  # (a label: `Handläggare: Nasra …`)
+        if seg.sentence_start and char_before(text, seg.start) != ":":  # (a label: `Handläggare: Nasra …`)
             return False
         for j in (k - 1, k + 1):
             if 0 <= j < len(segments):
