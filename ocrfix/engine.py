@@ -8,10 +8,17 @@ for a segment in context, which reading wins and how sure that is.
 ``words``, ``rejoin`` and ``split`` all use the engine of their document
 (:func:`engine_for`), so the profile is measured once per block and
 candidate readings are computed once per distinct token.
+
+Protected spans (:func:`ocrfix.tokens.protected_spans`: URLs, e-mail
+addresses, identity numbers, handles, hashtags, inline code) are neither
+corrected nor counted in the profile -- except a handle that is a garble: an
+``@`` the engine is known to print for a letter, before the rest of a word
+(``@renden`` for ``ärenden``, on a Tesseract page).
 """
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import replace
 
 from .correctors.base import Document
@@ -67,6 +74,9 @@ class Engine:
         self._proper: dict[str, bool] = {}    # capitalised token -> valid only with its capital (see read)
         self._segments_of: tuple[str, list[Segment]] | None = None
         self._foreign_of: tuple[str, list[tuple[int, int]]] | None = None
+        self._protected_of: tuple[str, list[tuple[int, int]]] | None = None
+        # letters this engine's OCR is known to print as `@` (`@renden` for `ärenden`)
+        self._at_letters = tuple(t for t, _ in self.scorer.error_model.rules.get("@", ()) if len(t) == 1 and t.isalpha())
         self.corrected: dict[str, int] = self.scorer.corrected   # confident corrections so far
         self._pool: list[str] = []            # words known in this document (for document_readings)
         self._pool_folded: list[str] = []     # the same, folded (ErrorModel.fold)
@@ -83,15 +93,16 @@ class Engine:
         self._observed.add(doc.first_line)
         profile = self.profile
         lexicon = self.scorer.lexicon
-        foreign = self.foreign_spans(doc)
-        profile.observe_letters(_outside(doc.text, foreign) if foreign else doc.text)
-        f, nf = 0, len(foreign)
+        # an English passage, a URL, a handle, inline code say nothing about the Swedish text's damage
+        skipped = _merged(self.foreign_spans(doc) + self.protected_spans(doc))
+        profile.observe_letters(_outside(doc.text, skipped) if skipped else doc.text)
+        f, nf = 0, len(skipped)
         known = self.scorer.error_model.ocr_letters
         for m in CHUNK_RE.finditer(doc.text):
-            if foreign:  # an English passage says nothing about the Swedish text's damage
-                while f < nf and foreign[f][1] <= m.start():
+            if skipped:
+                while f < nf and skipped[f][1] <= m.start():
                     f += 1
-                if f < nf and foreign[f][0] <= m.start():
+                if f < nf and skipped[f][0] < m.end():
                     continue
             _, core, trail = split_chunk(m.group())
             if not core.isascii() and foreign_letters(core, known):
@@ -134,7 +145,7 @@ class Engine:
         """The block's segments with their readings (cached while the text is unchanged)."""
         if self._segments_of is not None and self._segments_of[0] == doc.text:
             return self._segments_of[1]
-        protected = protected_spans(doc.text) + self.foreign_spans(doc) + self._foreign_words(doc.text)
+        protected = self.protected_spans(doc) + self.foreign_spans(doc) + self._foreign_words(doc.text)
         segs = segment_block(doc.text, protected, self.scorer.is_valid)
         if not self.eager:  # lone debris (`|` in a table) is only read as a word in damaged text
             segs = [s for s in segs if len(s.text) > 1 or s.text.isalpha()]
@@ -149,8 +160,33 @@ class Engine:
             self._foreign_of = (doc.text, foreign_spans(doc.text))
         return self._foreign_of[1]
 
+    def protected_spans(self, doc: Document) -> list[tuple[int, int]]:
+        """The block's protected spans (:func:`ocrfix.tokens.protected_spans`),
+        sorted and disjoint, without the handles that are garbles (:meth:`_garbled_handle`)."""
+        if self._protected_of is None or self._protected_of[0] != doc.text:
+            text = doc.text
+            spans = [(s, e) for s, e in protected_spans(text) if not self._garbled_handle(text[s:e])]
+            self._protected_of = (text, spans)
+        return self._protected_of[1]
+
+    def in_protected(self, doc: Document, start: int, end: int) -> bool:
+        """Does ``start``-``end`` of the block overlap a protected span?"""
+        spans = self.protected_spans(doc)
+        k = bisect_right(spans, (start, float("inf"))) - 1  # the last span starting at or before start
+        return (k >= 0 and spans[k][1] > start) or (k + 1 < len(spans) and spans[k + 1][0] < end)
+
+    def _garbled_handle(self, span: str) -> bool:
+        """``@renden``: a handle in form, but an ``@`` this engine is known to
+        print for a letter, before lower-case letters that are no word alone
+        but one with that letter (``ärenden``): an OCR garble, read as one.
+        ``@enkopingskommun``, ``@IFO``, ``@SN_Enkoping``, ``@ringen`` (a word
+        already, though ``öringen`` is one too) and hashtags stay handles."""
+        name = span[1:]
+        return (span[:1] == "@" and name.isalpha() and name.islower() and not self.scorer.is_valid(name)
+                and any(self.scorer.is_valid(letter + name) for letter in self._at_letters))
+
     def _foreign_words(self, text: str) -> list[tuple[int, int]]:
-        """Words with letters of another alphabet (``Łukasz``, ``dieđáhus``): left alone."""
+        """Words with letters Swedish does not write (``Łukasz``, ``dieđáhus``): left alone."""
         return foreign_word_spans(text, self.scorer.error_model.ocr_letters)
 
     def in_foreign(self, doc: Document, pos: int) -> bool:
@@ -373,6 +409,18 @@ def next_word(segments: list[Segment], k: int) -> str | None:
     if nxt.readings:
         return nxt.readings[0].word
     return nxt.identity.word if nxt.identity is not None and nxt.identity.valid else None
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of ``spans`` as sorted, disjoint spans."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
 
 
 def _outside(text: str, spans: list[tuple[int, int]]) -> str:

@@ -16,6 +16,15 @@ Token kinds, tried in this order:
 ``number``   digits with inner ``.``, ``,`` or ``:`` (``2 024,5`` is two numbers);
 ``word``     letters with their combining marks;
 ``space``    horizontal white space (anything ``\\s`` but ``\\n``);
+``handle``   a social-media handle or hashtag: ``@`` or ``#`` opening a token (no
+             word character before it) and a name of letters, digits and ``_``
+             (``@enkopingskommun``, ``@SN_Enkoping``, ``#välfärd``; a hashtag
+             starts with a letter, ``#1`` is none; ``@namn@server.se`` is one
+             handle); an ``@`` inside a word (``h@r``, OCR debris) is not one;
+``code``     inline code: a span delimited by backticks that pair up on one line
+             -- the opening one after no word character and before no space,
+             the closing one after no space and before no word character
+             (`` `ocrfix --help` ``, ``(`belopp`)``); a lone backtick is none;
 ``punct``    one punctuation or symbol character;
 ``other``    any other single character (controls, unassigned, …).
 """
@@ -34,10 +43,12 @@ NEWLINE = "newline"
 URL = "url"
 EMAIL = "email"
 PNR = "pnr"
+HANDLE = "handle"
+CODE = "code"
 OTHER = "other"
 
 # Kinds whose text must never be altered by a corrector.
-PROTECTED_KINDS = frozenset({URL, EMAIL, PNR, NUMBER})
+PROTECTED_KINDS = frozenset({URL, EMAIL, PNR, NUMBER, HANDLE, CODE})
 
 # The e-mail alternative is tried at every position; its local part may only
 # start where a run of [\w.+-] starts (the look-behind). Without that, a long
@@ -57,6 +68,18 @@ _PNR = r"(?<!\d)(?:19|20)?\d{6}[-+]\d{4}(?!\d)"
 _SUFFIXES = ("se|nu|com|org|net|eu|info|gov|edu|io|fi|no|dk|de|uk|"
              "pdf|docx?|xlsx?|pptx?|odt|ods|rtf|txt|csv|html?|xml|json|zip|jpe?g|png|gif|tiff?")
 _NAME = rf"""(?<![\w.@/-])[\w-]+(?:\.[\w-]+)*\.(?:{_SUFFIXES})(?![\w-])(?:/[^\s<>"'()\[\]{{}}]*[^\s<>"'()\[\]{{}}.,;:!?])?"""
+# A handle (``@enkopingskommun``, ``@SN_Enkoping``; a Mastodon address
+# ``@namn@server.se`` whole) or a hashtag (``#välfärd``; not ``#1``, nor the
+# ``#x41`` of an HTML entity ``&#x41;``). Either may only start where no word
+# character is before it, so a garble's ``@`` (``h@r``) is none, and it is
+# tried at few positions: the name runs to the first non-word character.
+_HANDLE = r"(?<!\w)@\w+(?:@[\w-]+(?:\.[\w-]+)+)?|(?<![\w&])\#\p{L}\w*"  # (\#: the token pattern is verbose)
+# Inline code: backticks (a run of one or more, closed by as many) that pair
+# up on one line and flank the span like quotation marks (`ocrfix --help`,
+# (`belopp`)); the span holds no backtick, so each opening one scans at most
+# to the next backtick or line end (linear). A lone backtick, or one after a
+# letter (stöd` och, OCR debris), opens no span.
+_CODE = r"(?<![\w`])(?P<ticks>`+)(?=[^\s`])[^`\n]*[^\s`](?P=ticks)(?![\w`])"
 
 _TOKEN_RE = regex.compile(
     rf"""
@@ -67,6 +90,8 @@ _TOKEN_RE = regex.compile(
   | (?P<number>\d+(?:[.,:]\d+)*)
   | (?P<word>\p{{L}}[\p{{L}}\p{{M}}]*)
   | (?P<space>[^\S\n]+)
+  | (?P<handle>{_HANDLE})
+  | (?P<code>{_CODE})
   | (?P<punct>[\p{{P}}\p{{S}}])
   | (?P<other>(?s:.))
     """,
@@ -75,18 +100,20 @@ _TOKEN_RE = regex.compile(
 
 # Just the protected kinds, for correctors that need their spans without
 # tokenising everything.
-PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}|{_NAME}", regex.V0)
+PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}|{_NAME}|{_HANDLE}|{_CODE}", regex.V0)
 # What each protected kind cannot match without: scanning for these first
 # spares most blocks (prose has none) the full pattern, tried at every position.
-_PROTECTED_HINT = regex.compile(rf"://|www\.|@|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])")
+_PROTECTED_HINT = regex.compile(rf"://|www\.|@|#\p{{L}}|`|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])")
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
-    """The spans of URLs (bare domain and file names too), e-mail addresses and personal identity numbers in ``text``.
+    """The spans of URLs (bare domain and file names too), e-mail addresses,
+    personal identity numbers, handles and hashtags, and inline code in ``text``.
 
-    No protected kind contains white space, so each lies on one line, and a
-    line without a hint has none: only the lines with a hint are searched
-    with the full pattern (its look-behinds still see the real text before).
+    Each protected kind lies on one line (only inline code holds white space,
+    and never a line break), and a line without a hint has none: only the
+    lines with a hint are searched with the full pattern (its look-behinds
+    still see the real text before).
     """
     spans: list[tuple[int, int]] = []
     line_end = -1

@@ -458,3 +458,58 @@ def test_names_do_not_count_as_damage_unless_the_text_has_ocr_debris():
     clean = [("och", True, False)] * 30 + [("Nasra", False, True), ("Xasan", False, True), ("vantar", False, False)]
     assert oov(clean) == pytest.approx(1 / 33)
     assert oov(clean + [("utveck[ing", False, False)]) == pytest.approx(4 / 34)  # debris: names count again
+
+
+HANDLES_AND_CODE = ["Följ oss på Instagram: @enkopingskommun", "Kontakta oss via @SN_Enkoping eller @IFO.",
+                    "Skriv `ocrfix --help` i terminalen.", "Kolumnen `belopp` anger summan.",
+                    "Resor till arbetet (`månadskort`) ersätts.", "Följ #Enkoping och #valfard på nätet."]
+
+
+@pytest.mark.parametrize("line", HANDLES_AND_CODE)
+def test_handles_hashtags_and_inline_code_stay_in_a_damaged_document(pipeline, line):
+    """In a damaged document the error model reads `@` and a backtick as debris
+    that may go: `@enkopingskommun` came out `enköpingskommun`, `` `belopp` ``
+    as `belopp`, `#valfard` as `#välfärd`. They are protected spans now."""
+    assert fix_in_context(pipeline, GARBLED_SAMPLE, line) == line
+
+
+def test_a_handle_or_inline_code_makes_no_text_look_damaged(pipeline):
+    """Negative: a handle's `@` beside letters looked like OCR debris, so this
+    clean line went 'damaged' and its valid words were 'corrected' (`for` ->
+    `för`, `stod` -> `stöd`, `#valfard` -> `#välfärd`). Protected spans are not
+    counted in the profile."""
+    text = "Följ @socialnamnden och #valfard på Instagram. Vi for dit och stod i kö en timme.\n"
+    assert pipeline.fix(text) == text
+    code = "Kör `ocrfix --help` och `ocrfix steps` först, sedan `ocrfix fil.txt`; vi for dit och stod i kö.\n"
+    assert pipeline.fix(code) == code
+
+
+def test_no_comma_for_a_full_stop_inside_inline_code_or_after_a_handle(pipeline):
+    """The punctuation step reads `skriptet. sedan` as a comma misread; inside
+    code, or after a handle, the full stop is not the text's to change. Beside
+    them the same misreading in prose is still repaired."""
+    doc = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n")
+    lines = ["Kör `kör skriptet. sedan` och följ @kommunen. vi ses där.", "Kostnaden har minskat. vilket är bra."]
+    out = Pipeline(["punctuation"]).fix(doc + "\n" + "\n".join(lines) + "\n").split("\n")[-3:-1]
+    assert out == [lines[0], "Kostnaden har minskat, vilket är bra."]
+
+
+def test_an_at_sign_inside_a_garbled_word_is_still_read_as_a_letter(pipeline):
+    """Negative: only an `@` opening a token can open a handle; inside a word
+    of the garbled sample it is OCR debris and corrected as before."""
+    text = GARBLED_SAMPLE.read_text(encoding="utf-8")
+    assert "arbetet u@fb’rts utan" in text and "fo[kbo@%ving," in text and "Socialnimndens u@fa[[ f'o'v" in text
+    out = pipeline.fix(text)
+    assert "arbetet utförts utan" in out and "i form av folkbokföring," in out and "Socialnämndens utfall för perioden" in out
+
+
+def test_an_at_sign_an_engine_prints_for_a_letter_opening_a_word_is_no_handle(pipeline):
+    """Tesseract without a Swedish model prints `@` for `ä` (dev page S5_006:
+    `@renden dar` for `ärenden där`): an `@` the engine's confusions read as a
+    letter, before a non-word that is a word with that letter, is a garble and
+    still corrected. On the same page a real handle stays, and so does one whose
+    name is a word by itself (`@ringen`, though `öringen` is one too)."""
+    lines = ["Kontroll har gjorts i samtliga", "@renden dar ny placering skett.", "Följ @enkopingskommun och @ringen på Instagram."]
+    doc = CONTEXTS["tesseract"].read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(lines) + "\n"
+    out = pipeline.fix(doc).split("\n")[-3:-1]
+    assert out == ["ärenden där ny placering skett.", lines[2]]

@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ocrfix.tokens import EMAIL, NEWLINE, NUMBER, PNR, PUNCT, SPACE, URL, WORD, detokenize, tokenize
+from ocrfix.tokens import CODE, EMAIL, HANDLE, NEWLINE, NUMBER, PNR, PUNCT, SPACE, URL, WORD, detokenize, tokenize
 
 # Arbitrary Unicode without NUL (NUL means binary input and is rejected earlier),
 # with the awkward characters over-represented.
@@ -66,7 +66,8 @@ def test_protected_spans_match_the_full_pattern():
 
 
 PROTECTED_BITS = st.sampled_from(["www.x.se", "https://a.se/b", "a@b.se", "kommun.se", "a.pdf", ".se", "x.y@c.d", "121212-1212", "19121212+1212",
-                                  "1234561234", "@", "://", "\n", " ", ".", "-", "a", "1", "\t", "\u00a0"])
+                                  "1234561234", "@", "://", "\n", " ", ".", "-", "a", "1", "\t", "\u00a0",
+                                  "@a", "h@r", "#å", "#", "&", "_", "`", "``", "`a b`", "`x`"])
 
 
 @given(st.lists(st.one_of(PROTECTED_BITS, st.text(max_size=4)), max_size=30).map("".join))
@@ -84,3 +85,53 @@ def test_bare_domain_and_file_names_are_protected():
     kinds = {t.text: t.kind for t in tokenize(text)}
     assert kinds["boverket.se/bygg"] == kinds["protokoll.pdf"] == "url"
     assert [text[a:b] for a, b in protected_spans(text)] == ["boverket.se/bygg", "protokoll.pdf"]
+
+
+def test_handles_and_hashtags_are_their_own_kind():
+    got = kinds("Följ oss på Instagram: @enkopingskommun, via @SN_Enkoping eller @IFO. #Enköping #välfärd2024 @soc@mastodon.nu")
+    for handle in ("@enkopingskommun", "@SN_Enkoping", "@IFO", "#Enköping", "#välfärd2024", "@soc@mastodon.nu"):
+        assert (handle, HANDLE) in got, handle
+    assert got[got.index(("@IFO", HANDLE)) + 1] == (".", PUNCT)  # the full stop ends the sentence, not the handle
+
+
+def test_an_at_sign_inside_a_word_and_a_hash_before_no_letter_are_no_handle():
+    # `@` for a letter in a garbled scan (`h@r`, `u@fb’rts`), an address, C#, a number, an HTML entity, markdown
+    assert kinds("h@r") == [("h", WORD), ("@", PUNCT), ("r", WORD)]
+    assert kinds("u@fb’rts") == [("u", WORD), ("@", PUNCT), ("fb", WORD), ("’", PUNCT), ("rts", WORD)]
+    assert kinds("soc@enkoping.se") == [("soc@enkoping.se", EMAIL)]
+    for text in ("C# och F#", "punkt #1", "&#228; och &#xE4;", "# Rubrik", "mejla @ oss", "a@"):
+        assert HANDLE not in {kind for _, kind in kinds(text)}, text
+
+
+def test_inline_code_is_its_own_kind():
+    for text, code in (("Skriv `ocrfix --help` i terminalen.", "`ocrfix --help`"), ("Kolumnen `belopp` anger summan.", "`belopp`"),
+                       ("Resor till arbetet (`månadskort`) ersätts.", "`månadskort`"),
+                       ("Fältet ``summa_2024`` räknas.", "``summa_2024``")):
+        assert (code, CODE) in kinds(text), text
+    got = kinds("Kod: `a` och `b` samt ` ensam.")
+    assert [t for t, k in got if k == CODE] == ["`a`", "`b`"] and ("`", PUNCT) in got
+
+
+def test_backticks_that_do_not_pair_up_on_a_line_are_no_code():
+    # a lone backtick, OCR debris after a letter (`stöd` och`), a span across lines, a fence, spaces inside the ticks
+    for text in ("Detta ` är fel", "stöd` och `hjälp", "Skriv `ocrfix\n--help` här", "```python", "` belopp `", "`a`b", "x`y`",
+                 "Kör ``a ` b`` nu"):
+        assert CODE not in {kind for _, kind in kinds(text)}, text
+
+
+def test_handles_hashtags_and_inline_code_are_protected_spans():
+    from ocrfix.tokens import protected_spans
+
+    text = "Följ @enkopingskommun och #välfärd, skriv `ocrfix --help`; h@r och u@fb’rts är OCR, liksom ` och stöd`."
+    assert [text[a:b] for a, b in protected_spans(text)] == ["@enkopingskommun", "#välfärd", "`ocrfix --help`"]
+
+
+def test_handles_and_inline_code_keep_the_tokenizer_linear():
+    # Each may start only where no word character (or backtick) is before it, and
+    # a span of code holds no backtick: hostile runs cost no rescans.
+    from ocrfix.tokens import _TOKEN_RE, PROTECTED_RE
+
+    for run in ("@a", "#a", "`a", "`a ", " `x", "``a", "-@a@", "@a@b-", "`"):
+        s = run * (100_000 // len(run))
+        assert sum(1 for _ in _TOKEN_RE.finditer(s, timeout=30)) > 0
+        assert sum(1 for _ in PROTECTED_RE.finditer(s, timeout=30)) >= 0

@@ -6,7 +6,8 @@ stop that no sentence ends at -- the next word is in lower case.
 
 Refuses to touch: abbreviations (``resp.``, ``t.ex.``, ``kap.``: any short
 word, or a form the lexicon knows with its full stop), a full stop before a
-number, a capital or anything but a word, the end of a list item whose next
+number, a capital or anything but a word, a full stop in or after a
+protected span (inline code, a handle), the end of a list item whose next
 line starts with the same word (``att godkänna rapporten.`` / ``att uppdra
 …``), and every full stop in a document
 that looks clean or was read by an engine that does not make this mistake.
@@ -41,8 +42,8 @@ class CommaForStop(Corrector):
         lexicon = eng.scorer.lexicon
         for m in _STOP_RE.finditer(doc.text):
             word = m.group(1)
-            if eng.in_foreign(doc, m.start()):
-                continue
+            if eng.in_foreign(doc, m.start()) or eng.in_protected(doc, m.start(), m.end()):
+                continue  # (inline code, a handle: no sentence of the text)
             if not lexicon.is_valid(word.lower()) or lexicon.is_word(word.lower() + "."):
                 continue
             pos = m.end(1)

@@ -9,6 +9,7 @@ Fixes
   * decomposed characters -> NFC (``a`` + combining ring -> ``å``).
 
 Refuses to touch
+  * URLs, e-mail addresses and inline code (`` `kod` ``);
   * quotes, dashes, spacing, line breaks, control characters, HTML entities,
     full-width forms - ftfy's other fixers are switched off, because they
     would change correct text;
@@ -24,6 +25,7 @@ from typing import Iterable
 import regex
 
 from ..edits import Edit, edits_from_rewrite
+from ..tokens import CODE, EMAIL, URL
 from .base import Corrector, Document
 
 LIGATURES = {
@@ -36,6 +38,9 @@ LIGATURES = {
     "\ufb06": "st",
 }
 _LIGATURE_RE = regex.compile("[" + "".join(LIGATURES) + "]")
+# Text kept byte for byte. (Not handles and hashtags: their extent is only
+# known in decoded text, and a mojibake fix inside one would be cut in two.)
+LITERAL_KINDS = frozenset({URL, EMAIL, CODE})
 
 # A lead byte of a UTF-8 sequence (as Latin-1/cp1252: Â Ã Ä Å â ð) followed by
 # a continuation byte (0x80-0xBF as Latin-1, or its cp1252 reading). Correct
@@ -103,8 +108,8 @@ class UnicodeNormalizer(Corrector):
         for line in doc.text.split("\n"):
             fixed = self.fix_line(line)
             if fixed != line and "\n" not in fixed:
-                if protected is None:  # URLs, e-mail addresses: tokenise only when needed
-                    protected = [(t.start, t.end) for t in doc.tokens if t.kind in ("url", "email")]
+                if protected is None:  # URLs, e-mail addresses, inline code: tokenise only when needed
+                    protected = [(t.start, t.end) for t in doc.tokens if t.kind in LITERAL_KINDS]
                 for edit in edits_from_rewrite(line, fixed, pos, self.name, 1.0):
                     if not any(s < edit.end and edit.start < e for s, e in protected):
                         yield replace(edit, reason=_reason(edit.before))
