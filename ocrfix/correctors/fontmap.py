@@ -10,15 +10,20 @@ space, and reads every plain ``o`` as ``ö``::
 Fixes, on lines where the pattern is evident:
   1. a base letter followed by a spacing diacritic letter is one letter
      (``aö`` -> ``ä``, ``aå`` -> ``å``, ``oö``/``öö`` -> ``ö``), and a single
-     space right after it inside a word goes;
+     space right after it inside a word goes -- where that makes a word of
+     what is none (``föö r`` -> ``för``, ``Naö ra`` -> ``Nära``);
   2. then each word with ``ö`` that is not a word (or is a much rarer word
      than its ``o`` spelling: ``söm``/``som``) gets the ``ö``-to-``o``
      spelling the lexicon prefers.
 
-Refuses to touch: every line of a document where the pattern is not evident
--- a line needs at least two base+diacritic pairs, or one and a word that
-only makes sense with ``o``, or a damaged neighbour and two such words -- so
-correct ``ö``, ``öö`` and ``aå`` in names and compounds elsewhere stay.
+The pattern is evident on a line with two pairs torn from the rest of
+their word by a space (``föö r``, ``vaå rd``: clean text never has them),
+or one and a word that only makes sense with ``o``, or beside such a line
+with two such words.
+
+Refuses to touch: every other line, and on a damaged line every word that
+is valid as written -- Swedish writes these pairs too (``oönskade``,
+``miljöövervakning``, ``fyraåring``, ``Lööf``, ``Sjöö``).
 """
 from __future__ import annotations
 
@@ -37,20 +42,57 @@ _WORD_RE = regex.compile(r"\p{L}+")
 MAX_SWITCHES = 6  # ö letters per word tried both ways (2**6 spellings at most)
 
 
-def merge_pairs(line: str) -> tuple[str, int]:
-    """Apply fix 1; return the new line and how many pairs were merged."""
-    count = 0
-
-    def repl(m: regex.Match) -> str:
-        nonlocal count
+def merge_pairs(line: str, is_valid) -> tuple[str, int]:
+    """Apply fix 1 where it makes a word (``is_valid``: lower-cased word ->
+    bool) of what is none; return the new line and how many of the merged
+    pairs had a space torn after them (the evidence of font-map damage)."""
+    out, last, torn = [], 0, 0
+    for m in _PAIR_RE.finditer(line):
         base, mark = m.group(1), m.group(2)
         merged = _COMBINE.get((base.lower(), mark))
-        if merged is None:
-            return m.group()
-        count += 1
-        return merged.upper() if base.isupper() else merged
+        if merged is None or m.start() < last:
+            continue
+        merged = merged.upper() if base.isupper() else merged
+        start, end = _word_start(line, m.start()), _word_end(line, m.end())
+        before = line[start:end]
+        after = line[start : m.start()] + merged + line[m.end() : end]
+        if is_valid(before.lower()) or not _reads_as_words(after, is_valid):
+            continue
+        out.append(line[last : m.start()] + merged)
+        last = m.end()
+        torn += m.group().endswith((" ", "\t"))
+    out.append(line[last:])
+    return "".join(out), torn
 
-    return _PAIR_RE.sub(repl, line), count
+
+def _word_start(line: str, i: int) -> int:
+    while i > 0 and line[i - 1].isalpha():
+        i -= 1
+    return i
+
+
+def _word_end(line: str, i: int) -> int:
+    while i < len(line) and line[i].isalpha():
+        i += 1
+    return i
+
+
+def _reads_as_words(text: str, is_valid) -> bool:
+    """Is every word of ``text`` valid, or valid with o for some ö (``möteslökaler``)?"""
+    return all(any(is_valid(s) for s in _o_spellings(w.lower())) for w in _WORD_RE.findall(text))
+
+
+def _o_spellings(word: str) -> Iterable[str]:
+    """``word`` and its spellings with o for some of its ö (at most MAX_SWITCHES of them)."""
+    spots = [i for i, c in enumerate(word) if c in "öÖ"]
+    if len(spots) > MAX_SWITCHES:
+        spots = []
+    for choice in product((False, True), repeat=len(spots)):
+        chars = list(word)
+        for i, switch in zip(spots, choice):
+            if switch:
+                chars[i] = "O" if chars[i].isupper() else "o"
+        yield "".join(chars)
 
 
 class FontMapRepair(Corrector):
@@ -65,9 +107,9 @@ class FontMapRepair(Corrector):
         if not any("ö" in l or "å" in l for l in lines):
             return
         lexicon = doc.resources.lexicon
-        merged = [merge_pairs(l) for l in lines]
+        merged = [merge_pairs(l, lexicon.is_valid) for l in lines]
         o_words = [self._o_words(m[0], lexicon) for m in merged]
-        damaged = [pairs >= 2 or (pairs >= 1 and ow >= 1) for (_, pairs), ow in zip(merged, o_words)]
+        damaged = [torn >= 2 or (torn >= 1 and ow >= 1) for (_, torn), ow in zip(merged, o_words)]
         spread = [
             damaged[i] or (o_words[i] >= 2 and (i > 0 and damaged[i - 1] or i + 1 < len(lines) and damaged[i + 1]))
             for i in range(len(lines))
@@ -89,20 +131,12 @@ class FontMapRepair(Corrector):
 
     def _best_o_spelling(self, word: str, lexicon) -> str:
         lower = word.lower()
-        spots = [i for i, c in enumerate(word) if c in "öÖ"]  # (of word: lower() may change the length, `İ`)
-        if not spots or len(spots) > MAX_SWITCHES:
+        if "ö" not in word and "Ö" not in word:
             return word
         own = lexicon.zipf(lower) if lexicon.is_valid(lower) else -1.0
         best, best_z = word, own
-        for choice in product((False, True), repeat=len(spots)):
-            if not any(choice):
-                continue
-            chars = list(word)
-            for i, switch in zip(spots, choice):
-                if switch:
-                    chars[i] = "O" if chars[i].isupper() else "o"
-            candidate = "".join(chars)
-            if lexicon.is_valid(candidate.lower()):
+        for candidate in _o_spellings(word):  # (of word: lower() may change the length, `İ`)
+            if candidate != word and lexicon.is_valid(candidate.lower()):
                 z = max(lexicon.zipf(candidate.lower()), 0.5)
                 if z > best_z + (self.min_zipf_gain if own >= 0 else 0):
                     best, best_z = candidate, z
