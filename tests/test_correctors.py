@@ -446,6 +446,15 @@ def test_a_name_after_a_label_is_not_split_in_a_damaged_scan(pipeline):
     assert out.endswith("I en kommun finns stöd.\n")  # a garble opening a sentence is still split
 
 
+def test_words_with_a_spoken_ending_stay_and_apostrophe_garbles_are_read(pipeline):
+    """`trå'n` became `från`, `Lisa's` `Lisas`; an apostrophe in what is no
+    word (`kb'pt`) still stands for a letter."""
+    line = "Vi klättrar upp för trå'n. Lisa's Kök har öppet."
+    assert pipeline.fix(line + "\n") == line + "\n"
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    assert pipeline.fix(scan + line + " Han kb'pt en bil.\n").endswith(line + " Han köpt en bil.\n")
+
+
 def test_the_profile_counts_what_the_correctors_read(pipeline):
     from ocrfix.correctors.base import Document, DocumentState
     from ocrfix.engine import engine_for
