@@ -99,6 +99,7 @@ class Engine:
         profile.observe_letters(_outside(doc.text, skipped) if skipped else doc.text)
         f, nf = 0, len(skipped)
         known = self.scorer.error_model.ocr_letters
+        english = lexicon.english_words()
         for m in CHUNK_RE.finditer(doc.text):
             if skipped:
                 while f < nf and skipped[f][1] <= m.start():
@@ -128,7 +129,8 @@ class Engine:
             if valid and lower not in profile.vocabulary:
                 for piece in pieces:
                     self._remember(piece.lower())
-            name = not valid and is_capitalised(core) and not self._explained(lower)
+            # not counted as damage in a text without OCR debris: names and English words
+            name = not valid and (lower in english or is_capitalised(core) and not self._explained(lower))
             profile.observe_word(core, lower, valid, name)
 
         prior = profile.error_prior

@@ -455,6 +455,19 @@ def test_words_with_a_spoken_ending_stay_and_apostrophe_garbles_are_read(pipelin
     assert pipeline.fix(scan + line + " Han kb'pt en bil.\n").endswith(line + " Han köpt en bil.\n")
 
 
+def test_a_reference_list_with_english_titles_stays(pipeline):
+    """A clean reference list (written for the tests by a reviewer): its
+    English words counted as unknown, the list went 'damaged' and `for`
+    became `för`, `child-centred` `child-centret`, `Kriz` `Krig`. Frequent
+    English words that are no Swedish word (Lexicon.english_words) are, like
+    names, no sign of damage in a text without OCR debris."""
+    text = (DATA / "references.txt").read_text(encoding="utf-8")
+    assert pipeline.fix(text) == text
+    english = pipeline.resources.lexicon.english_words()
+    assert {"development", "child", "welfare"} <= english
+    assert not {"fran", "over", "atta", "och", "kommun"} & english  # Swedish, also with å/ä/ö restored
+
+
 def test_the_profile_counts_what_the_correctors_read(pipeline):
     from ocrfix.correctors.base import Document, DocumentState
     from ocrfix.engine import engine_for

@@ -181,8 +181,9 @@ class WordCorrector(Corrector):
                     prev_word = None
                     continue
             readings = digits_as_letters or seg.readings
-            if not eng.eager and self._name_like(seg, segments, k, doc.text):
-                prev_word = seg.lower
+            if not eng.eager and (self._name_like(seg, segments, k, doc.text)
+                                  or not seg.identity.valid and seg.lower in eng.scorer.lexicon.english_words()):
+                prev_word = seg.lower  # a name, or an English word (`development`) in a clean document
                 continue
             if not eng.eager and not seg.identity.valid and is_capitalised(seg.text) and len(seg.text) <= MAX_NAME_CHARS:
                 # in a clean document a short capitalised unknown word is a name, not another name

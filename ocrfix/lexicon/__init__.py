@@ -81,6 +81,7 @@ class Lexicon:
         self._fast: list | None = None
         self._chars = None
         self._frequent_words = None
+        self._english: frozenset[str] | None = None
         self._could_compound = None
         self._pre_check_args: tuple[int, int, int, int, int, int] | None = None
         # every character of the forms (empty for a cache without the list: no shortcut)
@@ -149,6 +150,13 @@ class Lexicon:
 
             self._frequent_words = FrequentWords.load(self.directory)
         return self._frequent_words
+
+    def english_words(self) -> frozenset[str]:
+        """Frequent English words that are no Swedish word (build.english_words; loaded on first use)."""
+        if self._english is None:
+            path = self.directory / "english.txt"
+            self._english = frozenset(path.read_text(encoding="utf-8").split()) if path.exists() else frozenset()
+        return self._english
 
     def char_model(self):
         """The character trigram model of the word forms (None for an old cache)."""

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .hunspell import FORBIDDEN, WORD
 
-FORMAT_VERSION = 15
+FORMAT_VERSION = 16
 # How many of the most frequent words the lexicon lists for near-miss readings
 # of short tokens (`mad` for `med`: Lexicon.frequent_neighbours).
 FREQUENT_WORDS = 200
@@ -44,6 +44,11 @@ FREQUENT_WORDS = 200
 # (about wordfreq's 200,000 most frequent forms, once the non-words and short
 # forms are left out; ocrfix.fuzzy), and their least length.
 FUZZY_POOL_WORDS, FUZZY_POOL_MIN_LENGTH = 150_000, 5
+
+# English words a Swedish text quotes (titles, terms: Lexicon.english_words):
+# wordfreq's most frequent English words of at least this many letters that
+# are no Swedish word, also not with å/ä/ö restored (`fran`, `over`, `atta`).
+ENGLISH_WORDS, ENGLISH_MIN_LENGTH = 30_000, 4
 
 # sources bits
 HUNSPELL, WORDFREQ, DOMAIN = 1, 2, 4
@@ -228,6 +233,30 @@ def frequent_words(table: dict[str, list[int]], n: int = FREQUENT_WORDS) -> list
     return [k for k, _ in heapq.nlargest(n, valid, key=lambda kz: kz[1])]
 
 
+def english_words(table: dict[str, list[int]], n: int = ENGLISH_WORDS) -> list[str]:
+    """wordfreq's ``n`` most frequent English words of ENGLISH_MIN_LENGTH letters or more
+    that are no Swedish word of the lexicon, as written or with å/ä/ö for a/o."""
+    from wordfreq import top_n_list
+
+    def swedish(form: str) -> bool:
+        rec = table.get(form)
+        return rec is not None and standalone(rec[0], rec[2])
+
+    return [w for w in top_n_list("en", n)
+            if len(w) >= ENGLISH_MIN_LENGTH and w.isascii() and w.isalpha() and not any(map(swedish, _restored(w)))]
+
+
+def _restored(word: str, limit: int = 6) -> list[str]:
+    """``word`` and its spellings with å or ä for a and ö for o (at most ``limit`` letters varied)."""
+    forms = [""]
+    varied = 0
+    for c in word:
+        options = {"a": "aåä", "o": "oö"}.get(c, c) if varied < limit else c
+        varied += len(options) > 1
+        forms = [f + o for f in forms for o in options]
+    return forms
+
+
 def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: bool | str | Path = True,
           general: bool = True) -> dict:
     """Compile the lexicon into ``out_dir`` (created atomically). Returns the metadata."""
@@ -309,6 +338,8 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
 
         write_pool(tmp, fuzzy_pool_words(table))
         write_sorted_keys(tmp, ((k, r[0] | (STANDALONE if standalone(r[0], r[2]) else 0)) for k, r in table.items()))
+        if wordfreq and parts["wordfreq"] != "missing":
+            (tmp / "english.txt").write_text("".join(w + "\n" for w in english_words(table)), encoding="utf-8")
         meta = {
             "inputs": parts,
             "frequent": frequent_words(table),
