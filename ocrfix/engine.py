@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from .correctors.base import Document
 from .errormodel import SWEDISH_LETTERS
-from .language import foreign_letters, foreign_spans, foreign_word_spans
+from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import (CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, is_abbreviation,
@@ -94,11 +94,11 @@ class Engine:
         self._observed.add(doc.first_line)
         profile = self.profile
         lexicon = self.scorer.lexicon
-        # an English passage, a URL, a handle, inline code say nothing about the Swedish text's damage
-        skipped = _merged(self.foreign_spans(doc) + self.protected_spans(doc))
+        # an English passage, a URL, a handle, inline code, a foreign name (`Łukasz`)
+        # say nothing about the Swedish text's damage
+        skipped = _merged(self.foreign_spans(doc) + self.protected_spans(doc) + self._foreign_words(doc.text))
         profile.observe_letters(_outside(doc.text, skipped) if skipped else doc.text)
         f, nf = 0, len(skipped)
-        known = self.scorer.error_model.ocr_letters
         english = lexicon.english_words()
         for m in CHUNK_RE.finditer(doc.text):
             if skipped:
@@ -107,8 +107,6 @@ class Engine:
                 if f < nf and skipped[f][0] < m.end():
                     continue
             _, core, trail = split_chunk(m.group())
-            if not core.isascii() and foreign_letters(core, known):
-                continue  # a foreign word or name (`Łukasz`): no sign of damage either way
             # only what the correctors read says anything of the damage: not numbers,
             # abbreviations (`LSS`, `ö.g.`), forms with their ending (`3:e`), codes (`Agenda2030`)
             if core.isalpha():
