@@ -10,7 +10,8 @@ Token kinds, tried in this order:
 ``newline``  ``\\n`` (a ``\\r`` before it stays a separate ``space``-like token
              of kind ``space`` so that ``\\r\\n`` files round-trip);
 ``url``      ``http(s)://…`` or ``www.…``, trailing sentence punctuation excluded,
-             or a bare domain or file name (``kommun.se``, ``protokoll.pdf``);
+             a bare domain or file name (``kommun.se``, ``protokoll.pdf``), or a
+             Windows path (``G:\\Mallar\\brev.docx``, ``\\\\server\\delat``);
 ``email``    ``name@domain.tld``;
 ``pnr``      Swedish personal identity number, ``YYMMDD-NNNN`` / ``YYYYMMDD-NNNN``;
 ``number``   digits with inner ``.``, ``,`` or ``:`` (``2 024,5`` is two numbers);
@@ -68,6 +69,9 @@ _PNR = r"(?<!\d)(?:19|20)?\d{6}[-+]\d{4}(?!\d)"
 _SUFFIXES = ("se|nu|com|org|net|eu|info|gov|edu|io|fi|no|dk|de|uk|"
              "pdf|docx?|xlsx?|pptx?|odt|ods|rtf|txt|csv|html?|xml|json|zip|jpe?g|png|gif|tiff?")
 _NAME = rf"""(?<![\w.@/-])[\w-]+(?:\.[\w-]+)*\.(?:{_SUFFIXES})(?![\w-])(?:/[^\s<>"'()\[\]{{}}]*[^\s<>"'()\[\]{{}}.,;:!?])?"""
+# A Windows path (``G:\\Socialförvaltningen\\Mallar``, ``\\\\server\\delad``): a drive
+# letter or a server, backslashes, up to white space (a trailing full stop is the sentence's).
+_PATH = r"""(?<![\w\\])(?:[A-Za-z]:|\\\\[\w.$-]+)\\(?:[^\s<>"|]*[^\s<>"|.,;:!?)])?"""
 # A handle (``@enkopingskommun``, ``@SN_Enkoping``; a Mastodon address
 # ``@namn@server.se`` whole) or a hashtag (``#välfärd``; not ``#1``, nor the
 # ``#x41`` of an HTML entity ``&#x41;``). Either may only start where no word
@@ -84,7 +88,7 @@ _CODE = r"(?<![\w`])(?P<ticks>`+)(?=[^\s`])[^`\n]*[^\s`](?P=ticks)(?![\w`])"
 _TOKEN_RE = regex.compile(
     rf"""
     (?P<newline>\n)
-  | (?P<url>{_URL}|{_NAME})
+  | (?P<url>{_URL}|{_NAME}|{_PATH})
   | (?P<email>{_EMAIL})
   | (?P<pnr>{_PNR})
   | (?P<number>\d+(?:[.,:]\d+)*)
@@ -100,10 +104,10 @@ _TOKEN_RE = regex.compile(
 
 # Just the protected kinds, for correctors that need their spans without
 # tokenising everything.
-PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}|{_NAME}|{_HANDLE}|{_CODE}", regex.V0)
+PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}|{_NAME}|{_PATH}|{_HANDLE}|{_CODE}", regex.V0)
 # What each protected kind cannot match without: scanning for these first
 # spares most blocks (prose has none) the full pattern, tried at every position.
-_PROTECTED_HINT = regex.compile(rf"://|www\.|@|#\p{{L}}|`|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])")
+_PROTECTED_HINT = regex.compile(rf"://|www\.|@|#\p{{L}}|`|\\|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])")
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:

@@ -468,6 +468,12 @@ def test_a_reference_list_with_english_titles_stays(pipeline):
     assert not {"fran", "over", "atta", "och", "kommun"} & english  # Swedish, also with å/ä/ö restored
 
 
+def test_windows_paths_stay_in_a_damaged_scan(pipeline):
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    line = "Mallarna finns i G:\\Socialförvaltningen\\Mallar\\ och din egen mapp i H:\\.\n"
+    assert pipeline.fix(scan + line).endswith(line)
+
+
 def test_the_profile_counts_what_the_correctors_read(pipeline):
     from ocrfix.correctors.base import Document, DocumentState
     from ocrfix.engine import engine_for

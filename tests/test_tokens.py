@@ -1,7 +1,9 @@
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ocrfix.tokens import CODE, EMAIL, HANDLE, NEWLINE, NUMBER, PNR, PUNCT, SPACE, URL, WORD, detokenize, tokenize
+from ocrfix.tokens import (CODE, EMAIL, HANDLE, NEWLINE, NUMBER, PNR, PUNCT, SPACE, URL, WORD, detokenize, protected_spans,
+                           tokenize)
 
 # Arbitrary Unicode without NUL (NUL means binary input and is rejected earlier),
 # with the awkward characters over-represented.
@@ -85,6 +87,21 @@ def test_bare_domain_and_file_names_are_protected():
     kinds = {t.text: t.kind for t in tokenize(text)}
     assert kinds["boverket.se/bygg"] == kinds["protokoll.pdf"] == "url"
     assert [text[a:b] for a, b in protected_spans(text)] == ["boverket.se/bygg", "protokoll.pdf"]
+
+
+@pytest.mark.parametrize("path", ["G:\\Socialförvaltningen\\Mallar\\brev.docx", "H:\\", "\\\\srv01\\delat\\IFO", "c:\\temp"])
+def test_windows_paths_are_protected(path):
+    """`G:\\Socialförvaltningen\\` lost its drive letter and backslashes (a
+    reviewer's IT instructions after a damaged scan); a trailing full stop
+    is the sentence's."""
+    text = f"Spara filen i {path}. Sedan stäng."
+    assert [text[s:e] for s, e in protected_spans(text)] == [path]
+    assert [t.text for t in tokenize(text) if t.kind == "url"] == [path]
+
+
+def test_a_backslash_in_ocr_debris_is_no_path():
+    text = "insatser för att etablera sig i sjé[\\fdrséi]g'nmg och ord\\x."
+    assert protected_spans(text) == []
 
 
 def test_handles_and_hashtags_are_their_own_kind():
