@@ -27,7 +27,7 @@ from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import (CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, is_abbreviation,
-                       is_capitalised, is_clitic_form, is_dotted_abbreviation, is_fixed_form, segment_block,
+                       is_capitalised, is_dotted_abbreviation, is_fixed_form, is_word_with_ending, segment_block,
                        split_chunk, word_pieces)
 from .tokens import protected_spans
 
@@ -116,7 +116,7 @@ class Engine:
             else:
                 if (not HAS_LETTER_RE.search(core) or DIGITS_RE.match(core) or SURROGATE_RE.search(core)
                         or is_fixed_form(core) or is_dotted_abbreviation(core, trail)
-                        or is_clitic_form(core, self.scorer.is_valid)):
+                        or is_word_with_ending(core, trail, self.scorer.is_valid)):
                     continue
                 pieces = word_pieces(core, self.scorer.is_valid)
                 if not pieces:

@@ -39,6 +39,7 @@ MIN_MARKED_WORD = 3
 # core (an OCR engine does not break a word into such pieces)
 DOTTED_ABBREVIATION_RE = regex.compile(r"(?:\p{L}{1,4}\.)+\p{L}{1,4}")
 _CLITIC_RE = regex.compile(r"(\p{L}{3,})['’]\p{Ll}{1,2}")
+_BRACKETED_ENDING_RE = regex.compile(r"(\p{L}{3,})\(\p{Ll}{1,4}")
 HAS_LETTER_RE = regex.compile(r"\p{L}")
 DIGITS_RE = regex.compile(r"^[\d\s.,:%+-]+$")
 NON_LETTER_RE = regex.compile(r"[^\p{L}\p{M}]")
@@ -85,12 +86,13 @@ def is_fixed_form(core: str) -> bool:
     return head.isdigit() or len(head) == 1 or is_abbreviation(head) or (head.isupper() and head.isalnum())
 
 
-def is_clitic_form(core: str, is_valid) -> bool:
+def is_word_with_ending(core: str, trail: str, is_valid) -> bool:
     """``trå'n``, ``Lisa's``: a word of three letters or more, an apostrophe
-    and a spoken ending of one or two letters -- never read as a garble (in
-    OCR the apostrophe stands for a letter in what is no word: ``kb'pt``,
-    ``fo’r``)."""
-    m = _CLITIC_RE.fullmatch(core)
+    and a spoken ending of one or two letters; ``vårdnadshavare(n)``,
+    ``tjänst(er)`` (core ``vårdnadshavare(n``, trail ``)``): a word and an
+    optional ending in brackets -- never read as a garble (in OCR the
+    apostrophe stands for a letter in what is no word: ``kb'pt``, ``fo’r``)."""
+    m = _CLITIC_RE.fullmatch(core) or (_BRACKETED_ENDING_RE.fullmatch(core) if trail[:1] == ")" else None)
     return m is not None and is_valid(m.group(1).lower())
 
 
@@ -280,8 +282,9 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
             prev_kind, sentence_start = None, False
             pieces = ()
         elif (is_dotted_abbreviation(core, trail) or INNER_INVISIBLE_RE.search(core)
-              or (is_valid is not None and ("'" in core or "’" in core) and is_clitic_form(core, is_valid))):
-            # `ö.g.`: an abbreviation; `trå'n`: a word with a spoken ending; or
+              or (is_valid is not None and ("'" in core or "’" in core or "(" in core)
+                  and is_word_with_ending(core, trail, is_valid))):
+            # `ö.g.`: an abbreviation; `trå'n`, `tjänst(er)`: a word with an ending; or
             # a zero-width or control character inside a word (`soc\u200bialnämnden`): its pieces
             # are no words, and the word cannot be corrected without moving the character
             prev_kind, sentence_start, open_seg = None, False, None

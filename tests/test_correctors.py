@@ -447,9 +447,10 @@ def test_a_name_after_a_label_is_not_split_in_a_damaged_scan(pipeline):
 
 
 def test_words_with_a_spoken_ending_stay_and_apostrophe_garbles_are_read(pipeline):
-    """`trå'n` became `från`, `Lisa's` `Lisas`; an apostrophe in what is no
-    word (`kb'pt`) still stands for a letter."""
-    line = "Vi klättrar upp för trå'n. Lisa's Kök har öppet."
+    """`trå'n` became `från`, `Lisa's` `Lisas`, `vårdnadshavare(n)`
+    `vårdnadshavaren)`; an apostrophe in what is no word (`kb'pt`) still
+    stands for a letter."""
+    line = "Vi klättrar upp för trå'n. Lisa's Kök har öppet. Vårdnadshavare(n) skriver under."
     assert pipeline.fix(line + "\n") == line + "\n"
     scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
     assert pipeline.fix(scan + line + " Han kb'pt en bil.\n").endswith(line + " Han köpt en bil.\n")
