@@ -26,9 +26,10 @@ import regex
 # A letter next to characters that never sit inside a Swedish word, or a
 # ligature glyph (the only letters that are garble by themselves). A digit is
 # debris beside a lower-case letter (`6ppen`, `sn6`); beside capitals it is a
-# code (`NO3`, `DM2`, `Q1`). An apostrophe before a capital is a name (`O'Brien`).
+# code (`NO3`, `DM2`, `Q1`). An apostrophe before a capital or after the vowel of
+# a capitalised word is a name's (`O'Brien`, `Sa'ad`; OCR's: `Fb’waltningen`, `kb'pt`).
 _LIGATURES = "ﬁﬂ"
-_GARBLE_RE = regex.compile(r"\p{L}[\[\]§@&|{}]|[\[\]§@&|{}]\p{L}|\p{Ll}\d|\d\p{Ll}|\p{L}[)(’'][\p{Ll})’']|" + f"[{_LIGATURES}]")
+_GARBLE_RE = regex.compile(r"\p{L}[\[\]§@&|{}]|[\[\]§@&|{}]\p{L}|\p{Ll}\d|\d\p{Ll}|(?<!(?<!\S)\p{Lu}\p{Ll}*[aeiouyåäöé])(?<=\p{L})[)(’'][\p{Ll})’']|" + f"[{_LIGATURES}]")
 _NON_LETTERS_RE = regex.compile(r"\P{L}+")
 _DIACRITICS = "åäöÅÄÖ"
 

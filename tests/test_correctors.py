@@ -486,6 +486,9 @@ def test_the_profile_counts_what_the_correctors_read(pipeline):
     assert clean.unknown == 0 and clean.words == 9  # halten var mg/l km/h och/eller den enligt och vård&omsorg
     codes = profile("Halten av nitrat (NO3) och nitrit (NO2), typ DM2 och Q1.")
     assert codes.garbled == 0  # capitals with a digit are codes; `6ppen`, `sn6` are debris
+    names = profile("Deltagare: Sa'ad Haddad, Ra'ed Mansour och Mu'taz Ali samt Siobhan O'Brien.")
+    assert names.garbled == 0  # an apostrophe after a name's vowel or before a capital
+    assert profile("Fb’waltningen har kb'pt vård ﬁ)’r barn.").garbled == 3
     garbled = profile("Halten var 8 mg/l i utveck[ing av 6ppenvarden enligt Socialndmnden.")
     assert garbled.unknown == 3
 
