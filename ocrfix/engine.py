@@ -76,6 +76,7 @@ class Engine:
         self._segments_of: tuple[str, list[Segment]] | None = None
         self._foreign_of: tuple[str, list[tuple[int, int]]] | None = None
         self._protected_of: tuple[str, list[tuple[int, int]]] | None = None
+        self._foreign_words_of: tuple[str, list[tuple[int, int]]] | None = None
         # letters this engine's OCR is known to print as `@` (`@renden` for `ärenden`)
         self._at_letters = tuple(t for t, _ in self.scorer.error_model.rules.get("@", ()) if len(t) == 1 and t.isalpha())
         self.corrected: dict[str, int] = self.scorer.corrected   # confident corrections so far
@@ -188,8 +189,11 @@ class Engine:
                 and any(self.scorer.is_valid(letter + name) for letter in self._at_letters))
 
     def _foreign_words(self, text: str) -> list[tuple[int, int]]:
-        """Words with letters Swedish does not write (``Łukasz``, ``dieđáhus``): left alone."""
-        return foreign_word_spans(text, self.scorer.error_model.ocr_letters)
+        """Words with letters Swedish does not write (``Łukasz``, ``dieđáhus``): left alone
+        (found once per block text: the profile and the segments both ask)."""
+        if self._foreign_words_of is None or self._foreign_words_of[0] != text:
+            self._foreign_words_of = (text, foreign_word_spans(text, self.scorer.error_model.ocr_letters))
+        return self._foreign_words_of[1]
 
     def in_foreign(self, doc: Document, pos: int) -> bool:
         """Is offset ``pos`` of the block inside a foreign-language line?"""

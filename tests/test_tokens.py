@@ -57,7 +57,7 @@ def test_garbled_word_splits_at_non_letters():
 
 
 def test_protected_spans_match_the_full_pattern():
-    from ocrfix.tokens import PROTECTED_RE, protected_spans
+    from ocrfix.tokens import PROTECTED_RE
 
     texts = ["Se https://www.enkoping.se/stod eller skriv till info@enkoping.se.",
              "Personnummer 19800101-1234 och 800101+1234 samt www.mark.se",
@@ -75,7 +75,7 @@ PROTECTED_BITS = st.sampled_from(["www.x.se", "https://a.se/b", "a@b.se", "kommu
 @given(st.lists(st.one_of(PROTECTED_BITS, st.text(max_size=4)), max_size=30).map("".join))
 @settings(max_examples=300)
 def test_protected_spans_line_by_line_are_those_of_the_whole_text(text):
-    from ocrfix.tokens import PROTECTED_RE, protected_spans
+    from ocrfix.tokens import PROTECTED_RE
 
     assert protected_spans(text) == [m.span() for m in PROTECTED_RE.finditer(text)]
 
