@@ -232,6 +232,18 @@ _LOWER_WORD_NEXT = regex.compile(r"[^\S\n]+\p{Ll}")
 _LINE_END_HYPHEN = regex.compile(r"[-­][^\S\n]*\n(?:[^\S\n]*\n)?[^\S\n]*")
 
 
+def _table_row_start(text: str, start: int) -> bool:
+    """Does the line at ``start`` begin a table row: it ends in a number, as
+    the line before it does (``Övriga intäkter 5,6 3,60 … 0,4``)? A row's
+    label begins like a sentence, with a capital; a line of prose after a
+    number (``29,5 mnkr.``) does not end in one."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    before = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1].rstrip()
+    line = text[start : line_end if line_end >= 0 else len(text)].rstrip()
+    return before[-1:].isdigit() and line[-1:].isdigit()
+
+
 def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) -> list[Segment]:
     """The correctable segments of a block of text, in order.
 
@@ -248,8 +260,11 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
     open_seg: Segment | None = None  # the segment just read, while nothing else has followed it
     for m in CHUNK_RE.finditer(text):
         start, chunk = m.start(), m.group()
-        if text.count("\n", last_end, start) >= 2:
-            prev_kind = BOUNDARY
+        breaks = text.count("\n", last_end, start)
+        if breaks >= 2:  # a paragraph begins: a sentence too
+            prev_kind, sentence_start = BOUNDARY, True
+        elif breaks and _table_row_start(text, start):
+            sentence_start = True
         last_end = m.end()
         if protected and any(s < m.end() and start < e for s, e in protected):
             prev_kind, sentence_start, open_seg = None, False, None

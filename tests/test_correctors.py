@@ -560,3 +560,24 @@ def test_an_at_sign_an_engine_prints_for_a_letter_opening_a_word_is_no_handle(pi
     doc = CONTEXTS["tesseract"].read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(lines) + "\n"
     out = pipeline.fix(doc).split("\n")[-3:-1]
     assert out == ["ärenden där ny placering skett.", lines[2]]
+
+
+@pytest.mark.parametrize("tail,expected", [
+    # a paragraph opens with a capital: the engine printed one (`O` for `Ö`)
+    ("\n\nOvriga fragor behandlades inte.\n", "\n\nÖvriga frågor behandlades inte.\n"),
+    # so does a table row's label (the line before ends in a number, as this one does)
+    ("\nPersonalkostnader -83,2 -55,1\nOvriga kostnader -27,0 -17,8\nOppna insatser -14,0 -9,8\n",
+     "\nPersonalkostnader -83,2 -55,1\nÖvriga kostnader -27,0 -17,8\nÖppna insatser -14,0 -9,8\n"),
+    # negative: prose running on after a number is no new sentence
+    ("\nbudgeten om 29,5 mnkr\nokar med 6 % under perioden.\n", "\nbudgeten om 29,5 mnkr\nökar med 6 % under perioden.\n"),
+    # negative: `[` is this engine's lower-case l, also where a paragraph opens
+    ("\n\n[agen om stod och service ska tillampas.\n", "\n\nlagen om stöd och service ska tillämpas.\n"),
+])
+def test_a_paragraph_or_a_table_row_opens_like_a_sentence(pipeline, tail, expected):
+    """The engine's capital for a letter it misread (`Ovriga`) is kept where
+    a sentence begins: after a blank line, and at a table row's label --
+    Enköping's rows `Ovriga intäkter 5,6 …` had become `övriga`. A glyph the
+    engine prints for a lower-case letter (`[` for l: 15 of 15 in its data)
+    stays lower case even there."""
+    doc = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\nHushåll 405 423 18 -2,3 5,4" + tail
+    assert pipeline.fix(doc).endswith("Hushåll 405 423 18 -2,3 5,4" + expected)

@@ -80,9 +80,12 @@ def restore_case(ocr: str, word: str, surface: str, sentence_start: bool, upper_
     elif not ocr[:1].isalpha() and ocr[1:2].lower() == word[:1]:  # debris dropped: `[Socialnämnden`
         capital = ocr[1:2].isupper()
     else:
-        capital = sentence_start and (ocr[:1].isupper() or not ocr[:1].isalpha())
-        if not capital and upper_share is not None and ocr[:1] and not ocr[:1].isalnum():
-            capital = upper_share(ocr[:1]) >= CAPITAL_GLYPH
+        glyph = ocr[:1]
+        if upper_share is None or glyph.isalpha() or not glyph:
+            capital = sentence_start and (glyph.isupper() or not glyph.isalpha())
+        else:  # a glyph for a capital, or one seen for capitals at least at sentence starts
+            share = upper_share(glyph)
+            capital = share >= CAPITAL_GLYPH or (sentence_start and share >= LOWER_GLYPH)
     return word[:1].upper() + word[1:] if capital else word
 
 
@@ -129,6 +132,9 @@ FUNCTION_WORD_ZIPF = 6.3
 # A non-letter read for a word's first letter makes it a capital where the
 # engine's data show that glyph standing for capitals at least this often.
 CAPITAL_GLYPH = 2 / 3
+# ... and stays a lower-case letter even at a sentence start where they show it
+# standing for a capital this rarely (``[`` for ``l``: 1 capital in 16).
+LOWER_GLYPH = 1 / 3
 # a word with a footnote number glued to it: `Socialnämnden1`, `insatser12`
 FOOTNOTE_RE = regex.compile(r"(\p{L}+)(\d+)")
 # log P(a word carries a footnote number): none of the 32,000 words of the
