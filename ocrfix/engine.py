@@ -22,13 +22,13 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from .correctors.base import Document
-from .errormodel import SWEDISH_LETTERS
+from .errormodel import QUOTE_MARKS, SWEDISH_LETTERS
 from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import (CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, is_abbreviation,
                        is_capitalised, is_dotted_abbreviation, is_fixed_form, is_word_with_ending, segment_block,
-                       split_chunk, word_pieces)
+                       split_chunk, with_closing_garble, word_pieces)
 from .tokens import protected_spans
 
 STATE_KEY = "engine"
@@ -101,13 +101,18 @@ class Engine:
         profile.observe_letters(_outside(doc.text, skipped) if skipped else doc.text)
         f, nf = 0, len(skipped)
         english = lexicon.english_words()
+        quote_letters = self.scorer.error_model.quote_letters
         for m in CHUNK_RE.finditer(doc.text):
             if skipped:
                 while f < nf and skipped[f][1] <= m.start():
                     f += 1
                 if f < nf and skipped[f][0] < m.end():
                     continue
-            _, core, trail = split_chunk(m.group())
+            lead, core, trail = split_chunk(m.group())
+            closing = False
+            if quote_letters and (core[-1:] in QUOTE_MARKS or trail[:1] in QUOTE_MARKS):
+                core, trail, closing = with_closing_garble(doc.text, m.start(), lead, core, trail, quote_letters,
+                                                           self.scorer.is_valid)
             # only what the correctors read says anything of the damage: not numbers,
             # abbreviations (`LSS`, `ö.g.`), forms with their ending (`3:e`), codes (`Agenda2030`)
             if core.isalpha():
@@ -119,7 +124,7 @@ class Engine:
                         or is_fixed_form(core) or is_dotted_abbreviation(core, trail)
                         or is_word_with_ending(core, trail, self.scorer.is_valid)):
                     continue
-                pieces = word_pieces(core, self.scorer.is_valid)
+                pieces = word_pieces(core, self.scorer.is_valid, quote_letters, closing)
                 if not pieces:
                     continue  # markup, numbers, single letters (`<b>4</b>`): nothing a corrector reads
             lower = core.lower()
@@ -149,7 +154,7 @@ class Engine:
         if self._segments_of is not None and self._segments_of[0] == doc.text:
             return self._segments_of[1]
         protected = self.protected_spans(doc) + self.foreign_spans(doc) + self._foreign_words(doc.text)
-        segs = segment_block(doc.text, protected, self.scorer.is_valid)
+        segs = segment_block(doc.text, protected, self.scorer.is_valid, self.scorer.error_model.quote_letters)
         if not self.eager:  # lone debris (`|` in a table) is only read as a word in damaged text
             segs = [s for s in segs if len(s.text) > 1 or s.text.isalpha()]
         for seg in segs:
@@ -213,9 +218,21 @@ class Engine:
             if self.eager:
                 seg.readings = self.scorer.quick_readings(seg.lower)
             return
-        seg.readings = self.scorer.readings(seg.lower)
+        seg.readings = self.mark_read(seg, self.scorer.readings(seg.lower))
         if len(seg.lower) == 1 and not seg.lower.isalnum():  # `både ( den`, `[ hemmet`: a one-letter word
             seg.readings = self.scorer.merge_readings(seg.readings, self.scorer.lone_glyph_readings())
+
+    def mark_read(self, seg: Segment, readings) -> tuple:
+        """``readings`` of a segment that ends in a quote mark taken in as a
+        misread letter (:func:`ocrfix.segments.with_closing_garble`) without
+        those that explain it without the mark (``Balsta”`` is no ``bålsta``,
+        ``Abdi”`` no ``ajdå``): there the mark stays a closing quote."""
+        if seg.lower[-1:] not in QUOTE_MARKS:
+            return tuple(readings)
+        word = seg.lower[:-1]
+        without = {word} | {r.word for r in self.scorer.readings(word)}
+        without |= {r.word for r in self.similar_readings(word)} if len(word) > 1 else set()
+        return tuple(r for r in readings if r.word not in without)
 
     def _valid_word(self, word: str) -> bool:
         """Is ``word`` valid (remembered per document), capitalised-only compounds included?"""

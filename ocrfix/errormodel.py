@@ -33,6 +33,7 @@ OPTION_CACHE_SIZE = 50_000
 UNSEEN = "<unseen>"  # truth column of the fallback rows (edits the table does not list)
 DEBRIS = "<debris>"  # truth column of the rows for OCR debris without a rule
 SWEDISH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzåäö")
+QUOTE_MARKS = "\"“”"  # an engine may print letters as one of these (see ErrorModel.quote_letters)
 
 
 def meaningful(ch: str) -> bool:
@@ -146,6 +147,7 @@ class ErrorModel:
         self.edge_added = generic         # a letter the OCR added at a token's first or last position
         self._fold: dict[int, str] | None = None
         self._ocr_letters: frozenset[str] | None = None
+        self._quote_letters: str | None = None
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
         self.glued_logp = math.log(1e-3)  # two words glued together
         self.space_letters: dict[str, float] = {}  # letter -> log P(a word has it read as a space)
@@ -157,6 +159,22 @@ class ErrorModel:
         if self._ocr_letters is None:
             self._ocr_letters = frozenset(c.lower() for k in self.rules for c in k if c.isalpha())
         return self._ocr_letters
+
+    @property
+    def quote_letters(self) -> str:
+        """The quote marks this engine's learned confusions read as letters
+        (Enköping's ``“`` for ``ll``: ``fa“`` for ``fall``, ``é”`` for ``åll``),
+        '' for most engines: a rule where the mark only comes with the letter
+        (``"n`` for ``n``) is debris, not a letter."""
+        if self._quote_letters is None:
+            def letters(s: str) -> int:
+                return sum(c.isalpha() for c in s)
+
+            self._quote_letters = "".join(
+                q for q in QUOTE_MARKS
+                if any(q in ocr and any(letters(truth) > letters(ocr) for truth, _ in options)
+                       for ocr, options in self.rules.items()))
+        return self._quote_letters
 
     @classmethod
     def load(cls, path: str | Path | None = None, profile: str = "default", backoff: float | None = None) -> "ErrorModel":

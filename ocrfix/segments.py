@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import regex
 
+from .errormodel import QUOTE_MARKS
 from .ranking import BOUNDARY, number_kind
 
 CHUNK_RE = regex.compile(r"\S+")
@@ -54,6 +55,7 @@ DIGIT_RUN_RE = regex.compile(r"\d\d")
 COLON_ENDING_RE = regex.compile(r"([\p{Lu}\d][\p{L}\d]*):\p{Ll}{1,3}")
 AMPERSAND_NAME_RE = regex.compile(r"\p{Lu}+&\p{Lu}+")
 SENTENCE_END = set(".!?:")
+QUOTE_LOOKBACK = 400  # characters searched back for a quotation opened on the line
 BOUNDARY_MARKS = SENTENCE_END | {"•"}
 
 
@@ -111,12 +113,17 @@ def is_word_piece(piece: str) -> bool:
             and not is_abbreviation(piece))
 
 
-def split_core(core: str, is_valid=None) -> list[str]:
+def split_core(core: str, is_valid=None, quote_letters: str = "", closing: bool = False) -> list[str]:
     """A chunk's core cut at characters OCR engines do not produce inside
     words (the cuts kept as pieces of their own), and -- given ``is_valid``
     (lower-cased word -> bool) -- at ``&``, ``!``, ``?`` between two valid
-    words (``vård&omsorg``)."""
+    words (``vård&omsorg``). A quote mark the engine prints for letters
+    (``quote_letters``, see ErrorModel.quote_letters) is no cut between two
+    letters (``inneha”a``, ``utfå“et``: no quotation opens inside a word),
+    nor -- ``closing``, see :func:`with_closing_garble` -- at the core's end."""
     pieces = SEGMENT_SPLIT_RE.split(core)
+    if quote_letters and len(pieces) > 1:
+        pieces = _quotes_kept(pieces, quote_letters, closing)
     if is_valid is None or not _MARK_BETWEEN_LETTERS_RE.search(core):
         return pieces
     out = []
@@ -129,14 +136,60 @@ def split_core(core: str, is_valid=None) -> list[str]:
     return out
 
 
-def word_pieces(core: str, is_valid=None) -> list[str]:
+def _quotes_kept(pieces: list[str], quote_letters: str, closing: bool) -> list[str]:
+    """The pieces of a split with each single quote mark of ``quote_letters``
+    that stands between two letters (or, ``closing``, ends the core after
+    one) joined back to its neighbours."""
+    out = [pieces[0]]
+    last = len(pieces) - 2
+    for k in range(1, len(pieces), 2):
+        cut, after = pieces[k], pieces[k + 1]
+        if (len(cut) == 1 and cut in quote_letters and out[-1][-1:].isalpha()
+                and (after[:1].isalpha() or closing and k == last and not after)):
+            out[-1] += cut + after
+        else:
+            out += [cut, after]
+    return out
+
+
+def with_closing_garble(text: str, start: int, lead: str, core: str, trail: str, quote_letters: str,
+                        is_valid) -> tuple[str, str, bool]:
+    """``(core, trail, closing)``: the chunk's core with the quote mark after
+    it taken in (from ``trail`` if it was stripped there) where that mark is a
+    misread letter rather than a closing quote -- ``fa“`` for ``fall``,
+    ``bidvagshushé”`` for ``bidragshushåll``: the engine prints letters as
+    that mark (``quote_letters``), the word without it is none, and no
+    quotation was opened on the line before it (a closing quote after a
+    name stays a quote)."""
+    mark = core[-1:] if core[-1:] in QUOTE_MARKS else trail[:1]
+    if not mark or mark not in quote_letters or is_valid is None:
+        return core, trail, False
+    word = core[:-1] if core[-1:] == mark else core
+    if not word[-1:].isalpha() or any(q in lead for q in QUOTE_MARKS) or is_valid(word.lower()):
+        return core, trail, False
+    line_start = max(text.rfind("\n", 0, start) + 1, start - QUOTE_LOOKBACK)
+    if any(q in text[line_start:start] for q in QUOTE_MARKS):
+        return core, trail, False
+    return (core, trail, True) if core[-1:] == mark else (core + mark, trail[1:], True)
+
+
+def piece_parts(piece: str, closing: bool = False) -> tuple[str, str, str]:
+    """:func:`split_chunk` of a piece of a core; ``closing``: a quote mark
+    ending it is a misread letter (:func:`with_closing_garble`), kept."""
+    if closing and piece[-1:] in QUOTE_MARKS:
+        lead, core, _ = split_chunk(piece[:-1])
+        return lead, core + piece[-1], ""
+    return split_chunk(piece)
+
+
+def word_pieces(core: str, is_valid=None, quote_letters: str = "", closing: bool = False) -> list[str]:
     """The pieces of a chunk's core that :func:`segment_block` makes segments
     of (lone characters aside): ``mg/l`` -> ``['mg']``, ``PFAS-halten`` ->
     ``['halten']``, ``3:e`` -> ``[]``."""
     pieces = []
-    for piece in split_core(core, is_valid):
+    for piece in split_core(core, is_valid, quote_letters, closing):
         if piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
-            p_core = split_chunk(piece)[1]
+            p_core = piece_parts(piece, closing)[1]
             if is_word_piece(p_core):
                 pieces.append(p_core)
     return pieces
@@ -244,14 +297,16 @@ def _table_row_start(text: str, start: int) -> bool:
     return before[-1:].isdigit() and line[-1:].isdigit()
 
 
-def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) -> list[Segment]:
+def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, quote_letters: str = "") -> list[Segment]:
     """The correctable segments of a block of text, in order.
 
     Text flows across line breaks (a line end is not a sentence end); a blank
     line or sentence punctuation is a context boundary. ``protected`` spans
     (URLs, e-mail addresses, identity numbers) are skipped. Given
     ``is_valid`` (lower-cased word -> bool), a ``!`` glued to a word that is
-    not valid, with a lower-case word after it, is read as part of the word.
+    not valid, with a lower-case word after it, is read as part of the word;
+    so is a quote mark the engine prints for letters (``quote_letters``)
+    inside a word or closing one that is no word (:func:`with_closing_garble`).
     """
     segments: list[Segment] = []
     prev_kind: str | None = BOUNDARY
@@ -280,6 +335,9 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
             line_end = text.find("\n", start)
             if "]" in text[start : line_end if line_end >= 0 else len(text)]:
                 lead, core = lead + "[", core[1:]  # bracketed text, not a misread l
+        closing = False
+        if quote_letters and (core[-1:] in QUOTE_MARKS or trail[:1] in QUOTE_MARKS):
+            core, trail, closing = with_closing_garble(text, start, lead, core, trail, quote_letters, is_valid)
         misread_bang = (is_valid is not None and trail[:1] == "!" and core[-1:].isalpha() and not SURROGATE_RE.search(core)
                         and bool(_LOWER_WORD_NEXT.match(text, m.end())) and not is_valid(core.lower()))
         if misread_bang:
@@ -305,10 +363,10 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None) ->
             prev_kind, sentence_start, open_seg = None, False, None
             pieces = ()
         else:
-            pieces = split_core(core, is_valid)
+            pieces = split_core(core, is_valid, quote_letters, closing)
         for piece in pieces:
             if piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
-                p_lead, p_core, p_trail = split_chunk(piece)
+                p_lead, p_core, p_trail = piece_parts(piece, closing)
                 if misread_bang and p_trail == "!" and pos + len(piece) == core_end:
                     p_core += "!"  # the last piece keeps the misread letter
                 p_start = pos + len(p_lead)

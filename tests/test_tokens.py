@@ -152,3 +152,26 @@ def test_handles_and_inline_code_keep_the_tokenizer_linear():
         s = run * (100_000 // len(run))
         assert sum(1 for _ in _TOKEN_RE.finditer(s, timeout=30)) > 0
         assert sum(1 for _ in PROTECTED_RE.finditer(s, timeout=30)) >= 0
+
+
+def test_quote_marks_an_engine_prints_for_letters_stay_in_the_word():
+    """Enköping's engine prints ``ll`` as ``“`` (``fa“``, ``hushé”``): such a
+    mark inside a word, or closing what is no word with no quotation opened
+    before it on the line, is part of the segment; a real quotation is not,
+    nor is any mark for an engine that never prints letters as one."""
+    from ocrfix.segments import segment_block
+
+    def valid(word):
+        return word in {"vara", "och", "hej", "sa", "trygghet"}
+
+    def texts(text, quote_letters="“”"):
+        return [s.text for s in segment_block(text, [], valid, quote_letters)]
+
+    assert texts("vissa fa“ vara") == ["vissa", "fa“", "vara"]
+    assert texts("bidvagshushé” och") == ["bidvagshushé”", "och"]
+    assert texts("inneha”a") == ["inneha”a"]
+    assert texts("sa ”hej” och") == ["sa", "hej", "och"]            # a quotation
+    assert texts("sa ”Nasra\nAbdi” och")[-2:] == ["Abdi”", "och"]    # opened on the line before: taken in ...
+    assert texts("sa ”Nasra Abdi” och") == ["sa", "Nasra", "Abdi", "och"]  # ... not when opened on this line
+    assert texts("kallas trygghet” och") == ["kallas", "trygghet", "och"]  # a word: the mark closes it
+    assert texts("vissa fa“ vara", quote_letters="") == ["vissa", "fa", "vara"]

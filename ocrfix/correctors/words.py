@@ -233,6 +233,7 @@ class WordCorrector(Corrector):
             # lower case is not an acronym (`kbpt` is not `KBT`, `hi)’g` not `HIF`).
             written = eng.scorer.lexicon.surface
             readings = [r for r in readings if not _all_caps(written(r.word))]
+        readings = eng.mark_read(seg, readings)
         choice, confidence, margin = eng.choose(eng.options(seg.identity, readings, prev, nxt))
         if choice == seg.lower:
             return choice, None
