@@ -22,12 +22,14 @@ from typing import Iterable
 
 from ..edits import Edit
 from ..engine import best_reading, engine_for, next_word
+from ..fuzzy import fold_plain
 from ..ranking import BOUNDARY
 from .base import Corrector, Document
 from .words import char_before, restore_case
 
 MAX_TOKEN = 30
 SHORT_PART = 4          # parts this short may be corrected too (pa -> på)
+LONG_PART_READINGS = 2  # readings of a longer part tried beside a part that is a word
 MIN_ZIPF_ONE_LETTER = 6.0
 
 
@@ -66,8 +68,8 @@ class Split(Corrector):
                 right_ok = sc.is_valid(seg.lower[i:])
                 if not (left_ok or right_ok):
                     continue
-                left = self._part(eng, seg.lower[:i])
-                right = self._part(eng, seg.lower[i:])
+                left = self._part(eng, seg.lower[:i], right_ok)
+                right = self._part(eng, seg.lower[i:], left_ok)
                 if not left or not right:
                     continue
                 for lw, lbase in left:
@@ -120,8 +122,12 @@ class Split(Corrector):
         return out
 
     @staticmethod
-    def _part(eng, part: str) -> list[tuple[str, float]]:
-        """(word, score without context) readings of one part of a split."""
+    def _part(eng, part: str, other_valid: bool) -> list[tuple[str, float]]:
+        """(word, score without context) readings of one part of a split: a
+        short part's likeliest corrections, and a longer one's lost diacritics
+        if the other part is a word as it stands and the result a word the
+        lexicon lists, not only a compound (``ekonomisktbistand``: ``bistånd``;
+        ``handlagsartjanster`` is no ``handlags årtjänster``)."""
         sc = eng.scorer
         valid = sc.is_valid(part)
         if len(part) == 1:
@@ -130,4 +136,7 @@ class Split(Corrector):
         out = [(part, sc.identity(part).base + eng.log_intact)] if valid else []
         if len(part) <= SHORT_PART:
             out += [(r.word, r.base + eng.log_damaged) for r in sc.narrow_readings(part)[:3] if r.word != part]
+        elif other_valid and not valid:  # only its lost diacritics restored: bistand -> bistånd
+            out += [(r.word, r.base + eng.log_damaged) for r in sc.narrow_readings(part)[:LONG_PART_READINGS]
+                    if fold_plain(r.word) == part and sc.lexicon.is_word(r.word)]
         return out
