@@ -420,7 +420,11 @@ def next_word(segments: list[Segment], k: int) -> str | None:
     """The likely reading of the word after segment k, for right context.
 
     A number right after the segment stands as its pseudo-word (``<num>``,
-    ``<year>``), so ``ar 2024`` reads as ``år <year>``.
+    ``<year>``), so ``ar 2024`` reads as ``år <year>``; a full stop, question
+    or exclamation mark or colon right after it as the boundary (``<s>``), as
+    the bigram tables count it: ``i tva ar.`` reads as ``år <s>`` (a word
+    that ends sentences), not ``är <s>``. (A blank line is no such evidence:
+    OCR puts blank lines inside sentences.)
     """
     if segments[k].next_kind is not None:
         return segments[k].next_kind

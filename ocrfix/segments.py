@@ -224,7 +224,7 @@ class Segment:
         self.identity = None
         self.hyphen_next = False  # ends a line with a hyphen; the next segment continues the word
         self.after_hyphen = False  # starts a line after a line-end hyphen (whatever its case)
-        self.next_kind: str | None = None  # NUMBER / YEAR when a number directly follows
+        self.next_kind: str | None = None  # NUMBER / YEAR when a number directly follows, BOUNDARY a sentence end
 
     def __repr__(self) -> str:
         return f"<Segment {self.text!r} @{self.start}>"
@@ -391,6 +391,10 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
                     prev_kind, sentence_start, open_seg = None, False, None
             pos += len(piece)
         if (trail and trail[-1] in SENTENCE_END) or core in BOUNDARY_MARKS:
+            if open_seg is not None and trail[-1:] in SENTENCE_END and not _LOWER_WORD_NEXT.match(text, m.end()):
+                # the sentence ends after it (see engine.next_word); a full stop before a
+                # lower-case word ends an abbreviation (`Tot. kostnad`) or is a misread comma
+                open_seg.next_kind = BOUNDARY
             prev_kind, sentence_start, open_seg = BOUNDARY, True, None
     for a, b in zip(segments, segments[1:]):
         if b.start - a.end >= 2 and _LINE_END_HYPHEN.fullmatch(text, a.end, b.start):  # (a hyphen and a line break)
