@@ -23,15 +23,18 @@ from dataclasses import replace
 
 from .correctors.base import Document
 from .errormodel import QUOTE_MARKS, SWEDISH_LETTERS
+from .fuzzy import fold_plain
 from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import (CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, is_abbreviation,
-                       is_capitalised, is_dotted_abbreviation, is_fixed_form, is_word_with_ending, segment_block,
-                       split_chunk, with_closing_garble, word_pieces)
+                       is_capitalised, is_caps_word, is_dotted_abbreviation, is_fixed_form, is_word_with_ending,
+                       segment_block, split_chunk, with_closing_garble, word_pieces)
 from .tokens import protected_spans
 
 STATE_KEY = "engine"
+# A word in capitals this short is read only as a word in use (see Engine.admissible).
+MAX_SHORT_CAPS = 5
 # A document whose error prior is at least this is "damaged": valid-looking
 # words are checked too (``for`` may be ``för``).
 EAGER_PRIOR = 0.05
@@ -154,7 +157,8 @@ class Engine:
         if self._segments_of is not None and self._segments_of[0] == doc.text:
             return self._segments_of[1]
         protected = self.protected_spans(doc) + self.foreign_spans(doc) + self._foreign_words(doc.text)
-        segs = segment_block(doc.text, protected, self.scorer.is_valid, self.scorer.error_model.quote_letters)
+        segs = segment_block(doc.text, protected, self.scorer.is_valid, self.scorer.error_model.quote_letters,
+                             caps_words=self.eager)
         if not self.eager:  # lone debris (`|` in a table) is only read as a word in damaged text
             segs = [s for s in segs if len(s.text) > 1 or s.text.isalpha()]
         for seg in segs:
@@ -216,23 +220,41 @@ class Engine:
             seg.identity = replace(seg.identity, valid=True)
         if seg.identity.valid and not NON_LETTER_RE.search(seg.lower):
             if self.eager:
-                seg.readings = self.scorer.quick_readings(seg.lower)
+                seg.readings = self.admissible(seg, self.scorer.quick_readings(seg.lower))
             return
-        seg.readings = self.mark_read(seg, self.scorer.readings(seg.lower))
+        seg.readings = self.admissible(seg, self.scorer.readings(seg.lower))
         if len(seg.lower) == 1 and not seg.lower.isalnum():  # `både ( den`, `[ hemmet`: a one-letter word
             seg.readings = self.scorer.merge_readings(seg.readings, self.scorer.lone_glyph_readings())
 
-    def mark_read(self, seg: Segment, readings) -> tuple:
-        """``readings`` of a segment that ends in a quote mark taken in as a
-        misread letter (:func:`ocrfix.segments.with_closing_garble`) without
-        those that explain it without the mark (``Balsta”`` is no ``bålsta``,
-        ``Abdi”`` no ``ajdå``): there the mark stays a closing quote."""
+    def admissible(self, seg: Segment, readings) -> tuple:
+        """``readings`` without those a segment of its kind may not take:
+
+        * a word in capitals (``SABO``, :func:`ocrfix.segments.is_caps_word`)
+          is read only with lost diacritics restored (``SÄBO``): the learned
+          confusions are those of lower-case letters, and an acronym is no
+          garble of a shorter word (``NYHA`` is no ``nya``); a short one only
+          as a word in use, with a frequency or in the domain's reports
+          (``JSON`` misread ``ISON`` is no ``isön``, a word only Hunspell knows);
+        * a segment ending in a quote mark taken in as a misread letter
+          (:func:`ocrfix.segments.with_closing_garble`) not as a word the
+          segment without the mark explains (``Balsta”`` is no ``bålsta``,
+          ``Abdi”`` no ``ajdå``): there the mark stays a closing quote.
+        """
+        if is_caps_word(seg.text):
+            plain = fold_plain(seg.lower)
+            return tuple(r for r in readings if fold_plain(r.word) == plain
+                         and (len(plain) > MAX_SHORT_CAPS or self._in_use(r.word)))
         if seg.lower[-1:] not in QUOTE_MARKS:
             return tuple(readings)
         word = seg.lower[:-1]
         without = {word} | {r.word for r in self.scorer.readings(word)}
         without |= {r.word for r in self.similar_readings(word)} if len(word) > 1 else set()
         return tuple(r for r in readings if r.word not in without)
+
+    def _in_use(self, word: str) -> bool:
+        """Does ``word`` have a frequency, or occur in the domain's reports (not only Hunspell knows it)?"""
+        e = self.scorer.lexicon.entry(word)
+        return e is not None and (e.zipf > 0 or e.domain_count > 0)
 
     def _valid_word(self, word: str) -> bool:
         """Is ``word`` valid (remembered per document), capitalised-only compounds included?"""

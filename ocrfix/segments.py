@@ -55,6 +55,8 @@ DIGIT_RUN_RE = regex.compile(r"\d\d")
 COLON_ENDING_RE = regex.compile(r"([\p{Lu}\d][\p{L}\d]*):\p{Ll}{1,3}")
 AMPERSAND_NAME_RE = regex.compile(r"\p{Lu}+&\p{Lu}+")
 SENTENCE_END = set(".!?:")
+MIN_CAPS_WORD = 4
+_VOWELS = frozenset("AEIOUYÅÄÖÉ")
 QUOTE_LOOKBACK = 400  # characters searched back for a quotation opened on the line
 BOUNDARY_MARKS = SENTENCE_END | {"•"}
 
@@ -111,6 +113,14 @@ def is_word_piece(piece: str) -> bool:
     return (len(piece) >= 2 and HAS_LETTER_RE.search(piece) is not None and not DIGITS_RE.match(piece)
             and not SURROGATE_RE.search(piece) and not DIGIT_RUN_RE.search(piece) and not is_fixed_form(piece)
             and not is_abbreviation(piece))
+
+
+def is_caps_word(piece: str) -> bool:
+    """``ARET``, ``OVERSIKT``: letters in capitals, four or more with a vowel
+    among them -- a word of a heading set in capitals, or an acronym
+    (``SSPF``, ``BBIC``): which, only a damaged document's correctors may
+    ask (:func:`segment_block`, ``caps_words``)."""
+    return len(piece) >= MIN_CAPS_WORD and piece.isalpha() and piece.isupper() and not _VOWELS.isdisjoint(piece)
 
 
 def split_core(core: str, is_valid=None, quote_letters: str = "", closing: bool = False) -> list[str]:
@@ -297,7 +307,8 @@ def _table_row_start(text: str, start: int) -> bool:
     return before[-1:].isdigit() and line[-1:].isdigit()
 
 
-def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, quote_letters: str = "") -> list[Segment]:
+def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, quote_letters: str = "",
+                  caps_words: bool = False) -> list[Segment]:
     """The correctable segments of a block of text, in order.
 
     Text flows across line breaks (a line end is not a sentence end); a blank
@@ -307,6 +318,8 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
     not valid, with a lower-case word after it, is read as part of the word;
     so is a quote mark the engine prints for letters (``quote_letters``)
     inside a word or closing one that is no word (:func:`with_closing_garble`).
+    With ``caps_words`` a word in capitals (:func:`is_caps_word`) is a
+    segment too, not an abbreviation left alone.
     """
     segments: list[Segment] = []
     prev_kind: str | None = BOUNDARY
@@ -377,7 +390,7 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
                     if open_seg is not None:
                         open_seg.next_kind = prev_kind
                     open_seg = None
-                elif is_word_piece(p_core):
+                elif is_word_piece(p_core) or caps_words and is_caps_word(p_core):
                     open_seg = Segment(p_start, p_start + len(p_core), p_core, prev_kind, sentence_start, start, m.end())
                     segments.append(open_seg)
                     prev_kind, sentence_start = None, False

@@ -92,8 +92,11 @@ class Split(Corrector):
                 if " " not in choice:
                     continue
                 lw, rw = choice.split(" ")
-            left_text = restore_case(seg.text[: len(lw)], lw, sc.lexicon.surface(lw), seg.sentence_start)
-            surface = f"{left_text} {sc.lexicon.surface(rw)}"
+            if seg.text.isupper():  # a heading in capitals: `EKONOMIOCH` -> `EKONOMI OCH`
+                surface = f"{lw.upper()} {rw.upper()}"
+            else:
+                left_text = restore_case(seg.text[: len(lw)], lw, sc.lexicon.surface(lw), seg.sentence_start)
+                surface = f"{left_text} {sc.lexicon.surface(rw)}"
             if surface != seg.text:
                 yield Edit(seg.start, seg.end, seg.text, surface, self.name, confidence,
                            f"glued words split as {choice!r} (p={confidence:.2f})", round(margin, 3))

@@ -68,11 +68,11 @@ def restore_case(ocr: str, word: str, surface: str, sentence_start: bool, upper_
     ``upper_share`` (ErrorModel.upper_share) says it mostly stands for a
     capital (``]nspektionen`` -> ``Inspektionen``).
     """
-    if surface != word:  # the lexicon writes it capitalised or as an acronym
-        return surface
     letters = [c for c in ocr if c.isalpha()]
     if len(letters) >= 2 and all(c.isupper() for c in letters) and len(ocr) >= 2:
-        return word.upper()
+        return word.upper()  # (also a name: `ALINGSAS` is `ALINGSÅS` in a heading)
+    if surface != word:  # the lexicon writes it capitalised or as an acronym
+        return surface
     if any(c.isupper() for c in letters[1:]) and len(letters) < len(ocr):  # `OCl’L` for `och`: a garble's capitals
         capital = sentence_start
     elif ocr[:1].lower() == word[:1]:
@@ -233,7 +233,7 @@ class WordCorrector(Corrector):
             # lower case is not an acronym (`kbpt` is not `KBT`, `hi)’g` not `HIF`).
             written = eng.scorer.lexicon.surface
             readings = [r for r in readings if not _all_caps(written(r.word))]
-        readings = eng.mark_read(seg, readings)
+        readings = eng.admissible(seg, readings)
         choice, confidence, margin = eng.choose(eng.options(seg.identity, readings, prev, nxt))
         if choice == seg.lower:
             return choice, None
