@@ -581,3 +581,20 @@ def test_a_paragraph_or_a_table_row_opens_like_a_sentence(pipeline, tail, expect
     stays lower case even there."""
     doc = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\nHushåll 405 423 18 -2,3 5,4" + tail
     assert pipeline.fix(doc).endswith("Hushåll 405 423 18 -2,3 5,4" + expected)
+
+
+def test_abbreviations_without_full_stops_stay_after_a_damaged_scan(pipeline):
+    """A medication list and an agenda appended to the garbled scan (the
+    correctors are eager there): `tabl` had become `tal`, `Dnr` `Dr`, `krm`
+    `km`. The lexicon lists Swedish abbreviations written without full stops
+    (dictionaries/abbreviations.txt) as words -- but not one that restoring
+    å/ä/ö makes a more frequent word: `vard` stays a garble of `vård`."""
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    lines = ("Alvedon 500 mg tabl, 1 tabl 3 ggr dagligen\n"
+             "Dnr SN 2024/112: Yttrande över remiss, iom beslut i KF\n"
+             "Smaksätt med 1 krm salt och 2 tsk socker.\n")
+    assert pipeline.fix(scan + lines).endswith(lines)
+    lexicon = pipeline.resources.lexicon
+    assert lexicon.is_word("dnr") and lexicon.is_word("tabl")
+    assert not lexicon.is_valid("vard")
+    assert pipeline.fix(scan + "Kostnaden for extern vard okar.\n").endswith("Kostnaden för extern vård ökar.\n")

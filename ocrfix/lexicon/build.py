@@ -7,7 +7,10 @@ Inputs (each optional):
   * the domain vocabulary and bigrams built from the clean sample reports
     (``dictionaries/domain_words.tsv``, ``domain_bigrams.tsv``);
   * word bigrams of general Swedish (``dictionaries/general_bigrams.tsv``,
-    scripts/build_general_bigrams.py).
+    scripts/build_general_bigrams.py);
+  * Swedish abbreviations written without full stops (``dictionaries/abbreviations.txt``:
+    ``dnr``, ``tabl``, ``krm``), valid words unless restoring å/ä/ö makes
+    one a more frequent word (``vard`` is a garble of ``vård``).
 
 Output, in a cache directory named after a fingerprint of the inputs:
   ``words.marisa``    lower-cased form -> (roles, zipf*100, sources, casing, domain count)
@@ -36,7 +39,7 @@ from pathlib import Path
 
 from .hunspell import FORBIDDEN, WORD
 
-FORMAT_VERSION = 16
+FORMAT_VERSION = 17
 # How many of the most frequent words the lexicon lists for near-miss readings
 # of short tokens (`mad` for `med`: Lexicon.frequent_neighbours).
 FREQUENT_WORDS = 200
@@ -50,8 +53,9 @@ FUZZY_POOL_WORDS, FUZZY_POOL_MIN_LENGTH = 150_000, 5
 # are no Swedish word, also not with å/ä/ö restored (`fran`, `over`, `atta`).
 ENGLISH_WORDS, ENGLISH_MIN_LENGTH = 30_000, 4
 
+ABBREVIATIONS_FILE = "abbreviations.txt"
 # sources bits
-HUNSPELL, WORDFREQ, DOMAIN = 1, 2, 4
+HUNSPELL, WORDFREQ, DOMAIN, ABBREVIATION = 1, 2, 4, 8
 # casing values
 LOWER, CAPITALISED, OTHER_CASE = 0, 1, 2
 
@@ -84,6 +88,13 @@ def domain_files(domain: bool | str | Path) -> tuple[Path, Path] | None:
     if not files[0].is_file():
         raise FileNotFoundError(f"no domain_words.tsv in {folder} (make one with scripts/build_domain_data.py --out)")
     return files
+
+
+def abbreviations_file() -> Path:
+    """The shipped list of abbreviations (see the module docstring)."""
+    from ..resources import data_path
+
+    return data_path(ABBREVIATIONS_FILE)
 
 
 def general_bigrams_file(general: bool) -> Path | None:
@@ -123,6 +134,7 @@ def input_fingerprint(hunspell: bool = True, wordfreq: bool = True, domain: bool
     general_file = general_bigrams_file(general)
     if general_file:
         parts["general"] = _file_digest(general_file)
+    parts["abbreviations"] = _file_digest(abbreviations_file())
     return parts
 
 
@@ -135,6 +147,15 @@ def _file_digest(path: Path) -> str | None:
 
 def fingerprint_key(parts: dict) -> str:
     return hashlib.sha1(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def read_abbreviations(path: Path) -> list[str]:
+    """The abbreviations of ``path``, one per line ('#' starts a comment); none if it is missing."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    return [w for w in (line.split("#", 1)[0].strip() for line in lines) if w]
 
 
 def read_domain_words(path: Path) -> dict[str, int]:
@@ -310,6 +331,16 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
         bigrams = read_bigrams(files[1])
     general_file = general_bigrams_file(general)
     general_pairs = read_bigrams(general_file) if general_file else {}
+    for form in read_abbreviations(abbreviations_file()):
+        key = form.lower()
+        rec = table.get(key)
+        own = rec[1] if rec else 0
+        if any(table.get(r, (0, 0))[1] > own for r in _restored(key) if r != key):
+            continue  # `vard`: in OCR without å/ä/ö, the garble of a more frequent word
+        rec = entry(key)
+        rec[0] |= WORD
+        rec[2] |= ABBREVIATION
+        note_surface(form, rec)
 
     def final_casing(seen: int) -> int:
         if seen & (1 << LOWER) or not seen:
