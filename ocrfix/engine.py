@@ -35,6 +35,11 @@ from .tokens import protected_spans
 STATE_KEY = "engine"
 # A word in capitals this short is read only as a word in use (see Engine.admissible).
 MAX_SHORT_CAPS = 5
+# A valid word in capitals at least this frequent (Zipf) is never re-read (see Engine.read).
+CAPS_KEPT_ZIPF = 3.0
+# An abbreviation only the abbreviation list knows (`dnr`, `fom`) is read as another
+# word only through confusions this likely, relative to reading it as itself (see Engine.read).
+ABBREVIATION_MIN_CHANNEL = -4.0
 # A document whose error prior is at least this is "damaged": valid-looking
 # words are checked too (``for`` may be ``för``).
 EAGER_PRIOR = 0.05
@@ -213,14 +218,22 @@ class Engine:
 
         A valid word is left alone in a clean-looking document, and checked
         with the narrow search (diacritics, common confusions) in a damaged
-        one; anything else gets the full search.
+        one -- but not a word in capitals in common use (``HALL``, ``SAGA``,
+        ``SPAR``: in capitals a name or an acronym looks the same; a rare one
+        may be a garble, ``ARET``), and an abbreviation
+        only the abbreviation list knows only as a confusion the engine
+        makes often (``dir`` for ``där``; ``dnr`` is no ``dr``, ``fom`` no
+        ``om``); anything else gets the full search.
         """
         seg.identity = self.scorer.identity(seg.lower)
         if not seg.identity.valid and self._proper_compound(seg.text):
             seg.identity = replace(seg.identity, valid=True)
         if seg.identity.valid and not NON_LETTER_RE.search(seg.lower):
-            if self.eager:
+            if self.eager and not (is_caps_word(seg.text) and self.scorer.lexicon.zipf(seg.lower) >= CAPS_KEPT_ZIPF):
                 seg.readings = self.admissible(seg, self.scorer.quick_readings(seg.lower))
+                if self.scorer.lexicon.is_abbreviation(seg.lower):  # only what the engine often does
+                    floor = seg.identity.channel + ABBREVIATION_MIN_CHANNEL  # (`dir` for `där`)
+                    seg.readings = tuple(r for r in seg.readings if r.channel >= floor)
             return
         seg.readings = self.admissible(seg, self.scorer.readings(seg.lower))
         if len(seg.lower) == 1 and not seg.lower.isalnum():  # `både ( den`, `[ hemmet`: a one-letter word
@@ -235,15 +248,22 @@ class Engine:
           garble of a shorter word (``NYHA`` is no ``nya``); a short one only
           as a word in use, with a frequency or in the domain's reports
           (``JSON`` misread ``ISON`` is no ``isön``, a word only Hunspell knows);
-        * a segment ending in a quote mark taken in as a misread letter
-          (:func:`ocrfix.segments.with_closing_garble`) not as a word the
-          segment without the mark explains (``Balsta”`` is no ``bålsta``,
-          ``Abdi”`` no ``ajdå``): there the mark stays a closing quote.
+        * a segment with a quote mark taken in as misread letters
+          (:func:`ocrfix.segments.with_closing_garble`) only as a word with
+          the letters the engine prints as that mark (``ll`` for ``“``:
+          ``fa“`` is ``fall``, ``Kivra”`` no ``Kiara``, ``Scrum”`` no
+          ``Syrum``), and not as a word the segment without the mark explains
+          (``Balsta”`` is no ``bålsta``): there the mark stays a closing quote.
         """
         if is_caps_word(seg.text):
             plain = fold_plain(seg.lower)
             return tuple(r for r in readings if fold_plain(r.word) == plain
                          and (len(plain) > MAX_SHORT_CAPS or self._in_use(r.word)))
+        marks = [q for q in self.scorer.error_model.quote_letters if q in seg.lower]
+        if not marks:
+            return tuple(readings)
+        endings = self.scorer.error_model.quote_endings
+        readings = [r for r in readings if all(any(e in r.word for e in endings[q]) for q in marks)]
         if seg.lower[-1:] not in QUOTE_MARKS:
             return tuple(readings)
         word = seg.lower[:-1]

@@ -148,6 +148,7 @@ class ErrorModel:
         self._fold: dict[int, str] | None = None
         self._ocr_letters: frozenset[str] | None = None
         self._quote_letters: str | None = None
+        self._quote_endings: dict[str, frozenset[str]] | None = None
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
         self.glued_logp = math.log(1e-3)  # two words glued together
         self.space_letters: dict[str, float] = {}  # letter -> log P(a word has it read as a space)
@@ -175,6 +176,23 @@ class ErrorModel:
                 if any(q in ocr and any(letters(truth) > letters(ocr) for truth, _ in options)
                        for ocr, options in self.rules.items()))
         return self._quote_letters
+
+    @property
+    def quote_endings(self) -> dict[str, frozenset[str]]:
+        """quote mark -> the letters the engine prints as it (``“`` -> ``ll``;
+        ``é”`` for ``åll`` gives ``”`` -> ``ll``): what a reading must contain
+        where such a mark is read as letters (see Engine.admissible)."""
+        if self._quote_endings is None:
+            found: dict[str, set[str]] = {q: set() for q in self.quote_letters}
+            for ocr, options in self.rules.items():
+                q = ocr[-1:]
+                if q in found:
+                    for truth, _ in options:
+                        letters = truth[len(ocr) - 1:]  # the rest of the rule's letters stand for the mark
+                        if letters.isalpha():
+                            found[q].add(letters)
+            self._quote_endings = {q: frozenset(e) for q, e in found.items()}
+        return self._quote_endings
 
     @classmethod
     def load(cls, path: str | Path | None = None, profile: str = "default", backoff: float | None = None) -> "ErrorModel":

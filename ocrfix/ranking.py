@@ -86,6 +86,8 @@ FRAGMENTS_FALLBACK_BEAM = 0
 NEAR_FREQUENT_MAX_LENGTH = 4
 MIN_ZIPF = -200.0  # p_word's floor: 1e-209, far from underflow
 BOUNDARY = "<s>"
+# A sentence's end is evidence for a word the domain's reports end this many sentences with (see Scorer.context).
+MIN_SENTENCE_ENDS = 5
 NUMBER = "<num>"
 YEAR = "<year>"  # a number 1900-2099: a different context from amounts ("år 2024", "är 2,5")
 PSEUDO_WORDS = (BOUNDARY, NUMBER, YEAR)
@@ -365,11 +367,20 @@ class Scorer:
         return PSEUDO_WORD_P if word in PSEUDO_WORDS else self.p_word(word)
 
     def context(self, prev: str | None, word: str, nxt: str | None) -> float:
+        """The bigram evidence for ``word`` between its neighbours. A sentence's
+        end after it (``nxt`` BOUNDARY) counts for the word only if the
+        domain's reports end sentences with it often (MIN_SENTENCE_ENDS:
+        ``år.``, ``mnkr.``); otherwise only against it. The general corpus
+        (help texts: imperatives, colons) ends sentences with ``släpp`` and
+        ``sätt``, which makes no ``slapp.`` a ``släpp.``, no ``satt.`` a ``sätt.``."""
         score = 0.0
         if prev is not None:
             score += self.log_cond(prev, word)
         if nxt is not None:
-            score += self.log_cond(word, nxt)
+            evidence = self.log_cond(word, nxt)
+            if nxt == BOUNDARY and evidence > 0 and self.lexicon.domain_bigrams.count(word, nxt) < MIN_SENTENCE_ENDS:
+                evidence = 0.0
+            score += evidence
         return score
 
 

@@ -220,15 +220,16 @@ def is_abbreviation(segment: str) -> bool:
 class Segment:
     """One correctable piece of text and what the correctors learn about it."""
 
-    __slots__ = ("start", "end", "text", "lower", "prev_kind", "sentence_start", "chunk_start", "chunk_end", "readings",
-                 "identity", "hyphen_next", "after_hyphen", "next_kind")
+    __slots__ = ("start", "end", "text", "lower", "prev_kind", "sentence_start", "capital_start", "chunk_start",
+                 "chunk_end", "readings", "identity", "hyphen_next", "after_hyphen", "next_kind")
 
     def __init__(self, start: int, end: int, text: str, prev_kind: str | None, sentence_start: bool,
                  chunk_start: int, chunk_end: int) -> None:
         self.start, self.end, self.text = start, end, text
         self.lower = text.lower()
         self.prev_kind = prev_kind          # BOUNDARY / NUMBER / YEAR / None (a word precedes)
-        self.sentence_start = sentence_start
+        self.sentence_start = sentence_start  # after a sentence's end (or the block's start)
+        self.capital_start = sentence_start  # ... or opening a paragraph or a table row: a capital is expected
         self.chunk_start, self.chunk_end = chunk_start, chunk_end
         self.readings: tuple = ()
         self.identity = None
@@ -326,13 +327,15 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
     sentence_start = True
     last_end = 0
     open_seg: Segment | None = None  # the segment just read, while nothing else has followed it
+    unit_starts: set[int] = set()  # chunks opening a paragraph or a table row
     for m in CHUNK_RE.finditer(text):
         start, chunk = m.start(), m.group()
         breaks = text.count("\n", last_end, start)
-        if breaks >= 2:  # a paragraph begins: a sentence too
-            prev_kind, sentence_start = BOUNDARY, True
+        if breaks >= 2:
+            prev_kind = BOUNDARY
+            unit_starts.add(start)  # a paragraph begins: a capital is expected
         elif breaks and _table_row_start(text, start):
-            sentence_start = True
+            unit_starts.add(start)  # and a table row
         last_end = m.end()
         if protected and any(s < m.end() and start < e for s, e in protected):
             prev_kind, sentence_start, open_seg = None, False, None
@@ -409,6 +412,14 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
                 # lower-case word ends an abbreviation (`Tot. kostnad`) or is a misread comma
                 open_seg.next_kind = BOUNDARY
             prev_kind, sentence_start, open_seg = BOUNDARY, True, None
+    if unit_starts:  # the first word of each such line (after a list marker: `• Oka`)
+        pending = sorted(unit_starts)
+        k = 0
+        for seg in segments:
+            while k < len(pending) and pending[k] <= seg.start:
+                if "\n" not in text[pending[k] : seg.start]:
+                    seg.capital_start = True
+                k += 1
     for a, b in zip(segments, segments[1:]):
         if b.start - a.end >= 2 and _LINE_END_HYPHEN.fullmatch(text, a.end, b.start):  # (a hyphen and a line break)
             b.after_hyphen = True

@@ -598,3 +598,26 @@ def test_abbreviations_without_full_stops_stay_after_a_damaged_scan(pipeline):
     assert lexicon.is_word("dnr") and lexicon.is_word("tabl")
     assert not lexicon.is_valid("vard")
     assert pipeline.fix(scan + "Kostnaden for extern vard okar.\n").endswith("Kostnaden för extern vård ökar.\n")
+
+
+@pytest.mark.parametrize("text", [
+    # a quotation closing on the next line after a name: the mark is no `ll` (Agresso” -> Aggression)
+    "Systemet som vi använder kallas ”Ekonomi och\nAgresso”. Övergången gick bra.\n",
+    "Posten skickas via ”digital brevlåda i\nKivra”, och brevet kommer fram samma dag.\n",
+    # a sentence's end is no evidence for `sätt` (the help texts end sentences with it)
+    "Han frigavs från anstalten där han satt. Frivården tog över.\n",
+    # words in capitals that are words as they stand: names, acronyms (HALL -> HÅLL, SPAR -> SPÅR)
+    "Adressuppgifter hämtas från SPAR.\n\nARNE HALL          SAGA BERG\nOrdförande         Sekreterare\n",
+    # a name opening a paragraph or a table row is not split (Ungdoms akuten)
+    "3.2 Öppenvård\n\nUngdomsakuten har under perioden haft fler besök.\n",
+    "Enhet 2023 2024\nBergslagsakuten 3 4\n",
+    # abbreviations the list knows, also opening a paragraph (Dnr -> Där, fom -> om)
+    "§ 113 Information\n\nDnr SN 2024/0346\nBeslutet gäller fom 2024-10-01.\n",
+])
+def test_clean_lines_of_the_third_review_stay_after_a_damaged_scan(pipeline, text):
+    """Cases a reviewer found for this session's mechanisms (quote marks read
+    as letters, sentence ends as context, words in capitals, paragraph and
+    table-row starts, the abbreviation list): correct text after the
+    garbled scan, where the correctors are eager, must come out unchanged."""
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    assert pipeline.fix(scan + text).endswith(text)

@@ -108,7 +108,7 @@ class Rejoin(Corrector):
             word, confidence, margin = eng.choose(options)
             if word is None or (both_valid and confidence < BOTH_VALID_MIN_CONFIDENCE):
                 continue
-            surface = restore_case(a.text + b.text, word, sc.lexicon.surface(word), a.sentence_start)
+            surface = restore_case(a.text + b.text, word, sc.lexicon.surface(word), a.capital_start)
             yield Edit(a.start, b.end, text[a.start : b.end], surface, self.name, confidence,
                        f"torn word rejoined as {word!r} (p={confidence:.2f})", round(margin, 3))
 
@@ -135,7 +135,7 @@ class Rejoin(Corrector):
         if word is None:
             return None
         letter = word[len(a.lower)]
-        surface = restore_case(a.text + letter + b.text, word, sc.lexicon.surface(word), a.sentence_start)
+        surface = restore_case(a.text + letter + b.text, word, sc.lexicon.surface(word), a.capital_start)
         return Edit(a.start, b.end, text[a.start : b.end], surface, self.name,
                     confidence, f"space read as {letter!r}, joined as {word!r} (p={confidence:.2f})", round(margin, 3))
 

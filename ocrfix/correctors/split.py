@@ -95,7 +95,7 @@ class Split(Corrector):
             if seg.text.isupper():  # a heading in capitals: `EKONOMIOCH` -> `EKONOMI OCH`
                 surface = f"{lw.upper()} {rw.upper()}"
             else:
-                left_text = restore_case(seg.text[: len(lw)], lw, sc.lexicon.surface(lw), seg.sentence_start)
+                left_text = restore_case(seg.text[: len(lw)], lw, sc.lexicon.surface(lw), seg.capital_start)
                 surface = f"{left_text} {sc.lexicon.surface(rw)}"
             if surface != seg.text:
                 yield Edit(seg.start, seg.end, seg.text, surface, self.name, confidence,

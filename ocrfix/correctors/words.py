@@ -55,7 +55,7 @@ def char_before(text: str, pos: int) -> str:
     return text[i - 1] if i else ""
 
 
-def restore_case(ocr: str, word: str, surface: str, sentence_start: bool, upper_share=None) -> str:
+def restore_case(ocr: str, word: str, surface: str, capital_expected: bool, upper_share=None) -> str:
     """Give ``word`` (lower case) the capitalisation the OCR token shows.
 
     ALL-CAPS stays ALL-CAPS; capitals scattered through a garble with debris
@@ -63,7 +63,8 @@ def restore_case(ocr: str, word: str, surface: str, sentence_start: bool, upper_
     capital first letter is trusted only if that letter was read correctly:
     engines without Swedish read ``ä`` as ``A`` and ``ö`` as ``O`` (``Ar``
     for ``är``); when the first letter itself was corrected, the position
-    decides (capital at a sentence start) -- or,
+    decides (a capital where one is expected: a sentence's, a paragraph's or
+    a table row's start, ``capital_expected``) -- or,
     where the letter was read as a non-letter, that glyph's shape, if
     ``upper_share`` (ErrorModel.upper_share) says it mostly stands for a
     capital (``]nspektionen`` -> ``Inspektionen``).
@@ -74,7 +75,7 @@ def restore_case(ocr: str, word: str, surface: str, sentence_start: bool, upper_
     if surface != word:  # the lexicon writes it capitalised or as an acronym
         return surface
     if any(c.isupper() for c in letters[1:]) and len(letters) < len(ocr):  # `OCl’L` for `och`: a garble's capitals
-        capital = sentence_start
+        capital = capital_expected
     elif ocr[:1].lower() == word[:1]:
         capital = ocr[:1].isupper()
     elif not ocr[:1].isalpha() and ocr[1:2].lower() == word[:1]:  # debris dropped: `[Socialnämnden`
@@ -82,10 +83,10 @@ def restore_case(ocr: str, word: str, surface: str, sentence_start: bool, upper_
     else:
         glyph = ocr[:1]
         if upper_share is None or glyph.isalpha() or not glyph:
-            capital = sentence_start and (glyph.isupper() or not glyph.isalpha())
+            capital = capital_expected and (glyph.isupper() or not glyph.isalpha())
         else:  # a glyph for a capital, or one seen for capitals at least at sentence starts
             share = upper_share(glyph)
-            capital = share >= CAPITAL_GLYPH or (sentence_start and share >= LOWER_GLYPH)
+            capital = share >= CAPITAL_GLYPH or (capital_expected and share >= LOWER_GLYPH)
     return word[:1].upper() + word[1:] if capital else word
 
 
@@ -239,7 +240,7 @@ class WordCorrector(Corrector):
             return choice, None
         if confidence >= CONFIDENT:
             eng.note_correction(choice)
-        surface = restore_case(seg.text, choice, eng.scorer.lexicon.surface(choice), seg.sentence_start,
+        surface = restore_case(seg.text, choice, eng.scorer.lexicon.surface(choice), seg.capital_start,
                                eng.scorer.error_model.upper_share)
         if surface == seg.text:
             return choice, None
@@ -333,7 +334,7 @@ class WordCorrector(Corrector):
             cut = split_reading(joined, choice, len(a.lower))
             head, tail = choice[:cut], choice[cut:]
             if head and tail:
-                new_a = restore_case(a.text, head, head, a.sentence_start)
+                new_a = restore_case(a.text, head, head, a.capital_start)
                 reason = f"hyphenated word read as {choice!r} (p={confidence:.2f})"
                 if new_a != a.text:
                     edits.append(Edit(a.start, a.end, a.text, new_a, self.name, confidence, reason, round(margin, 3)))

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from .build import CAPITALISED, CONTEXT_TYPES, DOMAIN, HUNSPELL, LOWER, OTHER_CASE, RECORD_FORMAT, STANDALONE, WORDFREQ, standalone
+from .build import ABBREVIATION, CAPITALISED, CONTEXT_TYPES, DOMAIN, HUNSPELL, LOWER, OTHER_CASE, RECORD_FORMAT, STANDALONE, WORDFREQ, standalone
 from .hunspell import BEGIN, END, END_UCASE, MIDDLE, WORD
 
 USER = 8  # sources bit for words given with --words
@@ -116,6 +116,11 @@ class Lexicon:
         """A known word (any capitalisation), not counting compounds."""
         e = self.entry(word.lower())
         return e is not None and e.is_word
+
+    def is_abbreviation(self, lower: str) -> bool:
+        """A form only the abbreviation list makes a word (``dnr``, ``tabl``, ``fom``; not ``mån``)."""
+        e = self.entry(lower)
+        return e is not None and bool(e.sources & ABBREVIATION) and not e.sources & (HUNSPELL | DOMAIN | USER)
 
     def is_valid(self, word: str) -> bool:
         """A known word or a valid Hunspell compound."""

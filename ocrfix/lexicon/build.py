@@ -39,7 +39,7 @@ from pathlib import Path
 
 from .hunspell import FORBIDDEN, WORD
 
-FORMAT_VERSION = 17
+FORMAT_VERSION = 18
 # How many of the most frequent words the lexicon lists for near-miss readings
 # of short tokens (`mad` for `med`: Lexicon.frequent_neighbours).
 FREQUENT_WORDS = 200
@@ -55,7 +55,7 @@ ENGLISH_WORDS, ENGLISH_MIN_LENGTH = 30_000, 4
 
 ABBREVIATIONS_FILE = "abbreviations.txt"
 # sources bits
-HUNSPELL, WORDFREQ, DOMAIN, ABBREVIATION = 1, 2, 4, 8
+HUNSPELL, WORDFREQ, DOMAIN, ABBREVIATION = 1, 2, 4, 16  # (8 is USER: words given with --words)
 # casing values
 LOWER, CAPITALISED, OTHER_CASE = 0, 1, 2
 
