@@ -21,6 +21,8 @@ import math
 from bisect import bisect_right
 from dataclasses import replace
 
+import regex
+
 from .correctors.base import Document
 from .errormodel import QUOTE_MARKS, SWEDISH_LETTERS
 from .fuzzy import fold_plain
@@ -35,6 +37,11 @@ from .tokens import protected_spans
 STATE_KEY = "engine"
 # A word in capitals this short is read only as a word in use (see Engine.admissible).
 MAX_SHORT_CAPS = 5
+# A paragraph with at least this many a/o vowels (å/ä/ö included), this share of them
+# with their diacritics, was not read by an engine that keeps fewer than MAX_KEPT_DIACRITICS
+# of them (see Engine._written_paragraphs).
+MIN_PARAGRAPH_VOWELS, WRITTEN_DIACRITIC_SHARE, MAX_KEPT_DIACRITICS = 20, 0.15, 0.5
+_PARAGRAPH_RE = regex.compile(r"(?:[^\n]+\n?)+")
 # A valid word in capitals at least this frequent (Zipf) is never re-read (see Engine.read).
 CAPS_KEPT_ZIPF = 3.0
 # An abbreviation only the abbreviation list knows (`dnr`, `fom`) is read as another
@@ -166,10 +173,34 @@ class Engine:
                              caps_words=self.eager)
         if not self.eager:  # lone debris (`|` in a table) is only read as a word in damaged text
             segs = [s for s in segs if len(s.text) > 1 or s.text.isalpha()]
+        written = self._written_paragraphs(doc.text) if self.eager else []
+        k = 0
         for seg in segs:
-            self.read(seg)
+            while k < len(written) and written[k][1] <= seg.start:
+                k += 1
+            self.read(seg, k < len(written) and written[k][0] <= seg.start)
         self._segments_of = (doc.text, segs)
         return segs
+
+    def _written_paragraphs(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the paragraphs this engine cannot have read: rich in å, ä
+        and ö (WRITTEN_DIACRITIC_SHARE of the a/o vowels) where the engine
+        mostly loses them (Enköping's keeps 1 in 6). A clean appendix after
+        a scan: its valid words are left as they are (``sa``, ``far``,
+        ``stod`` are no ``så``, ``får``, ``stöd`` there). Never for an engine
+        that keeps its diacritics (Tesseract's Swedish model)."""
+        identity = self.scorer.error_model.identity
+        kept = sum(math.exp(identity.get(c, 0.0)) for c in "åäö") / 3
+        if kept >= MAX_KEPT_DIACRITICS:
+            return []
+        spans = []
+        for m in _PARAGRAPH_RE.finditer(text):
+            para = m.group()
+            plain = para.count("a") + para.count("o") + para.count("A") + para.count("O")
+            marked = sum(para.count(c) for c in "åäöÅÄÖ")
+            if marked + plain >= MIN_PARAGRAPH_VOWELS and marked >= WRITTEN_DIACRITIC_SHARE * (marked + plain):
+                spans.append((m.start(), m.end()))
+        return spans
 
     def foreign_spans(self, doc: Document) -> list[tuple[int, int]]:
         """The lines of the block in another language (:mod:`ocrfix.language`): left alone."""
@@ -213,7 +244,7 @@ class Engine:
         """Is offset ``pos`` of the block inside a foreign-language line?"""
         return any(s <= pos < e for s, e in self.foreign_spans(doc))
 
-    def read(self, seg: Segment) -> None:
+    def read(self, seg: Segment, written: bool = False) -> None:
         """Fill in the segment's identity reading and its candidate readings.
 
         A valid word is left alone in a clean-looking document, and checked
@@ -223,13 +254,16 @@ class Engine:
         may be a garble, ``ARET``), and an abbreviation
         only the abbreviation list knows only as a confusion the engine
         makes often (``dir`` for ``där``; ``dnr`` is no ``dr``, ``fom`` no
-        ``om``); anything else gets the full search.
+        ``om``); nor one in a paragraph this engine cannot have read
+        (``written``, see :meth:`_written_paragraphs`); anything else gets
+        the full search.
         """
         seg.identity = self.scorer.identity(seg.lower)
         if not seg.identity.valid and self._proper_compound(seg.text):
             seg.identity = replace(seg.identity, valid=True)
         if seg.identity.valid and not NON_LETTER_RE.search(seg.lower):
-            if self.eager and not (is_caps_word(seg.text) and self.scorer.lexicon.zipf(seg.lower) >= CAPS_KEPT_ZIPF):
+            if self.eager and not written and not (is_caps_word(seg.text)
+                                                   and self.scorer.lexicon.zipf(seg.lower) >= CAPS_KEPT_ZIPF):
                 seg.readings = self.admissible(seg, self.scorer.quick_readings(seg.lower))
                 if self.scorer.lexicon.is_abbreviation(seg.lower):  # only what the engine often does
                     floor = seg.identity.channel + ABBREVIATION_MIN_CHANNEL  # (`dir` for `där`)
