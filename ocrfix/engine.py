@@ -27,7 +27,7 @@ from .correctors.base import Document
 from .errormodel import QUOTE_MARKS, SWEDISH_LETTERS
 from .fuzzy import fold_plain
 from .language import foreign_spans, foreign_word_spans
-from .profile import BASELINE_OOV, Profile
+from .profile import BASELINE_OOV, MIN_PRIOR, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import (CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, is_abbreviation,
                        is_capitalised, is_caps_word, is_dotted_abbreviation, is_fixed_form, is_word_with_ending,
@@ -41,7 +41,12 @@ MAX_SHORT_CAPS = 5
 # with their diacritics, was not read by an engine that keeps fewer than MAX_KEPT_DIACRITICS
 # of them (see Engine._written_paragraphs).
 MIN_PARAGRAPH_VOWELS, WRITTEN_DIACRITIC_SHARE, MAX_KEPT_DIACRITICS = 20, 0.15, 0.5
+# ... and that many that the engine would leave them so rarely (P below this): Swedish
+# writes about a quarter of its a/o vowels as å, ä or ö.
+WRITTEN_EVIDENCE, SWEDISH_DIACRITIC_SHARE = 1e-3, 0.25
 _PARAGRAPH_RE = regex.compile(r"(?:[^\n]+\n?)+")
+# log P(damaged), log P(intact), log P(intact | unknown word) in such a paragraph: clean text's
+WRITTEN_PRIORS = (math.log(MIN_PRIOR), math.log1p(-MIN_PRIOR), 0.0)
 # A valid word in capitals at least this frequent (Zipf) is never re-read (see Engine.read).
 CAPS_KEPT_ZIPF = 3.0
 # An abbreviation only the abbreviation list knows (`dnr`, `fom`) is read as another
@@ -178,7 +183,8 @@ class Engine:
         for seg in segs:
             while k < len(written) and written[k][1] <= seg.start:
                 k += 1
-            self.read(seg, k < len(written) and written[k][0] <= seg.start)
+            seg.written = k < len(written) and written[k][0] <= seg.start
+            self.read(seg)
         self._segments_of = (doc.text, segs)
         return segs
 
@@ -186,19 +192,23 @@ class Engine:
         """Spans of the paragraphs this engine cannot have read: rich in å, ä
         and ö (WRITTEN_DIACRITIC_SHARE of the a/o vowels) where the engine
         mostly loses them (Enköping's keeps 1 in 6). A clean appendix after
-        a scan: its valid words are left as they are (``sa``, ``far``,
-        ``stod`` are no ``så``, ``får``, ``stöd`` there). Never for an engine
-        that keeps its diacritics (Tesseract's Swedish model)."""
+        a scan: its words are read as in a clean document (``sa``, ``far``,
+        ``stod`` are no ``så``, ``får``, ``stöd`` there, ``Tigist`` and
+        ``Senait`` names), its words are not rejoined or split. Never for an
+        engine that keeps its diacritics (Tesseract's Swedish model)."""
         identity = self.scorer.error_model.identity
         kept = sum(math.exp(identity.get(c, 0.0)) for c in "åäö") / 3
         if kept >= MAX_KEPT_DIACRITICS:
             return []
+        expected = kept * SWEDISH_DIACRITIC_SHARE  # the share this engine leaves in Swedish text
         spans = []
         for m in _PARAGRAPH_RE.finditer(text):
             para = m.group()
             plain = para.count("a") + para.count("o") + para.count("A") + para.count("O")
             marked = sum(para.count(c) for c in "åäöÅÄÖ")
-            if marked + plain >= MIN_PARAGRAPH_VOWELS and marked >= WRITTEN_DIACRITIC_SHARE * (marked + plain):
+            n = marked + plain
+            if (n >= MIN_PARAGRAPH_VOWELS and marked >= WRITTEN_DIACRITIC_SHARE * n
+                    and _binomial_tail(n, marked, expected) < WRITTEN_EVIDENCE):
                 spans.append((m.start(), m.end()))
         return spans
 
@@ -244,7 +254,7 @@ class Engine:
         """Is offset ``pos`` of the block inside a foreign-language line?"""
         return any(s <= pos < e for s, e in self.foreign_spans(doc))
 
-    def read(self, seg: Segment, written: bool = False) -> None:
+    def read(self, seg: Segment) -> None:
         """Fill in the segment's identity reading and its candidate readings.
 
         A valid word is left alone in a clean-looking document, and checked
@@ -255,14 +265,14 @@ class Engine:
         only the abbreviation list knows only as a confusion the engine
         makes often (``dir`` for ``där``; ``dnr`` is no ``dr``, ``fom`` no
         ``om``); nor one in a paragraph this engine cannot have read
-        (``written``, see :meth:`_written_paragraphs`); anything else gets
-        the full search.
+        (``seg.written``, see :meth:`_written_paragraphs`); anything else
+        gets the full search.
         """
         seg.identity = self.scorer.identity(seg.lower)
         if not seg.identity.valid and self._proper_compound(seg.text):
             seg.identity = replace(seg.identity, valid=True)
         if seg.identity.valid and not NON_LETTER_RE.search(seg.lower):
-            if self.eager and not written and not (is_caps_word(seg.text)
+            if self.eager and not seg.written and not (is_caps_word(seg.text)
                                                    and self.scorer.lexicon.zipf(seg.lower) >= CAPS_KEPT_ZIPF):
                 seg.readings = self.admissible(seg, self.scorer.quick_readings(seg.lower))
                 if self.scorer.lexicon.is_abbreviation(seg.lower):  # only what the engine often does
@@ -444,18 +454,21 @@ class Engine:
         return tuple(f for f in forms if _letters_dropped(ocr_lower, f) <= DOC_MATCH_MAX_DROPPED)
 
     # -- decisions --------------------------------------------------------------------
-    def options(self, identity: Reading, readings, prev, nxt) -> list[tuple[float, str]]:
-        """(score, word) for keeping the token and for each other word it may be, in context.
+    def options(self, identity: Reading, readings, prev, nxt, written: bool = False) -> list[tuple[float, str]]:
+        """(score, word) for keeping the token and for each other word it may be, in context
+        (``written``: in a paragraph this engine cannot have read, with a clean text's priors).
 
         A word proposed twice (by the error model and again from the document's
         vocabulary) is one hypothesis: it keeps its better score, so that the
         posterior in :meth:`choose` is not split between two copies of it."""
         sc = self.scorer
-        keep = identity.base + self.log_intact + (0.0 if identity.valid else self.log_unknown_intact)
+        log_damaged, log_intact, log_unknown_intact = (WRITTEN_PRIORS if written else
+                                                       (self.log_damaged, self.log_intact, self.log_unknown_intact))
+        keep = identity.base + log_intact + (0.0 if identity.valid else log_unknown_intact)
         scores: dict[str, float] = {}
         for r in readings:
             if r.word != identity.word:
-                score = r.base + self.log_damaged + sc.context(prev, r.word, nxt)
+                score = r.base + log_damaged + sc.context(prev, r.word, nxt)
                 if score > scores.get(r.word, -math.inf):
                     scores[r.word] = score
         return [(keep + sc.context(prev, identity.word, nxt), identity.word)] + [(s, w) for w, s in scores.items()]
@@ -475,6 +488,16 @@ class Engine:
         best_score, best = max(options)
         margin = best_score - options[0][0]
         return best, 1.0 / (1.0 + math.exp(-margin)), margin
+
+
+def _binomial_tail(n: int, k: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p)."""
+    term = (1 - p) ** n  # P(X = 0)
+    below = 0.0
+    for i in range(k):
+        below += term
+        term *= (n - i) / (i + 1) * p / (1 - p)
+    return max(0.0, 1.0 - below)
 
 
 def _letters_dropped(ocr: str, word: str) -> int:

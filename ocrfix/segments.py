@@ -221,7 +221,7 @@ class Segment:
     """One correctable piece of text and what the correctors learn about it."""
 
     __slots__ = ("start", "end", "text", "lower", "prev_kind", "sentence_start", "capital_start", "chunk_start",
-                 "chunk_end", "readings", "identity", "hyphen_next", "after_hyphen", "next_kind")
+                 "chunk_end", "readings", "identity", "hyphen_next", "after_hyphen", "next_kind", "written")
 
     def __init__(self, start: int, end: int, text: str, prev_kind: str | None, sentence_start: bool,
                  chunk_start: int, chunk_end: int) -> None:
@@ -236,6 +236,7 @@ class Segment:
         self.hyphen_next = False  # ends a line with a hyphen; the next segment continues the word
         self.after_hyphen = False  # starts a line after a line-end hyphen (whatever its case)
         self.next_kind: str | None = None  # NUMBER / YEAR when a number directly follows, BOUNDARY a sentence end
+        self.written = False  # in a paragraph the document's OCR engine cannot have read (Engine._written_paragraphs)
 
     def __repr__(self) -> str:
         return f"<Segment {self.text!r} @{self.start}>"

@@ -625,12 +625,15 @@ def test_clean_lines_of_the_third_review_stay_after_a_damaged_scan(pipeline, tex
 
 def test_valid_words_stay_in_a_paragraph_the_engine_cannot_have_read(pipeline):
     """A clean appendix after the garbled scan: a paragraph rich in å, ä and
-    ö was not read by an engine that keeps 1 in 6 of them, so its valid
-    words are not given diacritics they lack (`sa`, `far`, `stod`, `hall`
-    had become `så`, `får`, `stöd`, `håll`). Garbled paragraphs of the same
-    document are corrected as before."""
+    ö was not read by an engine that keeps 1 in 6 of them, so it is read as
+    clean text: valid words are not given diacritics they lack (`sa`, `far`,
+    `stod`, `hall` had become `så`, `får`, `stöd`, `håll`), names are names
+    (`Tigist` had become `Ligist`, `Senait` `Senast`). Garbled paragraphs of
+    the same document are corrected as before."""
     scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
     appendix = ("\nHon sa att hennes far hade väntat länge. Han stod i en hall med låg takhöjd\n"
-                "och såg på när de äldre barnen lekte på gården. Där var det lugnt och stilla.\n")
+                "och såg på när de äldre barnen lekte på gården. Där var det lugnt och stilla.\n"
+                "\nTill kursen i svenska för föräldrar har Tigist Haile, Senait Tesfay och Olena\n"
+                "Kovalenko anmält sig. Mötet hålls på förskolan Lärkan, lokalen bredvid köket.\n")
     out = pipeline.fix(scan + "\nUnder aret har vi arbetat med stod till familjer.\n" + appendix)
     assert out.endswith("\nUnder året har vi arbetat med stöd till familjer.\n" + appendix)

@@ -65,6 +65,8 @@ class Rejoin(Corrector):
                 continue
             if any(len(s.lower) == 1 and not s.lower.isalnum() for s in (a, b)):
                 continue  # a lone glyph between words stands for a word of its own (`både ( den`)
+            if a.written or b.written:
+                continue  # a paragraph the engine cannot have read (Engine._written_paragraphs): no tears
             joined = a.lower + b.lower
             if a.identity.valid and b.identity.valid and not sc.lexicon.is_word(joined):
                 # two words whose join is no known word: a question of style, not OCR repair --

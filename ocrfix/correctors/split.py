@@ -46,8 +46,8 @@ class Split(Corrector):
             prev = seg.prev_kind or prev_word
             prev_word = best_reading(seg) or seg.lower
             n = len(seg.lower)
-            if seg.identity.valid or n < 3 or n > MAX_TOKEN:
-                continue
+            if seg.identity.valid or n < 3 or n > MAX_TOKEN or seg.written:
+                continue  # (written: a paragraph the engine cannot have read, see Engine._written_paragraphs)
             if seg.hyphen_next or seg.after_hyphen:
                 continue  # half of a word broken at a line end: read with its other half by `words`
             if seg.text[:1].isupper() and (not seg.sentence_start or not eng.eager

@@ -164,6 +164,7 @@ class WordCorrector(Corrector):
             if k == skip:
                 continue
             prev = seg.prev_kind or prev_word
+            eager = eng.eager and not seg.written  # (a clean appendix after a scan is read as clean text)
             if seg.hyphen_next and k + 1 < len(segments):
                 joint = self._hyphenated(eng, seg, segments[k + 1], prev, next_word(segments, k + 1))
                 if joint is not None:
@@ -188,19 +189,19 @@ class WordCorrector(Corrector):
                     prev_word = None
                     continue
             readings = digits_as_letters or seg.readings
-            if not eng.eager and (self._name_like(seg, segments, k, doc.text)
+            if not eager and (self._name_like(seg, segments, k, doc.text)
                                   or not seg.identity.valid and seg.lower in eng.scorer.lexicon.english_words()):
                 prev_word = seg.lower  # a name, or an English word (`development`) in a clean document
                 continue
-            if not eng.eager and not seg.identity.valid and is_capitalised(seg.text) and len(seg.text) <= MAX_NAME_CHARS:
+            if not eager and not seg.identity.valid and is_capitalised(seg.text) and len(seg.text) <= MAX_NAME_CHARS:
                 # in a clean document a short capitalised unknown word is a name, not another name
                 # misread (`Ikram` is not `Iran`, `Hibo` not `Hiba`): only common words may win
                 readings = tuple(r for r in readings if not eng.scorer.lexicon.surface(r.word)[:1].isupper())
-            weak = eng.eager and not seg.identity.valid and not digits_as_letters and read_weakly(readings)
+            weak = eager and not seg.identity.valid and not digits_as_letters and read_weakly(readings)
             if weak:
                 readings = tuple(readings) + eng.similar_readings(seg.lower)
                 weak_at = eng.pool_size
-            elif eng.eager and seg.identity.valid and not eng.scorer.lexicon.is_word(seg.lower):
+            elif eager and seg.identity.valid and not eng.scorer.lexicon.is_word(seg.lower):
                 # valid only as a compound: a letter misread, never another form of the
                 # word (`yrkesresa` stays beside the document's `yrkesresan`)
                 readings = tuple(readings) + tuple(r for r in eng.document_readings(seg.lower)
@@ -213,7 +214,7 @@ class WordCorrector(Corrector):
             elif choice == seg.lower:
                 if weak:
                     second_look.append((seg, readings, prev, nxt, weak_at))
-                if eng.eager and self._stray_capital(eng, seg, segments[k - 1] if k else None):
+                if eager and self._stray_capital(eng, seg, segments[k - 1] if k else None):
                     yield Edit(seg.start, seg.end, seg.text, seg.lower, self.name, 0.8,
                                "capital letter in mid-sentence on a function word (OCR case error)")
         # A garble left as it was may be a word the document goes on to
@@ -235,7 +236,7 @@ class WordCorrector(Corrector):
             written = eng.scorer.lexicon.surface
             readings = [r for r in readings if not _all_caps(written(r.word))]
         readings = eng.admissible(seg, readings)
-        choice, confidence, margin = eng.choose(eng.options(seg.identity, readings, prev, nxt))
+        choice, confidence, margin = eng.choose(eng.options(seg.identity, readings, prev, nxt, seg.written))
         if choice == seg.lower:
             return choice, None
         if confidence >= CONFIDENT:
