@@ -18,11 +18,11 @@ may be split off, ``b`` may not).
 """
 from __future__ import annotations
 
+from itertools import product
 from typing import Iterable
 
 from ..edits import Edit
 from ..engine import best_reading, engine_for, next_word
-from ..fuzzy import fold_plain
 from ..ranking import BOUNDARY
 from .base import Corrector, Document
 from .words import char_before, restore_case
@@ -30,6 +30,8 @@ from .words import char_before, restore_case
 MAX_TOKEN = 30
 SHORT_PART = 4          # parts this short may be corrected too (pa -> på)
 LONG_PART_READINGS = 2  # readings of a longer part tried beside a part that is a word
+MAX_VARIED = 4          # ... made with å/ä for a and ö for o at up to this many letters
+_DIACRITIC_OPTIONS = {"a": "aåä", "o": "oö"}
 MIN_ZIPF_ONE_LETTER = 6.0
 
 
@@ -140,6 +142,23 @@ class Split(Corrector):
         if len(part) <= SHORT_PART:
             out += [(r.word, r.base + eng.log_damaged) for r in sc.narrow_readings(part)[:3] if r.word != part]
         elif other_valid and not valid:  # only its lost diacritics restored: bistand -> bistånd
-            out += [(r.word, r.base + eng.log_damaged) for r in sc.narrow_readings(part)[:LONG_PART_READINGS]
-                    if fold_plain(r.word) == part and sc.lexicon.is_word(r.word)]
+            out += [(w, base + eng.log_damaged) for w, base in _with_diacritics(sc, part)[:LONG_PART_READINGS]]
         return out
+
+
+def _with_diacritics(sc, part: str) -> list[tuple[str, float]]:
+    """(word, channel + prior) for each word the lexicon lists that ``part``
+    becomes with å or ä for a and ö for o (at most MAX_VARIED such letters),
+    best first: the spellings are made directly, no search."""
+    varied = [i for i, c in enumerate(part) if c in _DIACRITIC_OPTIONS]
+    if not varied or len(varied) > MAX_VARIED:
+        return []
+    found = []
+    for letters in product(*(_DIACRITIC_OPTIONS[part[i]] for i in varied)):
+        chars = list(part)
+        for i, c in zip(varied, letters):
+            chars[i] = c
+        word = "".join(chars)
+        if word != part and sc.lexicon.is_word(word):
+            found.append((word, sc.error_model.channel_logp(part, word) + sc.log_prior(word)))
+    return sorted(found, key=lambda wb: -wb[1])
