@@ -490,14 +490,24 @@ class Engine:
         return best, 1.0 / (1.0 + math.exp(-margin)), margin
 
 
+CHERNOFF_ENOUGH = 30.0  # exp(-30): a bound this small needs no exact sum
+
+
 def _binomial_tail(n: int, k: int, p: float) -> float:
-    """P(X >= k) for X ~ Binomial(n, p)."""
-    term = (1 - p) ** n  # P(X = 0)
-    below = 0.0
+    """P(X >= k) for X ~ Binomial(n, p), 0 < p < 1 (summed in log space: a
+    long paragraph's P(X = 0) underflows)."""
+    q = k / n if n else 0.0
+    if p < q < 1:  # Chernoff: P(X >= k) <= exp(-n KL(q || p)); far below any threshold, no sum
+        kl = q * math.log(q / p) + (1 - q) * math.log((1 - q) / (1 - p))
+        if n * kl > CHERNOFF_ENOUGH:
+            return math.exp(-n * kl)
+    log_term = n * math.log1p(-p)  # log P(X = 0)
+    log_below = -math.inf
+    odds = math.log(p) - math.log1p(-p)
     for i in range(k):
-        below += term
-        term *= (n - i) / (i + 1) * p / (1 - p)
-    return max(0.0, 1.0 - below)
+        log_below = max(log_below, log_term) + math.log1p(math.exp(-abs(log_below - log_term)))
+        log_term += math.log((n - i) / (i + 1)) + odds
+    return max(0.0, -math.expm1(log_below)) if log_below > -math.inf else 1.0
 
 
 def _letters_dropped(ocr: str, word: str) -> int:

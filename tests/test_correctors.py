@@ -637,3 +637,18 @@ def test_valid_words_stay_in_a_paragraph_the_engine_cannot_have_read(pipeline):
                 "Kovalenko anmält sig. Mötet hålls på förskolan Lärkan, lokalen bredvid köket.\n")
     out = pipeline.fix(scan + "\nUnder aret har vi arbetat med stod till familjer.\n" + appendix)
     assert out.endswith("\nUnder året har vi arbetat med stöd till familjer.\n" + appendix)
+
+
+def test_the_binomial_tail_is_exact_and_survives_a_long_paragraph():
+    """The evidence that a paragraph was not read by the engine
+    (Engine._written_paragraphs): P(X >= k) summed in log space, so that a
+    long paragraph's P(X = 0) does not underflow and call every share chance."""
+    from math import comb
+
+    from ocrfix.engine import _binomial_tail
+
+    for n, k, p in [(20, 3, 0.045), (20, 5, 0.045), (40, 10, 0.045), (12, 0, 0.3)]:
+        exact = sum(comb(n, i) * p ** i * (1 - p) ** (n - i) for i in range(k, n + 1))
+        assert _binomial_tail(n, k, p) == pytest.approx(exact, rel=1e-9, abs=1e-15)
+    assert _binomial_tail(200_000, 50_000, 0.045) < 1e-6   # a long appendix with its å/ä/ö
+    assert _binomial_tail(200_000, 9_000, 0.045) > 0.1     # a long scan at the engine's rate
