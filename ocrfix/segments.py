@@ -418,7 +418,8 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
         k = 0
         for seg in segments:
             while k < len(pending) and pending[k] <= seg.start:
-                if "\n" not in text[pending[k] : seg.start]:
+                line_end = text.find("\n", pending[k])  # (not a slice to seg: rows of numbers may be many)
+                if line_end < 0 or line_end >= seg.start:
                     seg.capital_start = True
                 k += 1
     for a, b in zip(segments, segments[1:]):

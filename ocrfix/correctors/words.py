@@ -190,7 +190,7 @@ class WordCorrector(Corrector):
                     continue
             readings = digits_as_letters or seg.readings
             if not eager and (self._name_like(seg, segments, k, doc.text)
-                                  or not seg.identity.valid and seg.lower in eng.scorer.lexicon.english_words()):
+                              or not seg.identity.valid and seg.lower in eng.scorer.lexicon.english_words()):
                 prev_word = seg.lower  # a name, or an English word (`development`) in a clean document
                 continue
             if not eager and not seg.identity.valid and is_capitalised(seg.text) and len(seg.text) <= MAX_NAME_CHARS:
@@ -321,12 +321,13 @@ class WordCorrector(Corrector):
         joined = a.lower + b.lower
         identity = sc.identity(joined)
         readings = sc.quick_readings(joined) if identity.valid else sc.readings(joined)
-        if eng.eager and not identity.valid and read_weakly(readings):
+        written = a.written or b.written  # (a paragraph the engine cannot have read: clean text's priors)
+        if eng.eager and not written and not identity.valid and read_weakly(readings):
             readings = tuple(readings) + eng.similar_readings(joined)
-        joint = eng.options(identity, readings, prev, nxt)
+        joint = eng.options(identity, readings, prev, nxt, written)
         best_joint = max(joint)
-        a_best = max(eng.options(a.identity, a.readings, prev, b.readings[0].word if b.readings else b.lower))
-        b_best = max(eng.options(b.identity, b.readings, a_best[1], nxt))
+        a_best = max(eng.options(a.identity, a.readings, prev, b.readings[0].word if b.readings else b.lower, written))
+        b_best = max(eng.options(b.identity, b.readings, a_best[1], nxt, written))
         if best_joint[0] < a_best[0] + b_best[0]:
             return None
         choice, confidence, margin = eng.choose(joint)
