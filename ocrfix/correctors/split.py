@@ -18,11 +18,11 @@ may be split off, ``b`` may not).
 """
 from __future__ import annotations
 
-from itertools import product
 from typing import Iterable
 
 from ..edits import Edit
 from ..engine import best_reading, engine_for, next_word
+from ..lexicon.build import diacritic_spellings
 from ..ranking import BOUNDARY
 from .base import Corrector, Document
 from .words import char_before, restore_case
@@ -31,7 +31,6 @@ MAX_TOKEN = 30
 SHORT_PART = 4          # parts this short may be corrected too (pa -> på)
 LONG_PART_READINGS = 2  # readings of a longer part tried beside a part that is a word
 MAX_VARIED = 4          # ... made with å/ä for a and ö for o at up to this many letters
-_DIACRITIC_OPTIONS = {"a": "aåä", "o": "oö"}
 MIN_ZIPF_ONE_LETTER = 6.0
 
 
@@ -148,17 +147,10 @@ class Split(Corrector):
 
 def _with_diacritics(sc, part: str) -> list[tuple[str, float]]:
     """(word, channel + prior) for each word the lexicon lists that ``part``
-    becomes with å or ä for a and ö for o (at most MAX_VARIED such letters),
-    best first: the spellings are made directly, no search."""
-    varied = [i for i, c in enumerate(part) if c in _DIACRITIC_OPTIONS]
-    if not varied or len(varied) > MAX_VARIED:
+    becomes with å or ä for a and ö for o (a part with at most MAX_VARIED
+    such letters), best first: the spellings are made directly, no search."""
+    if not 0 < part.count("a") + part.count("o") <= MAX_VARIED:
         return []
-    found = []
-    for letters in product(*(_DIACRITIC_OPTIONS[part[i]] for i in varied)):
-        chars = list(part)
-        for i, c in zip(varied, letters):
-            chars[i] = c
-        word = "".join(chars)
-        if word != part and sc.lexicon.is_word(word):
-            found.append((word, sc.error_model.channel_logp(part, word) + sc.log_prior(word)))
+    found = [(word, sc.error_model.channel_logp(part, word) + sc.log_prior(word))
+             for word in diacritic_spellings(part, MAX_VARIED) if word != part and sc.lexicon.is_word(word)]
     return sorted(found, key=lambda wb: -wb[1])

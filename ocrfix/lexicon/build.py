@@ -264,11 +264,13 @@ def english_words(table: dict[str, list[int]], n: int = ENGLISH_WORDS) -> list[s
         return rec is not None and standalone(rec[0], rec[2])
 
     return [w for w in top_n_list("en", n)
-            if len(w) >= ENGLISH_MIN_LENGTH and w.isascii() and w.isalpha() and not any(map(swedish, _restored(w)))]
+            if len(w) >= ENGLISH_MIN_LENGTH and w.isascii() and w.isalpha() and not any(map(swedish, diacritic_spellings(w)))]
 
 
-def _restored(word: str, limit: int = 6) -> list[str]:
-    """``word`` and its spellings with å or ä for a and ö for o (at most ``limit`` letters varied)."""
+def diacritic_spellings(word: str, limit: int = 6) -> list[str]:
+    """``word`` and its spellings with å or ä for a and ö for o (the first
+    ``limit`` such letters varied): what it may have been before an OCR
+    engine lost its diacritics."""
     forms = [""]
     varied = 0
     for c in word:
@@ -335,7 +337,7 @@ def build(out_dir: Path, hunspell: bool = True, wordfreq: bool = True, domain: b
         key = form.lower()
         rec = table.get(key)
         own = rec[1] if rec else 0
-        if any(table.get(r, (0, 0))[1] > own for r in _restored(key) if r != key):
+        if any(table.get(r, (0, 0))[1] > own for r in diacritic_spellings(key) if r != key):
             continue  # `vard`: in OCR without å/ä/ö, the garble of a more frequent word
         rec = entry(key)
         rec[0] |= WORD
