@@ -147,7 +147,6 @@ class ErrorModel:
         self.edge_added = generic         # a letter the OCR added at a token's first or last position
         self._fold: dict[int, str] | None = None
         self._ocr_letters: frozenset[str] | None = None
-        self._quote_letters: str | None = None
         self._quote_endings: dict[str, frozenset[str]] | None = None
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
         self.glued_logp = math.log(1e-3)  # two words glued together
@@ -164,34 +163,27 @@ class ErrorModel:
     @property
     def quote_letters(self) -> str:
         """The quote marks this engine's learned confusions read as letters
-        (Enköping's ``“`` for ``ll``: ``fa“`` for ``fall``, ``é”`` for ``åll``),
-        '' for most engines: a rule where the mark only comes with the letter
-        (``"n`` for ``n``) is debris, not a letter."""
-        if self._quote_letters is None:
-            def letters(s: str) -> int:
-                return sum(c.isalpha() for c in s)
-
-            self._quote_letters = "".join(
-                q for q in QUOTE_MARKS
-                if any(q in ocr and any(letters(truth) > letters(ocr) for truth, _ in options)
-                       for ocr, options in self.rules.items()))
-        return self._quote_letters
+        (Enköping's ``“`` for ``ll``: ``fa“`` for ``fall``), '' for most engines."""
+        return "".join(self.quote_endings)
 
     @property
     def quote_endings(self) -> dict[str, frozenset[str]]:
-        """quote mark -> the letters the engine prints as it (``“`` -> ``ll``;
-        ``é”`` for ``åll`` gives ``”`` -> ``ll``): what a reading must contain
-        where such a mark is read as letters (see Engine.admissible)."""
+        """quote mark -> the letters the engine prints as it: from each rule
+        whose OCR side ends in the mark and whose truth has more letters
+        (``“`` for ``ll``; ``é”`` for ``åll`` gives ``”`` -> ``ll``); a rule
+        where the mark only comes with a letter (``"n`` for ``n``) is debris.
+        What a reading must contain where such a mark is read as letters
+        (see Engine.admissible)."""
         if self._quote_endings is None:
-            found: dict[str, set[str]] = {q: set() for q in self.quote_letters}
+            found: dict[str, set[str]] = {}
             for ocr, options in self.rules.items():
                 q = ocr[-1:]
-                if q in found:
+                if q and q in QUOTE_MARKS:
                     for truth, _ in options:
                         letters = truth[len(ocr) - 1:]  # the rest of the rule's letters stand for the mark
-                        if letters.isalpha():
-                            found[q].add(letters)
-            self._quote_endings = {q: frozenset(e) for q, e in found.items()}
+                        if letters.isalpha() and sum(c.isalpha() for c in truth) > sum(c.isalpha() for c in ocr):
+                            found.setdefault(q, set()).add(letters)
+            self._quote_endings = {q: frozenset(found[q]) for q in QUOTE_MARKS if q in found}
         return self._quote_endings
 
     @classmethod
