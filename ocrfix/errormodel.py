@@ -244,10 +244,12 @@ class ErrorModel:
         return model
 
     def upper_share(self, ch: str) -> float:
-        """P(upper case | a word's first letter was read as the non-letter ``ch``).
+        """P(upper case | a word's first letter was misread as ``ch``: a
+        non-letter, or another capital).
 
         The glyph keeps the shape of the letter it replaced: `]` at the start
-        of ``]nspektionen`` is a dotless stroke, a capital ``I`` (Laplace
+        of ``]nspektionen`` is a dotless stroke, a capital ``I``; Enköping's
+        engine prints a plain ``A`` for ``Ä`` but never for ``ä`` (Laplace
         estimate from the engine's data; 0.5 for a character never seen)."""
         upper, lower = self.initial_case.get(ch, (0, 0))
         return (upper + 1) / (upper + lower + 2)

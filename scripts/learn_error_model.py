@@ -26,8 +26,8 @@ also holds, per profile, the identity probability of each character
 
 Writes dictionaries/confusions.tsv and, beside it, spacing.tsv (torn and
 glued words), markers.tsv (line-initial one-character tokens),
-initial_case.tsv (the case of a letter read as a non-letter at a word's
-start) and ocr_charfreq.tsv (each engine's characters, for recognising it).
+initial_case.tsv (the case of a word's first letter read as a non-letter
+or as another capital) and ocr_charfreq.tsv (each engine's characters, for recognising it).
 """
 from __future__ import annotations
 
@@ -123,14 +123,18 @@ def edge_letter_events(pairs: list[tuple[str, str]]) -> tuple[int, int]:
 
 
 def initial_case_events(pairs: list[tuple[str, str]]) -> Counter:
-    """(OCR character, 'upper'/'lower'): a word's first character that is no
-    letter in the OCR (``]nspektionen``) and a letter in the truth, by the
-    case of that letter. The OCR glyph keeps the shape of the letter it
-    replaced (`]` is a dotless stroke, like `I`), so its case is evidence."""
+    """(OCR character, 'upper'/'lower'): a word's first letter that the OCR
+    misread -- as a non-letter (``]nspektionen``) or as another capital
+    (``Amne`` for ``Ämne``, ``Ar`` for ``är``) -- by the case of that letter.
+    The OCR glyph keeps the shape of the letter it replaced (`]` is a dotless
+    stroke, like `I`), and an engine without Swedish reads a capital ``Ä`` as
+    ``A``; whether it also reads a small ``ä`` as ``A`` differs by engine."""
     events: Counter = Counter()
     for ocr, truth in pairs:
         for o, t in word_pairs(ocr_normal(ocr), truth):
-            if o and t and o != t and not o[0].isalpha() and not o[0].isdigit() and t[0].isalpha():
+            if not (o and t and o != t and t[0].isalpha()) or o[0].isdigit():
+                continue
+            if not o[0].isalpha() or (o[0].isupper() and o[0].lower() != t[0].lower()):
                 events[(o[0], "upper" if t[0].isupper() else "lower")] += 1
     return events
 
@@ -340,7 +344,7 @@ def main() -> None:
     (args.out.parent / "spacing.tsv").write_text("\n".join(spacing) + "\n", encoding="utf-8")
     # Case of a letter read as a non-letter at the start of a word.
     case = [
-        "# A word's first character read as a non-letter: how often the letter was upper or lower case.",
+        "# A word's first letter read as a non-letter or as another capital: how often it was upper or lower case.",
         "# Produced by scripts/learn_error_model.py; read by the 'words' corrector (restore_case).",
         "profile\tocr\tupper\tlower",
     ]

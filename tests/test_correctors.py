@@ -572,6 +572,11 @@ def test_an_at_sign_an_engine_prints_for_a_letter_opening_a_word_is_no_handle(pi
     ("\nbudgeten om 29,5 mnkr\nokar med 6 % under perioden.\n", "\nbudgeten om 29,5 mnkr\nökar med 6 % under perioden.\n"),
     # negative: `[` is this engine's lower-case l, also where a paragraph opens
     ("\n\n[agen om stod och service ska tillampas.\n", "\n\nlagen om stöd och service ska tillämpas.\n"),
+    # a label opening a line (no sentence ended before it): this engine prints `A` for `Ä`, never for `ä`
+    ("\nFran: Maria Berg\nAmne: Lokal for foraldrautbildning\n",
+     "\nFrån: Maria Berg\nÄmne: Lokal för föräldrautbildning\n"),
+    # negative: after a word in running text a capital is rarer than the engine's rare `O` for `ö`
+    ("\nstod som ges med Oppna insatser inom kommunen.\n", "\nstöd som ges med öppna insatser inom kommunen.\n"),
 ])
 def test_a_paragraph_or_a_table_row_opens_like_a_sentence(pipeline, tail, expected):
     """The engine's capital for a letter it misread (`Ovriga`) is kept where
@@ -652,3 +657,17 @@ def test_the_binomial_tail_is_exact_and_survives_a_long_paragraph():
         assert _binomial_tail(n, k, p) == pytest.approx(exact, rel=1e-9, abs=1e-15)
     assert _binomial_tail(200_000, 50_000, 0.045) < 1e-6   # a long appendix with its å/ä/ö
     assert _binomial_tail(200_000, 9_000, 0.045) > 0.1     # a long scan at the engine's rate
+
+
+@pytest.mark.parametrize("ocr,word,line_start,share,expected", [
+    ("Amne", "ämne", True, 0.8, "Ämne"),    # a label opening a line; the engine's `A` stands for `Ä`
+    ("Amne", "ämne", False, 0.8, "ämne"),   # negative: after a word in running text
+    ("Ar", "är", True, 0.55, "är"),         # negative: an engine printing `A` for `ä` and `Ä` alike
+    ("ar", "år", True, 0.8, "år"),          # negative: the data never make a small letter a capital
+])
+def test_a_capital_read_for_another_letter_opens_a_line_as_the_engine_prints_it(ocr, word, line_start, share, expected):
+    from ocrfix.correctors.words import opens_line, restore_case
+
+    assert restore_case(ocr, word, word, False, lambda glyph: share, line_start) == expected
+    assert opens_line("Från: Maria\n> Amne: x", 12) and opens_line("• Amne", 2) and opens_line("Amne", 0)
+    assert not opens_line("Från: Maria\nmed Amne", 16)

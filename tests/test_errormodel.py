@@ -190,6 +190,13 @@ def test_initial_case_of_a_letter_read_as_a_non_letter_is_learned():
     assert em.upper_share("§") == 0.5    # never seen at a word's start: no evidence
 
 
+def test_initial_case_of_a_capital_read_for_another_letter_is_learned_per_engine():
+    """Enköping's engine prints a plain `A` for `Ä` and never for `ä`;
+    Tesseract's English model prints `Ar` for `är` about as often as for `Är`."""
+    assert ErrorModel.load(profile="enkoping").upper_share("A") > 2 / 3
+    assert 1 / 3 < ErrorModel.load(profile="tesseract-eng").upper_share("A") < 2 / 3
+
+
 def test_a_letter_added_at_a_word_edge_is_learned_apart_and_rarer():
     """Glued words are not 1:1 pairs, so a letter the OCR added at a word's
     edge is rare in the data: rarer than an unseen edit inside a word."""

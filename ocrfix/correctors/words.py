@@ -55,7 +55,19 @@ def char_before(text: str, pos: int) -> str:
     return text[i - 1] if i else ""
 
 
-def restore_case(ocr: str, word: str, surface: str, capital_expected: bool, upper_share=None) -> str:
+def opens_line(text: str, pos: int) -> bool:
+    """Nothing but white space, a bullet or a quote mark (``•``, ``>``) before
+    ``pos`` on its line: where headings, labels and list items begin."""
+    i = pos
+    while i > 0 and text[i - 1] != "\n":
+        i -= 1
+        if text[i].isalnum():
+            return False
+    return True
+
+
+def restore_case(ocr: str, word: str, surface: str, capital_expected: bool, upper_share=None,
+                 line_start: bool = False) -> str:
     """Give ``word`` (lower case) the capitalisation the OCR token shows.
 
     ALL-CAPS stays ALL-CAPS; capitals scattered through a garble with debris
@@ -64,10 +76,16 @@ def restore_case(ocr: str, word: str, surface: str, capital_expected: bool, uppe
     engines without Swedish read ``ä`` as ``A`` and ``ö`` as ``O`` (``Ar``
     for ``är``); when the first letter itself was corrected, the position
     decides (a capital where one is expected: a sentence's, a paragraph's or
-    a table row's start, ``capital_expected``) -- or,
-    where the letter was read as a non-letter, that glyph's shape, if
+    a table row's start, ``capital_expected``) -- or the glyph, if
     ``upper_share`` (ErrorModel.upper_share) says it mostly stands for a
-    capital (``]nspektionen`` -> ``Inspektionen``).
+    capital: a non-letter by its shape (``]nspektionen`` -> ``Inspektionen``);
+    a capital letter at a line's start (``line_start``: a heading, a label,
+    a list item, where capitals are common) if the engine prints it for
+    capitals all but only (Enköping's ``Amne:`` is ``Ämne:``; Tesseract's
+    English model prints ``Ar`` for ``är`` as often as for ``Är``, so there
+    the position still decides). After a word in running text a capital is
+    rare enough that even such an engine's rare ``O`` for ``ö`` is likelier
+    (``med Oppna insatser``). The data never make a capital small.
     """
     letters = [c for c in ocr if c.isalpha()]
     if len(letters) >= 2 and all(c.isupper() for c in letters) and len(ocr) >= 2:
@@ -82,8 +100,10 @@ def restore_case(ocr: str, word: str, surface: str, capital_expected: bool, uppe
         capital = ocr[1:2].isupper()
     else:
         glyph = ocr[:1]
-        if upper_share is None or glyph.isalpha() or not glyph:
+        if upper_share is None or not glyph:
             capital = capital_expected and (glyph.isupper() or not glyph.isalpha())
+        elif glyph.isalpha():  # a capital read for another letter: one the engine's data show for capitals
+            capital = glyph.isupper() and (capital_expected or line_start and upper_share(glyph) >= CAPITAL_GLYPH)
         else:  # a glyph for a capital, or one seen for capitals at least at sentence starts
             share = upper_share(glyph)
             capital = share >= CAPITAL_GLYPH or (capital_expected and share >= LOWER_GLYPH)
@@ -207,7 +227,7 @@ class WordCorrector(Corrector):
                 readings = tuple(readings) + tuple(r for r in eng.document_readings(seg.lower)
                                                    if len(r.word) == len(seg.lower))
             nxt = next_word(segments, k)
-            choice, edit = self._decide(eng, seg, readings, prev, nxt)
+            choice, edit = self._decide(eng, seg, readings, prev, nxt, doc.text)
             prev_word = choice
             if edit is not None:
                 yield edit
@@ -224,11 +244,11 @@ class WordCorrector(Corrector):
             if eng.pool_size > weak_at:
                 later = eng.document_readings(seg.lower, since=weak_at)
                 if later:
-                    _, edit = self._decide(eng, seg, tuple(readings) + tuple(later), prev, nxt)
+                    _, edit = self._decide(eng, seg, tuple(readings) + tuple(later), prev, nxt, doc.text)
                     if edit is not None:
                         yield edit
 
-    def _decide(self, eng, seg, readings, prev, nxt) -> tuple[str, Edit | None]:
+    def _decide(self, eng, seg, readings, prev, nxt, text: str) -> tuple[str, Edit | None]:
         """The word chosen for ``seg`` among keeping it and ``readings`` in context, and its edit (None: kept)."""
         if any(c.isalpha() for c in seg.text) and not any(c.isupper() for c in seg.text):
             # An engine that misreads letters keeps their case: a token written in
@@ -242,7 +262,7 @@ class WordCorrector(Corrector):
         if confidence >= CONFIDENT:
             eng.note_correction(choice)
         surface = restore_case(seg.text, choice, eng.scorer.lexicon.surface(choice), seg.capital_start,
-                               eng.scorer.error_model.upper_share)
+                               eng.scorer.error_model.upper_share, opens_line(text, seg.start))
         if surface == seg.text:
             return choice, None
         return choice, Edit(seg.start, seg.end, seg.text, surface, self.name, confidence,
