@@ -278,6 +278,11 @@ def _stray_bracket(text: str, m) -> bool:
     return not _OPENER_RE[partner].search(before) and not _LIST_LABEL_END.search(before)
 
 
+# A table row's cell bar glued to its words (`|Samhällsbyggnad|Varje`) --
+# but not a bar between two small letters, a misread l (`ti|lsammans`).
+CELL_BAR_RE = regex.compile(r"((?<!\p{Ll})\|+|\|+(?!\p{Ll}))")
+
+
 def in_table_row(text: str, pos: int) -> bool:
     """Is ``pos`` on a line drawn as a table row: two vertical bars or more,
     one of them opening or closing the line (``| Verksamhet | Budget |``,
@@ -365,6 +370,7 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
             segments.append(open_seg)
             prev_kind, sentence_start = None, False
             continue
+        cells = False  # a table row's cell bars glued to its words (CELL_BAR_RE)
         if len(core) >= 2 and core.isalpha() and (not core[0].isupper() or core[1:].islower()):
             # the common case, a plain word (no abbreviation): one segment, no splitting
             open_seg = Segment(pos, pos + len(core), core, prev_kind, sentence_start, start, m.end())
@@ -381,8 +387,13 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
             pieces = ()
         else:
             pieces = split_core(core, is_valid, quote_letters, closing)
+            cells = "|" in core and in_table_row(text, start)
+            if cells:
+                pieces = [cell for piece in pieces for cell in CELL_BAR_RE.split(piece)]
         for piece in pieces:
-            if piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
+            if cells and piece and CELL_BAR_RE.fullmatch(piece):
+                prev_kind, sentence_start, open_seg = BOUNDARY, False, None  # a cell ends: no context across it
+            elif piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
                 p_lead, p_core, p_trail = piece_parts(piece, closing)
                 if misread_bang and p_trail == "!" and pos + len(piece) == core_end:
                     p_core += "!"  # the last piece keeps the misread letter

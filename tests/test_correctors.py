@@ -671,3 +671,27 @@ def test_a_capital_read_for_another_letter_opens_a_line_as_the_engine_prints_it(
     assert restore_case(ocr, word, word, False, lambda glyph: share, line_start) == expected
     assert opens_line("Från: Maria\n> Amne: x", 12) and opens_line("• Amne", 2) and opens_line("Amne", 0)
     assert not opens_line("Från: Maria\nmed Amne", 16)
+
+
+def test_words_glued_to_the_cell_bars_of_a_table_row_are_read_like_any_words(pipeline):
+    """A Markdown table written without spaces (`|Samhéillsbyggnad|Varje manad|`)
+    after a damaged scan: each cell's words are corrected as words, the bars
+    stay where they are. The same table written correctly stays as it is."""
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    garbled = ("|Datamiingd|Ansvarig|Uppdateras|Format|\n|Laddstolpar|Samhéillsbyggnad|Varje manad|JSON|\n"
+               "|B]bliotekens 6ppetﬁder|Kultur och fritid|Vid indring|JSON|\n")
+    clean = ("|Datamängd|Ansvarig|Uppdateras|Format|\n|Laddstolpar|Samhällsbyggnad|Varje månad|JSON|\n"
+             "|Bibliotekens öppettider|Kultur och fritid|Vid ändring|JSON|\n")
+    assert pipeline.fix(scan + garbled).endswith(clean)
+    assert pipeline.fix(scan + clean).endswith(clean)
+
+
+def test_a_cell_bar_cuts_words_in_a_table_row_only_and_not_between_small_letters():
+    from ocrfix.segments import segment_block
+
+    def words(text):
+        return [s.text for s in segment_block(text, [])]
+
+    assert words("|Laddstolpar|Samhällsbyggnad|Varje månad|\n") == ["Laddstolpar", "Samhällsbyggnad", "Varje", "månad"]
+    assert "Samhällsbyggnad" not in words("Se Laddstolpar|Samhällsbyggnad i listan.\n")  # no table row: no cut
+    assert "lsammans" not in words("|Enhet|ti|lsammans|\n")  # a bar between small letters is a misread l
