@@ -104,6 +104,7 @@ class Engine:
         self._pool_folded: list[str] = []     # the same, folded (ErrorModel.fold)
         self._pool_set: set[str] = set()
         self._frequent_matches: dict[str, list[tuple[str, float]]] = {}  # see frequent_word_readings
+        self._read_memo: dict[tuple, tuple] = {}  # (text, written, eager) -> (identity, readings), see read
         self.log_damaged = self.log_intact = self.log_unknown_intact = 0.0
         self.eager = False
 
@@ -267,7 +268,21 @@ class Engine:
         ``om``); nor one in a paragraph this engine cannot have read
         (``seg.written``, see :meth:`_written_paragraphs`); anything else
         gets the full search.
+
+        Remembered per segment text: the block is segmented again after each
+        corrector's edits, and most of its segments are read as before.
         """
+        key = (seg.text, seg.written, self.eager)
+        hit = self._read_memo.get(key)
+        if hit is not None:
+            seg.identity, seg.readings = hit
+            return
+        self._read(seg)
+        if len(self._read_memo) >= MAX_REMEMBERED:
+            self._read_memo.clear()
+        self._read_memo[key] = (seg.identity, seg.readings)
+
+    def _read(self, seg: Segment) -> None:
         seg.identity = self.scorer.identity(seg.lower)
         if not seg.identity.valid and self._proper_compound(seg.text):
             seg.identity = replace(seg.identity, valid=True)
