@@ -308,7 +308,7 @@ def test_a_lower_case_token_is_not_read_as_an_acronym(pipeline, ocr, acronym_all
     seg = segments[k]
     assert eng.scorer.lexicon.surface("kbt") == "KBT"
     acronym = Reading("kbt", 0.0, 0.0, True)
-    choice, _ = WordCorrector()._decide(eng, seg, (acronym,) + tuple(seg.readings or ()), "för", next_word(segments, k))
+    choice, _ = WordCorrector()._decide(eng, seg, (acronym,) + tuple(seg.readings or ()), "för", next_word(segments, k), text)
     assert (choice == "kbt") == acronym_allowed
 
 
