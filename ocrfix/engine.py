@@ -30,7 +30,7 @@ from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, MIN_PRIOR, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import (CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, is_abbreviation,
-                       is_capitalised, is_caps_word, is_dotted_abbreviation, is_fixed_form, is_word_with_ending,
+                       is_apostrophe_name, is_capitalised, is_caps_word, is_dotted_abbreviation, is_fixed_form, is_word_with_ending,
                        segment_block, split_chunk, with_closing_garble, word_pieces)
 from .tokens import protected_spans
 
@@ -154,8 +154,11 @@ class Engine:
             if valid and lower not in profile.vocabulary:
                 for piece in pieces:
                     self._remember(piece.lower())
-            # not counted as damage in a text without OCR debris: names and English words
-            name = not valid and (lower in english or is_capitalised(core) and not self._explained(lower))
+            # not counted as damage in a text without OCR debris: names and English words -- a
+            # capitalised word a confusion reads as a word only where the text keeps its å/ä/ö
+            # (where it lost them, `Overgripande` is a misread `Övergripande`, not a name)
+            name = not valid and (lower in english or is_apostrophe_name(core) or is_capitalised(core)
+                                  and (not profile.diacritics_lost or not self._explained(lower)))
             profile.observe_word(core, lower, valid, name)
 
         prior = profile.error_prior

@@ -78,6 +78,17 @@ def is_capitalised(text: str) -> bool:
     return len(text) >= 2 and text.isalpha() and text[0].isupper() and text[1:].islower()
 
 
+# `Sa'ad`, `Mu'taz`, `O'Brien`: a name's apostrophe, after a capitalised
+# word's vowel or its capital (an engine's apostrophe for a letter follows a
+# consonant or sits in a word without a capital: `Fb’waltningen`, `kb'pt`).
+_NAME_APOSTROPHE_RE = regex.compile(r"\p{Lu}(?:\p{Ll}*[aeiouyåäöé])?['’]\p{L}\p{Ll}+")
+
+
+def is_apostrophe_name(core: str) -> bool:
+    """``Sa'ad``, ``Ra'ed``, ``O'Brien``: a name written with an apostrophe."""
+    return _NAME_APOSTROPHE_RE.fullmatch(core) is not None
+
+
 def is_fixed_form(core: str) -> bool:
     """``LSS:s``, ``E4:an``, ``3:e``: an abbreviation, a capital or a number
     with its ending; also capitals joined by ``&`` (``H&M``, ``B&B``)."""

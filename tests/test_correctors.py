@@ -353,6 +353,27 @@ def test_names_in_a_short_clean_text_stay(pipeline, text):
     assert pipeline.fix(text) == text
 
 
+def test_a_list_of_names_written_with_apostrophes_is_no_damaged_document(pipeline):
+    """An attendance list of a course (Arabic names with an apostrophe, names
+    the confusions read as words): no OCR debris, å/ä/ö intact -- no damage.
+    A name's apostrophe follows a capitalised word's vowel (`Sa'ad`) or its
+    capital (`O'Brien`); an engine's follows a consonant (`Fb’waltningen`)."""
+    from ocrfix.segments import is_apostrophe_name
+
+    text = ("Närvarolista, svenska för invandrare, kurs D, höstterminen 2024\n\n"
+            "Nr  Namn                  Språk      Närvaro\n"
+            "1   Sa'ad Haddad          arabiska   18 av 20\n"
+            "2   Ra'ed Khalil          arabiska   20 av 20\n"
+            "3   Mu'taz Saleh          arabiska   17 av 20\n"
+            "4   Tigist Alemu          amhariska  19 av 20\n"
+            "5   Senait Haile          tigrinja   20 av 20\n"
+            "6   Mariia Bondarenko     ukrainska  16 av 20\n\n"
+            "Den som har mer än 20 % frånvaro kallas till samtal med läraren.\n")
+    assert pipeline.fix(text) == text
+    assert all(is_apostrophe_name(t) for t in ("Sa'ad", "Mu'taz", "O'Brien"))
+    assert not any(is_apostrophe_name(t) for t in ("Fb’waltningen", "kb'pt", "Enki)'ping"))
+
+
 def test_a_short_text_needs_garbled_words_to_count_as_damaged():
     from ocrfix.engine import EAGER_PRIOR
     from ocrfix.profile import Profile
