@@ -389,9 +389,10 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
             prev_kind, sentence_start = None, False
             pieces = ()
         elif (is_dotted_abbreviation(core, trail) or INNER_INVISIBLE_RE.search(core)
+              or (("'" in core or "’" in core) and is_apostrophe_name(core))
               or (is_valid is not None and ("'" in core or "’" in core or "(" in core)
                   and is_word_with_ending(core, trail, is_valid))):
-            # `ö.g.`: an abbreviation; `trå'n`, `tjänst(er)`: a word with an ending; or
+            # `ö.g.`: an abbreviation; `Sa'ad`, `O'Brien`: a name; `trå'n`, `tjänst(er)`: a word with an ending; or
             # a zero-width or control character inside a word (`soc\u200bialnämnden`): its pieces
             # are no words, and the word cannot be corrected without moving the character
             prev_kind, sentence_start, open_seg = None, False, None
