@@ -45,6 +45,9 @@ MIN_PARAGRAPH_VOWELS, WRITTEN_DIACRITIC_SHARE, MAX_KEPT_DIACRITICS = 20, 0.15, 0
 # writes about a quarter of its a/o vowels as å, ä or ö.
 WRITTEN_EVIDENCE, SWEDISH_DIACRITIC_SHARE = 1e-3, 0.25
 _PARAGRAPH_RE = regex.compile(r"(?:[^\n]+\n?)+")
+# `(Quercus robur)`, `(Tilia × europaea)`: a genus and a species in brackets
+# (see Engine._scientific_names)
+_SCIENTIFIC_NAME_RE = regex.compile(r"(?<=\()(\p{Lu}\p{Ll}{2,})(?: [×x])? (\p{Ll}{3,})(?=\))")
 # log P(damaged), log P(intact), log P(intact | unknown word) in such a paragraph: clean text's
 WRITTEN_PRIORS = (math.log(MIN_PRIOR), math.log1p(-MIN_PRIOR), 0.0)
 # A valid word in capitals at least this frequent (Zipf) is never re-read (see Engine.read).
@@ -228,8 +231,22 @@ class Engine:
         if self._protected_of is None or self._protected_of[0] != doc.text:
             text = doc.text
             spans = [(s, e) for s, e in protected_spans(text) if not self._garbled_handle(text[s:e])]
+            if "(" in text:
+                spans = _merged(spans + self._scientific_names(text))
             self._protected_of = (text, spans)
         return self._protected_of[1]
+
+    def _scientific_names(self, text: str) -> list[tuple[int, int]]:
+        """``(Quercus robur)``, ``(Tilia × europaea)``: a capitalised word and a
+        small one alone in brackets, neither a Swedish word nor both read as
+        words by the learned confusions -- a species' scientific name, Latin,
+        which no confusion should make Swedish (``Betula pubescens`` is no
+        ``Betala``), where two garbled Swedish words (``(Nimnden beslutav)``)
+        are read as the words they are. None in the dev OCR or the reports."""
+        is_valid = self.scorer.is_valid
+        return [m.span() for m in _SCIENTIFIC_NAME_RE.finditer(text)
+                if not is_valid(m.group(1).lower()) and not is_valid(m.group(2))
+                and not (self._explained(m.group(1).lower()) and self._explained(m.group(2)))]
 
     def in_protected(self, doc: Document, start: int, end: int) -> bool:
         """Does ``start``-``end`` of the block overlap a protected span?"""

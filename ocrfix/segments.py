@@ -355,7 +355,10 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
             unit_starts.add(start)  # and a table row
         last_end = m.end()
         if protected and any(s < m.end() and start < e for s, e in protected):
-            prev_kind, sentence_start, open_seg = None, False, None
+            if chunk[-1] in SENTENCE_END:  # (`se www.enkoping.se. I morgon`, `(Carpinus betulus).`)
+                prev_kind, sentence_start, open_seg = BOUNDARY, True, None
+            else:
+                prev_kind, sentence_start, open_seg = None, False, None
             continue
         if len(chunk) >= 2 and chunk.isalpha() and (not chunk[0].isupper() or chunk[1:].islower()):
             # most chunks: a plain word, nothing around it (the common case below, sooner)

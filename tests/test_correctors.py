@@ -720,3 +720,27 @@ def test_a_cell_bar_cuts_words_in_a_table_row_only_and_not_between_small_letters
     assert words("|Laddstolpar|Samhällsbyggnad|Varje månad|\n") == ["Laddstolpar", "Samhällsbyggnad", "Varje", "månad"]
     assert "Samhällsbyggnad" not in words("Se Laddstolpar|Samhällsbyggnad i listan.\n")  # no table row: no cut
     assert "lsammans" not in words("|Enhet|ti|lsammans|\n")  # a bar between small letters is a misread l
+
+
+def test_scientific_names_in_brackets_stay_and_garbled_words_in_brackets_do_not(pipeline):
+    """A species' Latin name (a capitalised genus and a small epithet, alone
+    in brackets, neither Swedish) is left as it is, in a clean note and after
+    a damaged scan (`Betula` had become `Betala`, `betulus` `betalas`); two
+    garbled Swedish words in brackets, both read as words by the engine's
+    confusions, are still corrected."""
+    note = ("Trädinventering i Stadsparken. Tre träd ska fällas: ask (Fraxinus excelsior), "
+            "glasbjörk (Betula pubescens) och avenbok (Carpinus betulus).\n"
+            "I parken står också gran (Picea abies) och sälg (Salix caprea).\n")
+    assert pipeline.fix(note) == note
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    assert pipeline.fix(scan + note).endswith(note)
+    assert pipeline.fix(scan + "Beslutet fattades (Nimnden beslutav) i juni.\n").endswith(
+        "Beslutet fattades (Nämnden beslutar) i juni.\n")
+
+
+def test_a_sentence_ends_after_a_protected_token(pipeline):
+    """A web address or an e-mail address ending a sentence: the capital of
+    the next sentence's first word stays (`I morgon` had become `i morgon`)."""
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    line = "Läs mer på www.enkoping.se. I morgon öppnar vi, skriv till info@enkoping.se. I dag är det stängt.\n"
+    assert pipeline.fix(scan + line).endswith(line)
