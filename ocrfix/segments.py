@@ -36,8 +36,8 @@ SEGMENT_SPLIT_RE = regex.compile(f"([-–—/<>*+=#;\"“”«»_~^®©™{INVIS
 INNER_MARK_RE = regex.compile(r"([&!?])")
 _MARK_BETWEEN_LETTERS_RE = regex.compile(r"\p{L}{3}[&!?]\p{L}{3}")
 MIN_MARKED_WORD = 3
-# `ö.g.`, `p.g.a.`, `t.o.m.`: letters and full stops, the last stop after the
-# core (an OCR engine does not break a word into such pieces)
+# `ö.g.`, `p.g.a.`, `t.o.m.`, `Art.nr`: letters and full stops (an OCR engine
+# does not break a word into such pieces)
 DOTTED_ABBREVIATION_RE = regex.compile(r"(?:\p{L}{1,4}\.)+\p{L}{1,4}")
 _CLITIC_RE = regex.compile(r"(\p{L}{3,})['’]\p{Ll}{1,2}")
 _BRACKETED_ENDING_RE = regex.compile(r"(\p{L}{3,})\(\p{Ll}{1,4}")
@@ -111,9 +111,12 @@ def is_word_with_ending(core: str, trail: str, is_valid) -> bool:
     return m is not None and is_valid(m.group(1).lower())
 
 
-def is_dotted_abbreviation(core: str, trail: str) -> bool:
-    """``ö.g.``, ``p.g.a.``, ``fr.o.m.`` (core ``ö.g``, trail ``.``): never read as a word."""
-    return trail[:1] == "." and "." in core and DOTTED_ABBREVIATION_RE.fullmatch(core) is not None
+def is_dotted_abbreviation(core: str, trail: str = "") -> bool:
+    """``ö.g.``, ``p.g.a.``, ``fr.o.m.`` (core ``ö.g``, trail ``.``), also
+    without the last full stop (``Art.nr``, ``t.ex``): never read as a word.
+    (No engine in the data reads a letter as a full stop inside a word, and
+    none of the dev OCR's tokens has this shape without being one.)"""
+    return "." in core and DOTTED_ABBREVIATION_RE.fullmatch(core) is not None
 
 
 def is_word_piece(piece: str) -> bool:

@@ -744,3 +744,13 @@ def test_a_sentence_ends_after_a_protected_token(pipeline):
     scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
     line = "Läs mer på www.enkoping.se. I morgon öppnar vi, skriv till info@enkoping.se. I dag är det stängt.\n"
     assert pipeline.fix(scan + line).endswith(line)
+
+
+@pytest.mark.parametrize("line", ["Beställ Art.nr 2022-3-7812 från förlaget.",
+                                  "Det gäller t.ex vid flytt och bl.a genom bidrag.",
+                                  "Budgeten är 3 mnkr.Det räcker inte."])
+def test_letters_and_full_stops_without_a_last_stop_are_no_garble(pipeline, line):
+    """`Art.nr` (article number) had become `Artur`, `mnkr.Det` `mordet`: no
+    engine in the data reads a letter as a full stop inside a word."""
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    assert pipeline.fix(scan + line + "\n").endswith(line + "\n")
