@@ -754,3 +754,11 @@ def test_letters_and_full_stops_without_a_last_stop_are_no_garble(pipeline, line
     engine in the data reads a letter as a full stop inside a word."""
     scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
     assert pipeline.fix(scan + line + "\n").endswith(line + "\n")
+
+
+def test_an_abbreviation_before_a_number_is_corrected_when_it_holds_ocr_debris(pipeline):
+    """`k[. 18.00` is `kl. 18.00` (the engine's `[` for l); `tab. 12`, a short
+    word of plain letters, a full stop and a number, stays an abbreviation."""
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    out = pipeline.fix(scan + "Mötet börjar k[. 18.00 i stora salen, se tab. 12.\n")
+    assert out.endswith("Mötet börjar kl. 18.00 i stora salen, se tab. 12.\n")

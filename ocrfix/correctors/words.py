@@ -276,10 +276,12 @@ class WordCorrector(Corrector):
         and ``tab. 12``, ``rskr. 2021/22:375``, ``dir. 2020:12``: a short
         lower-case word with a full stop before a number, an abbreviation
         whether the lexicon knows it or not (in the OCR of the dev data no
-        such token needs correcting)."""
+        such token of plain letters needs correcting; one with OCR debris in
+        it does: ``k[. 18.00`` is ``kl. 18.00``)."""
         if text[seg.end : seg.end + 1] != ".":
             return False
-        if seg.text.islower() and len(seg.text) <= MAX_ABBREVIATION and _NUMBER_AFTER_STOP.match(text, seg.end):
+        if (seg.text.isalpha() and seg.text.islower() and len(seg.text) <= MAX_ABBREVIATION
+                and _NUMBER_AFTER_STOP.match(text, seg.end)):
             return True
         return (not seg.identity.valid and (seg.text.islower() or seg.sentence_start and seg.text[1:].islower())
                 and eng.scorer.lexicon.is_word(seg.lower + "."))
