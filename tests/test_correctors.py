@@ -767,3 +767,11 @@ def test_an_abbreviation_before_a_number_is_corrected_when_it_holds_ocr_debris(p
     scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
     out = pipeline.fix(scan + "Mötet börjar k[. 18.00 i stora salen, se tab. 12.\n")
     assert out.endswith("Mötet börjar kl. 18.00 i stora salen, se tab. 12.\n")
+
+
+def test_a_ligature_glyph_is_read_as_a_pair_of_its_shape_the_engine_was_not_seen_to_print_it_for(pipeline):
+    """`ﬁera` is `flera` (the Enköping data show `ﬁ` for fi, fö, ft, ff, ti,
+    never for fl); the glyph printed for nothing had made it `era`."""
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    out = pipeline.fix(scan + "Vi har ﬁera ﬁrmor som hjalper oss.\n")
+    assert out.endswith("Vi har flera firmor som hjälper oss.\n")

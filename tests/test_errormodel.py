@@ -332,3 +332,13 @@ def test_compounds_the_pre_check_must_not_refuse(lexicon, word):
     valid through every path: one word, many words, the full check alone."""
     assert not lexicon.is_word(word) and lexicon.checker.split(word)
     assert lexicon.is_valid(word) and lexicon.valid_many([word, word[:-1] + "q"]) == [True, False]
+
+
+def test_a_ligature_glyph_stands_for_two_letters_of_its_shape_before_it_stands_for_nothing():
+    """Enköping's engine prints `ﬁ` for fi, fö, ft, ti ...: a pair the table
+    has not seen it for (`fl`, `fr`) is a rare reading of the glyph, but
+    likelier than the glyph printed for nothing, as debris is (`ﬁera` had
+    become `era`, `eﬁer` `er`)."""
+    em = ErrorModel.load(profile="enkoping")
+    assert em.channel_logp("ﬁnns", "finns") > em.channel_logp("ﬁera", "flera") > em.channel_logp("ﬁera", "era")
+    assert em.channel_logp("[agen", "agen") > em.channel_logp("ﬁera", "era")  # other debris is dropped as before
