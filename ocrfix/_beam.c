@@ -52,9 +52,16 @@ typedef struct {
 } Lexicon;
 
 static inline uint64_t pack8(const unsigned char *s, Py_ssize_t len) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* one copy and a byte swap: this runs at every range look-up the table has not remembered */
+    uint64_t v = 0;
+    memcpy(&v, s, len < 8 ? (size_t)len : 8);
+    return __builtin_bswap64(v);
+#else
     uint64_t v = 0;
     for (int i = 0; i < 8; i++) v = (v << 8) | (i < len ? s[i] : 0);
     return v;
+#endif
 }
 
 static void Lexicon_dealloc(Lexicon *self) {
@@ -167,14 +174,16 @@ static inline uint64_t fnv_more(uint64_t h, const unsigned char *s, int len) {
 
 /* narrow() through the table of remembered ranges; the same results. The
  * starting range is always that of a prefix of s (see search, part_lookup), so the range
- * found is that of s in the whole table, whatever range it started from. */
-static int narrow_remembered(Lexicon *lx, const unsigned char *s, Py_ssize_t len, Py_ssize_t *lo, Py_ssize_t *hi) {
+ * found is that of s in the whole table, whatever range it started from.
+ * h is fnv_more(FNV_START, s, len): the search hashes a hypothesis's part once
+ * and extends that hash by each option's bytes (FNV-1a is a running hash). */
+static int narrow_remembered_h(Lexicon *lx, const unsigned char *s, Py_ssize_t len, uint64_t h,
+                               Py_ssize_t *lo, Py_ssize_t *hi) {
     if (len == 0 || len > RANGE_KEY || lx->n > INT32_MAX) return narrow(lx, s, len, lo, hi);
     if (!lx->ranges) {
         lx->ranges = (RangeEntry *)calloc((size_t)1 << RANGE_BITS, sizeof(RangeEntry));
         if (!lx->ranges) return narrow(lx, s, len, lo, hi);
     }
-    uint64_t h = fnv_more(FNV_START, s, (int)len);
     RangeEntry *e = &lx->ranges[(h ^ (h >> 29)) & (((uint64_t)1 << RANGE_BITS) - 1)];
     if (e->len == len && e->h == h && memcmp(e->key, s, len) == 0) {
         *lo = e->lo; *hi = e->hi;
@@ -184,6 +193,11 @@ static int narrow_remembered(Lexicon *lx, const unsigned char *s, Py_ssize_t len
     e->h = h; e->len = (unsigned char)len; memcpy(e->key, s, len);
     e->lo = (int32_t)*lo; e->hi = (int32_t)*hi; e->found = (unsigned char)found;
     return found;
+}
+
+static int narrow_remembered(Lexicon *lx, const unsigned char *s, Py_ssize_t len, Py_ssize_t *lo, Py_ssize_t *hi) {
+    uint64_t h = len > 0 && len <= RANGE_KEY ? fnv_more(FNV_START, s, (int)len) : 0;  /* (unused otherwise) */
+    return narrow_remembered_h(lx, s, len, h, lo, hi);
 }
 
 static int lx_has_prefix(const Lexicon *lx, const unsigned char *s, Py_ssize_t len) {
@@ -470,6 +484,10 @@ static PyObject *search(PyObject *mod, PyObject *args) {
             const unsigned char *part = hp->out + hp->ps;
             int plen = hp->len - hp->ps;
             int head = -1;  /* unknown yet */
+            /* the same for every option: the part's hash (see narrow_remembered_h),
+             * and whether it is long enough to be a compound's head */
+            uint64_t part_h = fnv_more(FNV_START, part, plen);
+            int may_head = utf8_chars(part, plen) >= 2;
             /* Deep in a word few keys remain: the bytes that can follow the part,
              * read off those keys, spare the look-up of every option that cannot
              * continue it (most of the any-letter readings). Main lexicon only. */
@@ -500,12 +518,13 @@ static PyObject *search(PyObject *mod, PyObject *args) {
                         memcpy(probe, part, plen);
                         memcpy(probe + plen, t, op->tlen);
                         Py_ssize_t lo = hp->lo, hi = hp->hi;
-                        int ok = L.n && narrow_remembered(L.lx[0], probe, plen + op->tlen, &lo, &hi);
+                        int ok = L.n && narrow_remembered_h(L.lx[0], probe, plen + op->tlen,
+                                                            fnv_more(part_h, t, (int)op->tlen), &lo, &hi);
                         for (int x = 1; !ok && x < L.n; x++) ok = lx_has_prefix(L.lx[x], probe, plen + op->tlen);
                         if (!ok) { lo = 0; hi = 0; }
                         if (ok && slot_put(dst, &arena, hp, t, (int)op->tlen, hp->ps, nlp, e, g, lo, hi) < 0) goto done;
                     }
-                    if (utf8_chars(part, plen) >= 2) {
+                    if (may_head) {
                         if (head < 0) head = (part_roles(&L, hp, part, plen) & head_mask) != 0;
                         if (head && op->viable < 0) {
                             op->lo = 0; op->hi = all_hi;

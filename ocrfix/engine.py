@@ -500,13 +500,16 @@ class Engine:
         log_damaged, log_intact, log_unknown_intact = (WRITTEN_PRIORS if written else
                                                        (self.log_damaged, self.log_intact, self.log_unknown_intact))
         keep = identity.base + log_intact + (0.0 if identity.valid else log_unknown_intact)
+        kept = identity.word
+        context = sc.context  # (a hot loop: 150,000 readings in a report-length damaged text)
         scores: dict[str, float] = {}
         for r in readings:
-            if r.word != identity.word:
-                score = r.base + log_damaged + sc.context(prev, r.word, nxt)
-                if score > scores.get(r.word, -math.inf):
-                    scores[r.word] = score
-        return [(keep + sc.context(prev, identity.word, nxt), identity.word)] + [(s, w) for w, s in scores.items()]
+            word = r.word
+            if word != kept:
+                score = r.channel + r.prior + log_damaged + context(prev, word, nxt)  # (r.base, inlined)
+                if score > scores.get(word, -math.inf):
+                    scores[word] = score
+        return [(keep + context(prev, kept, nxt), kept)] + [(s, w) for w, s in scores.items()]
 
     @staticmethod
     def choose(options: list[tuple[float, str]]) -> tuple[str, float, float]:

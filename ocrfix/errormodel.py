@@ -444,13 +444,12 @@ class ErrorModel:
             max_edits = min(2 + n // 4, 6)
         # what may be read at each position: (OCR chars consumed, truth text, logp, is_edit, is_generic)
         settings = (min_rule_logp, bool(max_generic), letter_generic)
-        both = [self._options_at(ocr[i : i + self.max_ocr_len], settings, i in (0, n - 1)) for i in range(n)]
-
         fast = lexicon.fast_lexicons() if hasattr(lexicon, "fast_lexicons") else []
+        options = self._options_along(ocr, settings, encoded=bool(fast))
         if fast:
             from ._beam import search
 
-            args = (fast, [b[1] for b in both], beam, margin, max_edits, max_generic, lexicon.head_mask)
+            args = (fast, options, beam, margin, max_edits, max_generic, lexicon.head_mask)
             try:
                 raw = search(*args, floor) if floor > -math.inf else search(*args)
             except TypeError:  # a module built before `floor` (pip install -e . rebuilds it): same results, unpruned
@@ -458,7 +457,7 @@ class ErrorModel:
             final = [(out.decode("utf-8"), lp) for out, lp in raw]
             self.work += n * beam  # an upper bound; the C search does not count
         else:
-            final = self._search([b[0] for b in both], lexicon, n, beam, margin, max_edits, max_generic, floor)
+            final = self._search(options, lexicon, n, beam, margin, max_edits, max_generic, floor)
         best: dict[str, float] = {}
         for out, lp in final:
             if out and lp >= floor and lp > best.get(out, -math.inf):
@@ -482,6 +481,22 @@ class ErrorModel:
             valid = [lexicon.is_valid(out) for out, _ in ranked]
         return [r for r, ok in zip(ranked, valid) if ok][:max_results]
 
+
+    def _options_along(self, ocr: str, settings: tuple, encoded: bool) -> list[list]:
+        """:meth:`_options_at` of each position of ``ocr`` (``encoded``: the
+        UTF-8 lists of the C search, else the text ones). Its cache is read
+        here first: a search asks for every position of its token, and some
+        15,000 searches of a report-length damaged text make the call itself count."""
+        n, width, which = len(ocr), self.max_ocr_len, 1 if encoded else 0
+        cached = self._option_cache.get
+        out = []
+        for i in range(n):
+            ahead, edge = ocr[i : i + width], i == 0 or i == n - 1
+            both = cached((ahead, settings, edge))  # (the key of _options_at)
+            if both is None:
+                both = self._options_at(ahead, settings, edge)
+            out.append(both[which])
+        return out
 
     def _options_at(self, ahead: str, settings: tuple, edge: bool = False) -> tuple[list, list]:
         """The readings allowed where the OCR text continues with ``ahead``, as

@@ -342,3 +342,14 @@ def test_a_ligature_glyph_stands_for_two_letters_of_its_shape_before_it_stands_f
     em = ErrorModel.load(profile="enkoping")
     assert em.channel_logp("ﬁnns", "finns") > em.channel_logp("ﬁera", "flera") > em.channel_logp("ﬁera", "era")
     assert em.channel_logp("[agen", "agen") > em.channel_logp("ﬁera", "era")  # other debris is dropped as before
+
+
+def test_diacritic_words_are_the_diacritic_spellings_that_are_words(lexicon):
+    """Lexicon.diacritic_words prunes by prefix; it must give what filtering
+    every spelling gives, in the same order."""
+    from ocrfix.lexicon.build import diacritic_spellings
+
+    for word in ("bistand", "for", "aterfor", "oppenvarden", "hallbar", "xyz", "aaaaaaaa", "malsattning"):
+        expected = [f for f in diacritic_spellings(word, 4) if lexicon.is_word(f)]
+        assert lexicon.diacritic_words(word, 4) == expected
+    assert "bistånd" in lexicon.diacritic_words("bistand", 4)

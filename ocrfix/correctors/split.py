@@ -22,7 +22,6 @@ from typing import Iterable
 
 from ..edits import Edit
 from ..engine import best_reading, engine_for, next_word
-from ..lexicon.build import diacritic_spellings
 from ..ranking import BOUNDARY
 from .base import Corrector, Document
 from .words import char_before, restore_case
@@ -152,5 +151,5 @@ def _with_diacritics(sc, part: str) -> list[tuple[str, float]]:
     if not 0 < part.count("a") + part.count("o") <= MAX_VARIED:
         return []
     found = [(word, sc.error_model.channel_logp(part, word) + sc.log_prior(word))
-             for word in diacritic_spellings(part, MAX_VARIED) if word != part and sc.lexicon.is_word(word)]
+             for word in sc.lexicon.diacritic_words(part, MAX_VARIED) if word != part]
     return sorted(found, key=lambda wb: -wb[1])

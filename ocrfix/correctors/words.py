@@ -312,6 +312,9 @@ class WordCorrector(Corrector):
         a footnote reference; returns that word (lower case), or None
         (``arbetsmilj6`` is not a word without its digit, so it is corrected
         as any other token)."""
+        last = seg.text[-1:]
+        if last.isascii() and not last.isdigit():  # most tokens: a test far cheaper than the pattern
+            return None  # (only for ASCII: the pattern's \d knows digits of newer Unicode than str's)
         m = FOOTNOTE_RE.fullmatch(seg.text)
         if m and len(m.group(1)) >= 2 and eng.scorer.lexicon.is_valid(m.group(1).lower()):
             return m.group(1).lower()

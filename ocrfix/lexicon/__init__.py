@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from .build import ABBREVIATION, CAPITALISED, CONTEXT_TYPES, DOMAIN, HUNSPELL, LOWER, OTHER_CASE, RECORD_FORMAT, STANDALONE, WORDFREQ, standalone
+from .build import ABBREVIATION, CAPITALISED, CONTEXT_TYPES, DIACRITIC_OPTIONS, DOMAIN, HUNSPELL, LOWER, OTHER_CASE, RECORD_FORMAT, STANDALONE, WORDFREQ, standalone
 from .hunspell import BEGIN, END, END_UCASE, MIDDLE, WORD
 
 USER = 8  # sources bit for words given with --words
@@ -135,6 +135,34 @@ class Lexicon:
         if next(self._words.iterkeys(prefix), None) is not None:
             return True
         return bool(self._user) and any(u.startswith(prefix) for u in self._user)
+
+    def diacritic_words(self, word: str, limit: int = 6) -> list[str]:
+        """The spellings of ``word`` with å or ä for a and ö for o
+        (:func:`~ocrfix.lexicon.build.diacritic_spellings`, in its order) that
+        are words (:meth:`is_word`). Grown a varied letter at a time, keeping
+        only the spellings some known form begins with: most of the up to 3^k
+        spellings die at their first varied letter, so a part of a glued token
+        (see ``split``) costs a few prefix look-ups, not a look-up of each."""
+        fast = self.fast_lexicons()
+        if len(fast) == 1:  # the C table holds the same keys (no user words)
+            prefix_in = fast[0].has_prefix
+            known_prefix = lambda p: prefix_in(p.encode("utf-8"))  # noqa: E731
+        elif fast:  # ... and the user words in a table of their own
+            known_prefix = lambda p: any(f.has_prefix(p.encode("utf-8")) for f in fast)  # noqa: E731
+        else:
+            known_prefix = self.has_prefix
+        forms = [""]
+        varied = 0
+        for c in word:
+            options = DIACRITIC_OPTIONS.get(c, c) if varied < limit else c
+            if len(options) > 1:
+                varied += 1
+                forms = [f + o for f in forms for o in options if known_prefix(f + o)]
+                if not forms:
+                    return []
+            else:
+                forms = [f + c for f in forms]
+        return [f for f in forms if self.is_word(f)]
 
     def surface(self, lower: str) -> str:
         """How a lower-cased form is written when in running text (``sol`` -> ``sol``, ``lss`` -> ``LSS``)."""

@@ -267,14 +267,18 @@ def english_words(table: dict[str, list[int]], n: int = ENGLISH_WORDS) -> list[s
             if len(w) >= ENGLISH_MIN_LENGTH and w.isascii() and w.isalpha() and not any(map(swedish, diacritic_spellings(w)))]
 
 
+# what a plain letter may have been before an OCR engine lost its diacritics
+DIACRITIC_OPTIONS = {"a": "aåä", "o": "oö"}
+
+
 def diacritic_spellings(word: str, limit: int = 6) -> list[str]:
     """``word`` and its spellings with å or ä for a and ö for o (the first
     ``limit`` such letters varied): what it may have been before an OCR
-    engine lost its diacritics."""
+    engine lost its diacritics. (Lexicon.diacritic_words: those that are words.)"""
     forms = [""]
     varied = 0
     for c in word:
-        options = {"a": "aåä", "o": "oö"}.get(c, c) if varied < limit else c
+        options = DIACRITIC_OPTIONS.get(c, c) if varied < limit else c
         varied += len(options) > 1
         forms = [f + o for f in forms for o in options]
     return forms
