@@ -29,9 +29,9 @@ from .fuzzy import fold_plain
 from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, MIN_PRIOR, Profile
 from .ranking import BOUNDARY, Reading, Scorer
-from .segments import (CHUNK_RE, DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, is_abbreviation,
+from .segments import (DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, is_abbreviation,
                        is_apostrophe_name, is_capitalised, is_caps_word, is_dotted_abbreviation, is_fixed_form, is_word_with_ending,
-                       segment_block, split_chunk, with_closing_garble, word_pieces)
+                       chunk_matches, segment_block, split_chunk, with_closing_garble, word_pieces)
 from .tokens import protected_spans
 
 STATE_KEY = "engine"
@@ -47,7 +47,7 @@ WRITTEN_EVIDENCE, SWEDISH_DIACRITIC_SHARE = 1e-3, 0.25
 _PARAGRAPH_RE = regex.compile(r"(?:[^\n]+\n?)+")
 # `(Quercus robur)`, `(Tilia × europaea)`: a genus and a species in brackets
 # (see Engine._scientific_names)
-_SCIENTIFIC_NAME_RE = regex.compile(r"(?<=\()(\p{Lu}\p{Ll}{2,})(?: [×x])? (\p{Ll}{3,})(?=\))")
+_SCIENTIFIC_NAME_RE = regex.compile(r"(?<=\()(\p{Lu}\p{Ll}{2,})(?: [×x])? (\p{Ll}{3,})(?=\)(?![\p{L}'’]))")
 # log P(damaged), log P(intact), log P(intact | unknown word) in such a paragraph: clean text's
 WRITTEN_PRIORS = (math.log(MIN_PRIOR), math.log1p(-MIN_PRIOR), 0.0)
 # A valid word in capitals at least this frequent (Zipf) is never re-read (see Engine.read).
@@ -126,7 +126,7 @@ class Engine:
         f, nf = 0, len(skipped)
         english = lexicon.english_words()
         quote_letters = self.scorer.error_model.quote_letters
-        for m in CHUNK_RE.finditer(doc.text):
+        for m in chunk_matches(doc.text):
             if skipped:
                 while f < nf and skipped[f][1] <= m.start():
                     f += 1
@@ -145,7 +145,7 @@ class Engine:
                 pieces = (core,)
             else:
                 if (not HAS_LETTER_RE.search(core) or DIGITS_RE.match(core) or SURROGATE_RE.search(core)
-                        or is_fixed_form(core) or is_dotted_abbreviation(core, trail)
+                        or is_fixed_form(core) or is_dotted_abbreviation(core, trail, self.scorer.is_valid)
                         or is_word_with_ending(core, trail, self.scorer.is_valid)):
                     continue
                 pieces = word_pieces(core, self.scorer.is_valid, quote_letters, closing)
@@ -157,11 +157,10 @@ class Engine:
             if valid and lower not in profile.vocabulary:
                 for piece in pieces:
                     self._remember(piece.lower())
-            # not counted as damage in a text without OCR debris: names and English words -- a
-            # capitalised word a confusion reads as a word only where the text keeps its å/ä/ö
-            # (where it lost them, `Overgripande` is a misread `Övergripande`, not a name)
-            name = not valid and (lower in english or is_apostrophe_name(core) or is_capitalised(core)
-                                  and (not profile.diacritics_lost or not self._explained(lower)))
+            # not counted as damage in a text without OCR debris: names and English words
+            # (a capitalised word a confusion reads as a word may be a misread one: `Overgripande`)
+            name = not valid and (lower in english or is_apostrophe_name(core)
+                                  or is_capitalised(core) and not self._explained(lower))
             profile.observe_word(core, lower, valid, name)
 
         prior = profile.error_prior

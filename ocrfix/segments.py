@@ -88,8 +88,9 @@ _NAME_APOSTROPHE_RE = regex.compile(r"\p{Lu}\p{Ll}{0,2}[aei]['’]\p{Ll}{2,}|\p{
 
 def is_apostrophe_name(core: str) -> bool:
     """``Sa'ad``, ``Ra'ed``, ``O'Brien``: a name written with an apostrophe
-    (not ``Mu'taz``: an engine may print ``u'`` for ``u``)."""
-    return _NAME_APOSTROPHE_RE.fullmatch(core) is not None
+    (not ``Mu'taz``: an engine may print ``u'`` for ``u``; not one with a
+    ligature glyph, an engine's: ``O'Neiﬂ``)."""
+    return _NAME_APOSTROPHE_RE.fullmatch(core) is not None and "ﬁ" not in core and "ﬂ" not in core
 
 
 def is_fixed_form(core: str) -> bool:
@@ -114,12 +115,15 @@ def is_word_with_ending(core: str, trail: str, is_valid) -> bool:
     return m is not None and is_valid(m.group(1).lower())
 
 
-def is_dotted_abbreviation(core: str, trail: str = "") -> bool:
+def is_dotted_abbreviation(core: str, trail: str = "", is_valid=None) -> bool:
     """``ö.g.``, ``p.g.a.``, ``fr.o.m.`` (core ``ö.g``, trail ``.``), also
-    without the last full stop (``Art.nr``, ``t.ex``): never read as a word.
-    (No engine in the data reads a letter as a full stop inside a word, and
-    none of the dev OCR's tokens has this shape without being one.)"""
-    return "." in core and DOTTED_ABBREVIATION_RE.fullmatch(core) is not None
+    without the last full stop (``Art.nr``, ``mnkr.Det``): never read as a
+    word -- but without it, not where the letters alone are a word
+    (``upp.drag``: Tesseract's Swedish model prints a stray stop after a
+    letter now and then; none of the dev OCR's tokens has the shape)."""
+    if "." not in core or DOTTED_ABBREVIATION_RE.fullmatch(core) is None:
+        return False
+    return trail[:1] == "." or is_valid is None or not is_valid(core.replace(".", "").lower())
 
 
 def is_word_piece(piece: str) -> bool:
@@ -295,9 +299,31 @@ def _stray_bracket(text: str, m) -> bool:
     return not _OPENER_RE[partner].search(before) and not _LIST_LABEL_END.search(before)
 
 
-# A table row's cell bar glued to its words (`|Samhällsbyggnad|Varje`) --
-# but not a bar between two small letters, a misread l (`ti|lsammans`).
-CELL_BAR_RE = regex.compile(r"((?<!\p{Ll})\|+|\|+(?!\p{Ll}))")
+# The chunks of a table row drawn with bars: its cells' words and the bars
+# glued to them (`|Samhällsbyggnad|Varje`, `|Ordförande|tel.nr|`).
+CELL_CHUNK_RE = regex.compile(r"[^\s|]+|\|+")
+
+
+def chunk_matches(text: str):
+    """The chunks (runs of non-space characters, CHUNK_RE) of ``text`` --
+    in a table row drawn with bars at both ends (``|a|b|``,
+    :func:`in_bar_table_row`), cut at the bars glued to its words, so that
+    each cell's words are chunks of their own (see CELL_CHUNK_RE)."""
+    for m in CHUNK_RE.finditer(text):
+        chunk = m.group()
+        if "|" in chunk and len(chunk) > 1 and in_bar_table_row(text, m.start()):
+            yield from CELL_CHUNK_RE.finditer(text, m.start(), m.end())
+        else:
+            yield m
+
+
+def in_bar_table_row(text: str, pos: int) -> bool:
+    """Is ``pos`` on a line that opens and closes with a bar and has three
+    or more (``|Datamängd|Ansvarig|``)? (OCR prose may open a line with a
+    bar for ``I``, `|nom ... ti||satt`: it seldom closes one with one.)"""
+    start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    return len(line) > 1 and line[0] == "|" and line[-1] == "|" and line.count("|") >= 3
 
 
 def in_table_row(text: str, pos: int) -> bool:
@@ -351,8 +377,12 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
     last_end = 0
     open_seg: Segment | None = None  # the segment just read, while nothing else has followed it
     unit_starts: set[int] = set()  # chunks opening a paragraph or a table row
-    for m in CHUNK_RE.finditer(text):
+    for m in chunk_matches(text):
         start, chunk = m.start(), m.group()
+        if chunk[0] == "|" and chunk.strip("|") == "" and in_bar_table_row(text, start):
+            # a cell's bar: no context across it, and a cell opens like a sentence (`|Övriga|`)
+            prev_kind, sentence_start, open_seg, last_end = BOUNDARY, True, None, m.end()
+            continue
         breaks = text.count("\n", last_end, start)
         if breaks >= 2:
             prev_kind = BOUNDARY
@@ -361,10 +391,9 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
             unit_starts.add(start)  # and a table row
         last_end = m.end()
         if protected and any(s < m.end() and start < e for s, e in protected):
-            if chunk[-1] in SENTENCE_END:  # (`se www.enkoping.se. I morgon`, `(Carpinus betulus).`)
-                prev_kind, sentence_start, open_seg = BOUNDARY, True, None
-            else:
-                prev_kind, sentence_start, open_seg = None, False, None
+            # no context across it (`tall (Pinus sylvestris) 156 cm` is no `till <num>`); a
+            # sentence may end after it (`se www.enkoping.se. I morgon`, `(Carpinus betulus).`)
+            prev_kind, sentence_start, open_seg = BOUNDARY, chunk[-1] in SENTENCE_END, None
             continue
         if len(chunk) >= 2 and chunk.isalpha() and (not chunk[0].isupper() or chunk[1:].islower()):
             # most chunks: a plain word, nothing around it (the common case below, sooner)
@@ -390,14 +419,13 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
             segments.append(open_seg)
             prev_kind, sentence_start = None, False
             continue
-        cells = False  # a table row's cell bars glued to its words (CELL_BAR_RE)
         if len(core) >= 2 and core.isalpha() and (not core[0].isupper() or core[1:].islower()):
             # the common case, a plain word (no abbreviation): one segment, no splitting
             open_seg = Segment(pos, pos + len(core), core, prev_kind, sentence_start, start, m.end())
             segments.append(open_seg)
             prev_kind, sentence_start = None, False
             pieces = ()
-        elif (is_dotted_abbreviation(core, trail) or INNER_INVISIBLE_RE.search(core)
+        elif (is_dotted_abbreviation(core, trail, is_valid) or INNER_INVISIBLE_RE.search(core)
               or (("'" in core or "’" in core) and is_apostrophe_name(core))
               or (is_valid is not None and ("'" in core or "’" in core or "(" in core)
                   and is_word_with_ending(core, trail, is_valid))):
@@ -408,13 +436,8 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
             pieces = ()
         else:
             pieces = split_core(core, is_valid, quote_letters, closing)
-            cells = "|" in core and in_table_row(text, start)
-            if cells:
-                pieces = [cell for piece in pieces for cell in CELL_BAR_RE.split(piece)]
         for piece in pieces:
-            if cells and piece and CELL_BAR_RE.fullmatch(piece):
-                prev_kind, sentence_start, open_seg = BOUNDARY, False, None  # a cell ends: no context across it
-            elif piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
+            if piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
                 p_lead, p_core, p_trail = piece_parts(piece, closing)
                 if misread_bang and p_trail == "!" and pos + len(piece) == core_end:
                     p_core += "!"  # the last piece keeps the misread letter

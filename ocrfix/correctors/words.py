@@ -81,9 +81,10 @@ def restore_case(ocr: str, word: str, surface: str, capital_expected: bool, uppe
     capital: a non-letter by its shape (``]nspektionen`` -> ``Inspektionen``);
     a capital letter at a line's start (``line_start``: a heading, a label,
     a list item, where capitals are common) if the engine prints it for
-    capitals all but only (Enköping's ``Amne:`` is ``Ämne:``; Tesseract's
-    English model prints ``Ar`` for ``är`` as often as for ``Är``, so there
-    the position still decides). After a word in running text a capital is
+    capitals all but only, and more than once (Enköping's ``Amne:`` is
+    ``Ämne:``, 3 of 3; Tesseract's English model prints ``Ar`` for ``är`` as
+    often as for ``Är``, so there the position still decides). After a word
+    in running text a capital is
     rare enough that even such an engine's rare ``O`` for ``ö`` is likelier
     (``med Oppna insatser``). The data never make a capital small.
     """
@@ -103,7 +104,7 @@ def restore_case(ocr: str, word: str, surface: str, capital_expected: bool, uppe
         if upper_share is None or not glyph:
             capital = capital_expected and (glyph.isupper() or not glyph.isalpha())
         elif glyph.isalpha():  # a capital read for another letter: one the engine's data show for capitals
-            capital = glyph.isupper() and (capital_expected or line_start and upper_share(glyph) >= CAPITAL_GLYPH)
+            capital = glyph.isupper() and (capital_expected or line_start and upper_share(glyph) > CAPITAL_GLYPH)
         else:  # a glyph for a capital, or one seen for capitals at least at sentence starts
             share = upper_share(glyph)
             capital = share >= CAPITAL_GLYPH or (capital_expected and share >= LOWER_GLYPH)
