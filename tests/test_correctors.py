@@ -783,3 +783,16 @@ def test_a_ligature_glyph_is_read_as_a_pair_of_its_shape_the_engine_was_not_seen
     scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
     out = pipeline.fix(scan + "Vi har ﬁera ﬁrmor som hjalper oss.\n")
     assert out.endswith("Vi har flera firmor som hjälper oss.\n")
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("Sammantradet oppnas av ordforanden.", "Sammanträdet öppnas av ordföranden."),
+    ("Ordforanden forklarade sammantradet oppnat.", "Ordföranden förklarade sammanträdet öppnat."),
+    # negative: a torn word is still rejoined (`moj [igt`)
+    ("Det ar moj [igt att soka.", "Det är möjligt att söka."),
+])
+def test_two_garbled_words_are_no_torn_compound_on_weak_evidence(pipeline, line, expected):
+    """`Sammantradet oppnas` had become `Sammanträdetöppnas`: both fragments
+    read as words, and their join is only a compound the rules allow."""
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    assert pipeline.fix(scan + line + "\n").endswith(expected + "\n")

@@ -110,6 +110,8 @@ class Rejoin(Corrector):
             word, confidence, margin = eng.choose(options)
             if word is None or (both_valid and confidence < BOTH_VALID_MIN_CONFIDENCE):
                 continue
+            if confidence < BOTH_VALID_MIN_CONFIDENCE and not sc.lexicon.is_word(word) and _read_as_words(sc, a, b):
+                continue  # two garbled words, each read as a word, are no torn compound on weak evidence
             surface = restore_case(a.text + b.text, word, sc.lexicon.surface(word), a.capital_start)
             yield Edit(a.start, b.end, text[a.start : b.end], surface, self.name, confidence,
                        f"torn word rejoined as {word!r} (p={confidence:.2f})", round(margin, 3))
@@ -149,6 +151,19 @@ def _separately(eng, segs, k: int, prev) -> tuple[float, str | None]:
     a_best = max(eng.options(a.identity, a.readings, prev, best_reading(b)))
     b_best = max(eng.options(b.identity, b.readings, a_best[1], nxt))
     return a_best[0] + b_best[0], nxt
+
+
+def _read_as_words(sc, a, b) -> bool:
+    """Are both fragments read (as they stand or corrected) as words the
+    lexicon lists, of more than one letter, the first not ending in a
+    compound's linking s? Then their join, if only a compound the rules
+    allow (``sammanträdet`` + ``öppnas``), must win as clearly as two valid
+    words' join (BOTH_VALID_MIN_CONFIDENCE): ``Sammantradet oppnas`` had
+    become ``Sammanträdetöppnas``; ``rehabiliterings rutin`` is still read
+    as the compound it was torn from."""
+    words = [best_reading(s) for s in (a, b)]
+    return (all(w is not None and len(w) > 1 and sc.lexicon.is_word(w) for w in words)
+            and not words[0].endswith("s"))
 
 
 def _unexplained(seg) -> bool:
