@@ -29,9 +29,10 @@ from .fuzzy import fold_plain
 from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, MIN_PRIOR, Profile
 from .ranking import BOUNDARY, Reading, Scorer
-from .segments import (DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, is_abbreviation,
-                       is_apostrophe_name, is_capitalised, is_caps_word, is_dotted_abbreviation, is_fixed_form, is_word_with_ending,
-                       chunk_matches, segment_block, split_chunk, with_closing_garble, word_pieces)
+from .segments import (DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, chunk_matches,
+                       is_abbreviation, is_apostrophe_name, is_capitalised, is_caps_word, is_dotted_abbreviation,
+                       is_fixed_form, is_word_with_ending, segment_block, split_chunk, with_closing_garble,
+                       word_pieces)
 from .tokens import protected_spans
 
 STATE_KEY = "engine"

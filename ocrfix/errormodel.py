@@ -52,6 +52,7 @@ MIN_RULE_LOGP = -8.0
 FALLBACK_CHECKS = 4  # complete readings checked per result wanted, in a fallback search
 SHAPE_LOGP = -7.0  # a generic shape confusion the learned table lacks
 LIGATURE_SHAPE_LOGP = -9.0  # a ligature glyph for a pair the table has not seen it for (_ligature_shapes)
+SHAPED_LIGATURES = ("ﬁ", "ﬂ")  # the two-letter ligatures OCR engines print (ﬀ ﬃ ﬄ: only as their letters)
 LIGATURE_DROP_LOGP = -12.0  # ... and for nothing at all (ErrorModel.dropped_logp)
 BACKOFF_WORDS = 500  # pooled rules weigh as much as this many words of an engine's own data
 DEFAULT_IDENTITY = math.log(0.98)
@@ -245,7 +246,7 @@ class ErrorModel:
         for truth, ocr in _shape_confusions():
             if (ocr, truth) not in known:
                 rules[ocr].append((truth, SHAPE_LOGP))
-        for glyph in ("ﬁ", "ﬂ"):
+        for glyph in SHAPED_LIGATURES:
             for truth, lp in _ligature_shapes(glyph):
                 if (glyph, truth) not in known:
                     rules[glyph].append((truth, lp))
@@ -480,7 +481,6 @@ class ErrorModel:
         else:
             valid = [lexicon.is_valid(out) for out, _ in ranked]
         return [r for r, ok in zip(ranked, valid) if ok][:max_results]
-
 
     def _options_along(self, ocr: str, settings: tuple, encoded: bool) -> list[list]:
         """:meth:`_options_at` of each position of ``ocr`` (``encoded``: the

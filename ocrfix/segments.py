@@ -317,12 +317,17 @@ def chunk_matches(text: str):
             yield m
 
 
+def _line_at(text: str, pos: int) -> str:
+    """The line ``pos`` is on, without the white space around it."""
+    start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    return text[start : end if end >= 0 else len(text)].strip()
+
+
 def in_bar_table_row(text: str, pos: int) -> bool:
     """Is ``pos`` on a line that opens and closes with a bar and has three
     or more (``|Datamängd|Ansvarig|``)? (OCR prose may open a line with a
     bar for ``I``, `|nom ... ti||satt`: it seldom closes one with one.)"""
-    start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
-    line = text[start : end if end >= 0 else len(text)].strip()
+    line = _line_at(text, pos)
     return len(line) > 1 and line[0] == "|" and line[-1] == "|" and line.count("|") >= 3
 
 
@@ -331,8 +336,7 @@ def in_table_row(text: str, pos: int) -> bool:
     one of them opening or closing the line (``| Verksamhet | Budget |``,
     ``Svar: | ja | nej |``)? In OCR prose a bar stands for ``I``, ``l`` or ``i``
     (``resurs. | dagslaget har vi |önetillägg``) and seldom ends a line."""
-    start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
-    line = text[start : end if end >= 0 else len(text)].strip()
+    line = _line_at(text, pos)
     return line.count("|") >= 2 and (line.startswith("|") or line.endswith("|"))
 
 

@@ -84,9 +84,9 @@ def restore_case(ocr: str, word: str, surface: str, capital_expected: bool, uppe
     capitals all but only, and more than once (Enköping's ``Amne:`` is
     ``Ämne:``, 3 of 3; Tesseract's English model prints ``Ar`` for ``är`` as
     often as for ``Är``, so there the position still decides). After a word
-    in running text a capital is
-    rare enough that even such an engine's rare ``O`` for ``ö`` is likelier
-    (``med Oppna insatser``). The data never make a capital small.
+    in running text a capital is rare enough that even such an engine's rare
+    ``O`` for ``ö`` is likelier (``med Oppna insatser``). The data never make
+    a capital small.
     """
     letters = [c for c in ocr if c.isalpha()]
     if len(letters) >= 2 and all(c.isupper() for c in letters) and len(ocr) >= 2:
