@@ -140,9 +140,16 @@ class Scorer:
     # -- priors ----------------------------------------------------------------
     def _zipf(self, lower: str) -> float:
         """Zipf of a word, counting its intact occurrences in this document."""
+        return self.zipf_beside(lower, 0)
+
+    def zipf_beside(self, lower: str, own: int = 1) -> float:
+        """Zipf of a word counting its document occurrences but ``own`` of
+        them: a token's own occurrence says nothing of how frequent it is (in
+        a note of 200 words, any word seen once would count as frequent as
+        ``och``)."""
         z = self.zipf_lexicon(lower)
-        seen = self.profile.vocabulary.get(lower, 0) + self.corrected.get(lower, 0)
-        if seen and self.profile.words:
+        seen = self.profile.vocabulary.get(lower, 0) + self.corrected.get(lower, 0) - own
+        if seen > 0 and self.profile.words:
             z = max(z, math.log10(seen / self.profile.words * 1e9) - DOC_DISCOUNT)
         return z
 

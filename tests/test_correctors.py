@@ -796,3 +796,19 @@ def test_two_garbled_words_are_no_torn_compound_on_weak_evidence(pipeline, line,
     read as words, and their join is only a compound the rules allow."""
     scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
     assert pipeline.fix(scan + line + "\n").endswith(expected + "\n")
+
+
+@pytest.mark.parametrize("note,expected", [
+    ("Risk for fall enli gt bedomningen. Rollator ska alltid sta vid sangen.",
+     "Risk för fall enligt bedömningen. Rollator ska alltid stå vid sängen."),
+    ("Ordforanden tackade for visat intres se och forklarade motet avslutat.",
+     "Ordföranden tackade för visat intresse och förklarade mötet avslutat."),
+    # negative: a function word beside a garble is a word of its own, not a fragment
+    ("Arbetet ar klart och bestal[ningen ar skickad till nimnden.",
+     "Arbetet är klart och beställningen är skickad till nämnden."),
+])
+def test_a_word_torn_in_a_short_note_is_rejoined(pipeline, note, expected):
+    """In a note of a dozen words a fragment seen once (`gt`, `se`) had
+    counted as frequent as `och` (the document's own occurrence counted),
+    and a frequent word is never taken for a fragment: `enli gt` stayed torn."""
+    assert pipeline.fix(note + "\n") == expected + "\n"

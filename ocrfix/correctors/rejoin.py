@@ -82,7 +82,7 @@ class Rejoin(Corrector):
             if (not both_valid and min(len(a.lower), len(b.lower)) > MAX_FRAGMENT
                     and not (neither_valid and sc.is_valid(joined))):
                 continue  # a tear leaves a short fragment -- or two non-words that join into a word
-            if not both_valid and max(sc.zipf(a.lower), sc.zipf(b.lower)) >= FUNCTION_WORD_ZIPF:
+            if not both_valid and (_function_word(sc, a) or _function_word(sc, b)):
                 continue  # `och`, `att`, `i` next to a garble: a word of its own, not a fragment
             separate, nxt = _separately(eng, segs, k, prev)
             torn = sc.error_model.torn_logp + eng.log_damaged  # the tear is damage in itself
@@ -164,6 +164,17 @@ def _read_as_words(sc, a, b) -> bool:
     words = [best_reading(s) for s in (a, b)]
     return (all(w is not None and len(w) > 1 and sc.lexicon.is_word(w) for w in words)
             and not words[0].endswith("s"))
+
+
+def _function_word(sc, seg) -> bool:
+    """Is the fragment one of the most frequent words (``och``, ``i``), in
+    the language or in this document (``ar`` in a text without å/ä/ö)? Its
+    own occurrence is not counted: in a note of 200 words any word seen once
+    would be (``enli gt`` had stayed torn)."""
+    if sc.zipf_beside(seg.lower) >= FUNCTION_WORD_ZIPF:
+        return True
+    best = best_reading(seg) if seg.identity.valid else None
+    return best is not None and sc.zipf_lexicon(best) >= FUNCTION_WORD_ZIPF
 
 
 def _unexplained(seg) -> bool:
