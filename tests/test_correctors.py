@@ -812,3 +812,16 @@ def test_a_word_torn_in_a_short_note_is_rejoined(pipeline, note, expected):
     counted as frequent as `och` (the document's own occurrence counted),
     and a frequent word is never taken for a fragment: `enli gt` stayed torn."""
     assert pipeline.fix(note + "\n") == expected + "\n"
+
+
+def test_a_capital_mark_between_words_stays_when_only_the_document_uses_it_often():
+    """`X` ticking a table's columns is lowered to `x` only if the language
+    uses that one-letter word as often as `i`: on a page of 350 words its
+    own three occurrences had made it that frequent. The stray `I` between
+    lower-case words is still the word `i`."""
+    page = (DATA / "pages" / "tesseract_eng_S1.ocr.txt").read_text(encoding="utf-8").rstrip("\n") + "\n"
+    table = ("Aldreomsorg X X\n"
+             "Stod till personer med funktionsnedsattning X Individ- och familjeomsorg X\n")
+    out = Pipeline().fix(page + table + "Arbetet sker I samverkan med skolan.\n")
+    assert out.endswith("Äldreomsorg X X\nStöd till personer med funktionsnedsättning X Individ- och familjeomsorg X\n"
+                        "Arbetet sker i samverkan med skolan.\n")

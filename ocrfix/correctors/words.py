@@ -333,7 +333,7 @@ class WordCorrector(Corrector):
             and seg.prev_kind is None
             and before is not None
             and before.text.islower()
-            and eng.scorer.zipf(seg.lower) >= FUNCTION_WORD_ZIPF
+            and eng.scorer.zipf_lexicon(seg.lower) >= FUNCTION_WORD_ZIPF
             and eng.scorer.lexicon.surface(seg.lower) == seg.lower
         )
 
