@@ -694,11 +694,26 @@ def test_the_binomial_tail_is_exact_and_survives_a_long_paragraph():
     ("ar", "år", True, 0.8, "år"),          # negative: the data never make a small letter a capital
 ])
 def test_a_capital_read_for_another_letter_opens_a_line_as_the_engine_prints_it(ocr, word, line_start, share, expected):
-    from ocrfix.correctors.words import opens_line, restore_case
+    from ocrfix.correctors.words import opens_unit, restore_case
 
     assert restore_case(ocr, word, word, False, lambda glyph: share, line_start) == expected
-    assert opens_line("Från: Maria\n> Amne: x", 12) and opens_line("• Amne", 2) and opens_line("Amne", 0)
-    assert not opens_line("Från: Maria\nmed Amne", 16)
+    assert opens_unit("Från: Maria\n> Amne: x", 12) and opens_unit("• Amne", 2) and opens_unit("Amne", 0)
+    assert not opens_unit("Från: Maria\nmed Amne", 16)
+    # a list label, a column gap
+    assert opens_unit("ii) Aterkoppling", 4) and opens_unit("4.2 Amne", 4) and opens_unit("F  Amnesordnade", 3)
+    assert opens_unit("Nr   Art   Atgard", 11) and opens_unit("Art\tAtgard", 4)
+    assert not opens_unit("och vi) Amne", 8) and not opens_unit("Nr  Art  Atgard", 9)
+
+
+def test_a_capital_read_for_another_letter_opens_a_list_item_or_a_cell_as_the_engine_prints_it(pipeline):
+    """Enköping's engine prints `A` for `Ä`/`Å` (never for `ä`/`å`): after a
+    list label or a column gap, where items and cells begin, the capital
+    stays; after a word in running text it is the small letter."""
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    out = pipeline.fix(scan + "ii) Aterkopplingen ges inom tva veckor.\n"
+                       "Nr   Art      Atgard\n"
+                       "Vi har inte Atgardat bristerna.\n")
+    assert out.endswith("ii) Återkopplingen ges inom två veckor.\nNr   Art      Åtgärd\nVi har inte åtgärdat bristerna.\n")
 
 
 def test_words_glued_to_the_cell_bars_of_a_table_row_are_read_like_any_words(pipeline):

@@ -55,15 +55,20 @@ def char_before(text: str, pos: int) -> str:
     return text[i - 1] if i else ""
 
 
-def opens_line(text: str, pos: int) -> bool:
-    """Nothing but white space, a bullet or a quote mark (``•``, ``>``) before
-    ``pos`` on its line: where headings, labels and list items begin."""
-    i = pos
-    while i > 0 and text[i - 1] != "\n":
-        i -= 1
-        if text[i].isalnum():
-            return False
-    return True
+def opens_unit(text: str, pos: int) -> bool:
+    """Does ``pos`` open a unit of layout where headings, labels, list items
+    and cells begin? Before it on its line: nothing but white space, a bullet
+    or a quote mark (``•``, ``>``); or that and a list label (``ii)``,
+    ``4.``, ``F``, ``2.3``); or a column gap (a tab, or three spaces or more,
+    after other text: ``Stamomkrets   Åtgärd``)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    before = text[line_start:pos]
+    return not before or _UNIT_OPENING.fullmatch(before) is not None or _COLUMN_GAP.search(before) is not None
+
+
+# A line's opening before a heading, a label, a list item: marks, and at most one list label.
+_UNIT_OPENING = regex.compile(r"[^\w\n]*(?:(?:\d+(?:\.\d+)*\.?|\p{L}{1,4}[.)]|\p{Lu}|\d+)[^\S\n]+)?[^\w\n]*")
+_COLUMN_GAP = regex.compile(r"\S(?:\t|[^\S\n]{3,})\Z")
 
 
 def restore_case(ocr: str, word: str, surface: str, capital_expected: bool, upper_share=None,
@@ -263,7 +268,7 @@ class WordCorrector(Corrector):
         if confidence >= CONFIDENT:
             eng.note_correction(choice)
         surface = restore_case(seg.text, choice, eng.scorer.lexicon.surface(choice), seg.capital_start,
-                               eng.scorer.error_model.upper_share, opens_line(text, seg.start))
+                               eng.scorer.error_model.upper_share, opens_unit(text, seg.start))
         if surface == seg.text:
             return choice, None
         return choice, Edit(seg.start, seg.end, seg.text, surface, self.name, confidence,
