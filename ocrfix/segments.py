@@ -438,6 +438,14 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
             # are no words, and the word cannot be corrected without moving the character
             prev_kind, sentence_start, open_seg = None, False, None
             pieces = ()
+        elif trail[:1] == ")" and (ending := _BRACKETED_ENDING_RE.fullmatch(core)) is not None:
+            # `vardnadshavare(n)`: a misread word and its optional ending; the word alone is read
+            # (the ending's bracket is no debris to drop: it had become `vårdnadshavaren)`)
+            word = ending.group(1)
+            open_seg = Segment(pos, pos + len(word), word, prev_kind, sentence_start, start, m.end())
+            segments.append(open_seg)
+            prev_kind, sentence_start, open_seg = None, False, None
+            pieces = ()
         else:
             pieces = split_core(core, is_valid, quote_letters, closing)
         for piece in pieces:
