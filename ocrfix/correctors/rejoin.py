@@ -154,16 +154,18 @@ def _separately(eng, segs, k: int, prev) -> tuple[float, str | None]:
 
 
 def _read_as_words(sc, a, b) -> bool:
-    """Are both fragments read (as they stand or corrected) as words the
-    lexicon lists, of more than one letter, the first not ending in a
-    compound's linking s? Then their join, if only a compound the rules
-    allow (``sammanträdet`` + ``öppnas``), must win as clearly as two valid
-    words' join (BOTH_VALID_MIN_CONFIDENCE): ``Sammantradet oppnas`` had
-    become ``Sammanträdetöppnas``; ``rehabiliterings rutin`` is still read
-    as the compound it was torn from."""
+    """Are both fragments read (as they stand or corrected) as words -- listed
+    or compounds the rules allow -- of more than one letter, the first not
+    ending in a compound's linking s? Then their join, if only a compound
+    (``sammanträdet`` + ``öppnas``, ``anger`` + ``bostadsändamål``), must win
+    as clearly as two valid words' join (BOTH_VALID_MIN_CONFIDENCE): an
+    unseen compound's prior is floored (ranking.ZIPF_COMPOUND_FLOOR), so a
+    rare word beside a garbled compound had joined it (``Sammantradet
+    oppnas`` had become ``Sammanträdetöppnas``, ``anger bostadsandamal``
+    ``ångerbostadsändamål``); ``rehabiliterings rutin`` is still read as the
+    compound it was torn from."""
     words = [best_reading(s) for s in (a, b)]
-    return (all(w is not None and len(w) > 1 and sc.lexicon.is_word(w) for w in words)
-            and not words[0].endswith("s"))
+    return all(w is not None and len(w) > 1 and sc.is_valid(w) for w in words) and not words[0].endswith("s")
 
 
 def _function_word(sc, seg) -> bool:
