@@ -703,6 +703,8 @@ def test_a_capital_read_for_another_letter_opens_a_line_as_the_engine_prints_it(
     assert opens_unit("ii) Aterkoppling", 4) and opens_unit("4.2 Amne", 4) and opens_unit("F  Amnesordnade", 3)
     assert opens_unit("Nr   Art   Atgard", 11) and opens_unit("Art\tAtgard", 4)
     assert not opens_unit("och vi) Amne", 8) and not opens_unit("Nr  Art  Atgard", 9)
+    # on a long line only the text just before the word is read
+    assert opens_unit("x" * 10_000 + "   Amne", 10_003) and not opens_unit("x " * 5_000 + "Amne", 10_000)
 
 
 def test_a_capital_read_for_another_letter_opens_a_list_item_or_a_cell_as_the_engine_prints_it(pipeline):
