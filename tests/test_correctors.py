@@ -842,3 +842,26 @@ def test_a_capital_mark_between_words_stays_when_only_the_document_uses_it_often
     out = Pipeline().fix(page + table + "Arbetet sker I samverkan med skolan.\n")
     assert out.endswith("Äldreomsorg X X\nStöd till personer med funktionsnedsättning X Individ- och familjeomsorg X\n"
                         "Arbetet sker i samverkan med skolan.\n")
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("Sa mverkan med skolan har utvecklats.", "Samverkan med skolan har utvecklats."),
+    ("Det har sa mtidigt blivit svarare att rekrytera.", "Det har samtidigt blivit svårare att rekrytera."),
+    ("Arbetet Pag ar fortfarande.", "Arbetet Pågår fortfarande."),
+    # negative: a word read as a function word stays one where the join is weak
+    ("Nasta traff ar den 12 april kl 9.", "Nästa träff är den 12 april kl 9."),
+])
+def test_a_fragment_read_as_a_function_word_may_be_a_torn_words_piece(pipeline, line, expected):
+    """`sa` reads as `så`, `ar` as `är`: words of their own, or pieces of a
+    torn word (`sa mverkan`); the join must win as clearly as two valid
+    words' join. (Refusing every such join had left `Så inverkan`.)"""
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    assert pipeline.fix(scan + line + "\n").endswith(expected + "\n")
+
+
+@pytest.mark.parametrize("line", ["Projektet bidrar ﬁ[[ att behalla personal.", "Insatsen ledde ﬁ[[ farre placeringar."])
+def test_a_rejoin_never_drops_a_fragment(pipeline, line):
+    """A reading of two fragments that is one of them alone deletes the
+    other (`bidrar ﬁ[[` had become `bidrar`): it is no torn word."""
+    out = pipeline.fix(line + "\n")
+    assert "ﬁ[[" in out or "till" in out

@@ -84,6 +84,8 @@ class Rejoin(Corrector):
                 continue  # a tear leaves a short fragment -- or two non-words that join into a word
             if not both_valid and (_function_word(sc, a) or _function_word(sc, b)):
                 continue  # `och`, `att`, `i` next to a garble: a word of its own, not a fragment
+            # a word read as a function word (`ar`: är) may be one, or a torn word's piece (`Pag ar`)
+            function_reading = _reads_as_function_word(sc, a) or _reads_as_function_word(sc, b)
             separate, nxt = _separately(eng, segs, k, prev)
             torn = sc.error_model.torn_logp + eng.log_damaged  # the tear is damage in itself
             # A joined reading wins only if it beats the fragments read separately;
@@ -101,14 +103,14 @@ class Rejoin(Corrector):
             if sc.error_model.identity_logp(joined) + torn + ceiling >= separate and sc.is_valid(joined):
                 options.append((sc.identity(joined).base + torn + sc.context(prev, joined, nxt), joined))
             for r in candidates:
-                if r.word != joined:
+                if r.word not in (joined, a.lower, b.lower):  # (one fragment alone: the other dropped, no join)
                     # each fragment the reading changes is one more damaged token
                     damaged = (not r.word.startswith(a.lower)) + (not r.word.endswith(b.lower))
                     options.append((r.base + max(damaged, 1) * eng.log_damaged + torn + sc.context(prev, r.word, nxt), r.word))
             if len(options) == 1:
                 continue
             word, confidence, margin = eng.choose(options)
-            if word is None or (both_valid and confidence < BOTH_VALID_MIN_CONFIDENCE):
+            if word is None or ((both_valid or function_reading) and confidence < BOTH_VALID_MIN_CONFIDENCE):
                 continue
             if confidence < BOTH_VALID_MIN_CONFIDENCE and not sc.lexicon.is_word(word) and _read_as_words(sc, a, b):
                 continue  # two garbled words, each read as a word, are no torn compound on weak evidence
@@ -170,11 +172,17 @@ def _read_as_words(sc, a, b) -> bool:
 
 def _function_word(sc, seg) -> bool:
     """Is the fragment one of the most frequent words (``och``, ``i``), in
-    the language or in this document (``ar`` in a text without å/ä/ö)? Its
-    own occurrence is not counted: in a note of 200 words any word seen once
-    would be (``enli gt`` had stayed torn)."""
-    if sc.zipf_beside(seg.lower) >= FUNCTION_WORD_ZIPF:
-        return True
+    the language or in this document? Its own occurrence is not counted: in
+    a note of 200 words any word seen once would be (``enli gt`` had stayed
+    torn)."""
+    return sc.zipf_beside(seg.lower) >= FUNCTION_WORD_ZIPF
+
+
+def _reads_as_function_word(sc, seg) -> bool:
+    """A valid fragment whose best reading is such a word (``ar``: är, ``sa``:
+    så): a word of its own (``Nasta traff ar den 12``) or a torn word's piece
+    (``Pag ar``, ``sa mverkan``) -- its join must win as clearly as two
+    valid words' join."""
     best = best_reading(seg) if seg.identity.valid else None
     return best is not None and sc.zipf_lexicon(best) >= FUNCTION_WORD_ZIPF
 
