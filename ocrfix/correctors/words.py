@@ -56,36 +56,26 @@ def char_before(text: str, pos: int) -> str:
 
 
 def opens_unit(text: str, pos: int) -> bool:
-    """Does ``pos`` open a unit of layout where headings, labels, list items
-    and cells begin? Before it on its line: nothing but white space, a bullet
-    or a quote mark (``•``, ``>``); or that and a list label (``ii)``,
-    ``4.``, ``F``, ``2.3``); or a column gap (a tab, or three spaces or more,
-    after other text: ``Stamomkrets   Åtgärd``). Only the last
-    OPENING_LOOKBACK characters are read: on a line of a million characters
-    every word would otherwise cost a copy of the line before it."""
+    """Does ``pos`` open a unit of layout where headings, labels and list
+    items begin? Before it on its line: nothing but white space, a bullet or
+    a quote mark (``•``, ``>``), and at most one list label (``ii)``, ``4.``,
+    ``4.2``, or a letter or number set off by two spaces: ``F  Ämnesordnade``).
+    Not a capital or number with a single space after it (``I Öppenvården``
+    opens a sentence; a wrapped line may begin with a number), and not a gap
+    in running text. Only the last OPENING_LOOKBACK characters are read: on a
+    line of a million characters every word would otherwise cost a copy of
+    the line before it."""
     low = max(0, pos - OPENING_LOOKBACK)
     line_break = text.rfind("\n", max(0, low - 1), pos)
-    if line_break >= 0 or low == 0:  # the line's start is in reach
-        before = text[line_break + 1 : pos]
-        if not before or _UNIT_OPENING.fullmatch(before) is not None:
-            return True
-    else:  # the line began further back: no opening, a column gap perhaps
-        before = text[low:pos]
-    return _ends_in_column_gap(before)
+    if line_break < 0 and low > 0:
+        return False  # the line began further back
+    return _UNIT_OPENING.fullmatch(text, line_break + 1, pos) is not None
 
 
 OPENING_LOOKBACK = 80
 # A line's opening before a heading, a label, a list item: marks, and at most one list label.
-_UNIT_OPENING = regex.compile(r"[^\w\n]*(?:(?:\d+(?:\.\d+)*\.?|\p{L}{1,4}[.)]|\p{Lu}|\d+)[^\S\n]+)?[^\w\n]*")
-
-
-def _ends_in_column_gap(before: str) -> bool:
-    """Does ``before`` (text without a line break) end in a column gap: a tab
-    alone, or three white-space characters or more, after other text?"""
-    j = len(before)
-    while j and before[j - 1].isspace():
-        j -= 1
-    return j > 0 and (len(before) - j >= 3 or before[j:] == "\t")
+_UNIT_OPENING = regex.compile(
+    r"[^\w\n]*(?:(?:\d+(?:\.\d+)+\.?|\d+[.)]|\p{L}{1,4}[.)])[^\S\n]+|(?:\p{Lu}|\d+)[^\S\n]{2,})?[^\w\n]*")
 
 
 def restore_case(ocr: str, word: str, surface: str, capital_expected: bool, upper_share=None,
