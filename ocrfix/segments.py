@@ -41,6 +41,9 @@ MIN_MARKED_WORD = 3
 DOTTED_ABBREVIATION_RE = regex.compile(r"(?:\p{L}{1,4}\.)+\p{L}{1,4}")
 _CLITIC_RE = regex.compile(r"(\p{L}{3,})['’]\p{Ll}{1,2}")
 _BRACKETED_ENDING_RE = regex.compile(r"(\p{L}{3,})\(\p{Ll}{1,4}")
+# ... of a misread word: only a Swedish inflection ending (`vardnadshavare(n)`,
+# `tjanst(er)`), not code (`parse(str)`, `print(s)` stays as the reader wrote it)
+_OPTIONAL_ENDING_RE = regex.compile(r"(\p{L}{3,})\((?:n|en|na|et|er|ar|or|erna|arna|orna|r|s|t|a|e)")
 HAS_LETTER_RE = regex.compile(r"\p{L}")
 DIGITS_RE = regex.compile(r"^[\d\s.,:%+-]+$")
 NON_LETTER_RE = regex.compile(r"[^\p{L}\p{M}]")
@@ -438,7 +441,7 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
             # are no words, and the word cannot be corrected without moving the character
             prev_kind, sentence_start, open_seg = None, False, None
             pieces = ()
-        elif trail[:1] == ")" and (ending := _BRACKETED_ENDING_RE.fullmatch(core)) is not None:
+        elif trail[:1] == ")" and (ending := _OPTIONAL_ENDING_RE.fullmatch(core)) is not None:
             # `vardnadshavare(n)`: a misread word and its optional ending; the word alone is read
             # (the ending's bracket is no debris to drop: it had become `vårdnadshavaren)`)
             word = ending.group(1)
