@@ -824,6 +824,9 @@ def test_two_garbled_words_are_no_torn_compound_on_weak_evidence(pipeline, line,
     # negative: a function word beside a garble is a word of its own, not a fragment
     ("Arbetet ar klart och bestal[ningen ar skickad till nimnden.",
      "Arbetet är klart och beställningen är skickad till nämnden."),
+    # negative: two words, one misread, whose join is a listed word (spelarroll) stay two on weak evidence
+    ("Studiecirkeln heter Halsan spe[ar roll och borjar i mars.",
+     "Studiecirkeln heter Hälsan spelar roll och börjar i mars."),
 ])
 def test_a_word_torn_in_a_short_note_is_rejoined(pipeline, note, expected):
     """In a note of a dozen words a fragment seen once (`gt`, `se`) had

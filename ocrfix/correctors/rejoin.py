@@ -112,7 +112,7 @@ class Rejoin(Corrector):
             word, confidence, margin = eng.choose(options)
             if word is None or ((both_valid or function_reading) and confidence < BOTH_VALID_MIN_CONFIDENCE):
                 continue
-            if confidence < BOTH_VALID_MIN_CONFIDENCE and not sc.lexicon.is_word(word) and _read_as_words(sc, a, b):
+            if confidence < BOTH_VALID_MIN_CONFIDENCE and _read_as_words(sc, a, b):
                 continue  # two garbled words, each read as a word, are no torn compound on weak evidence
             surface = restore_case(a.text + b.text, word, sc.lexicon.surface(word), a.capital_start)
             yield Edit(a.start, b.end, text[a.start : b.end], surface, self.name, confidence,
@@ -158,13 +158,13 @@ def _separately(eng, segs, k: int, prev) -> tuple[float, str | None]:
 def _read_as_words(sc, a, b) -> bool:
     """Are both fragments read (as they stand or corrected) as words -- listed
     or compounds the rules allow -- of more than one letter, the first not
-    ending in a compound's linking s? Then their join, if only a compound
-    (``sammanträdet`` + ``öppnas``, ``anger`` + ``bostadsändamål``), must win
-    as clearly as two valid words' join (BOTH_VALID_MIN_CONFIDENCE): an
-    unseen compound's prior is floored (ranking.ZIPF_COMPOUND_FLOOR), so a
-    rare word beside a garbled compound had joined it (``Sammantradet
-    oppnas`` had become ``Sammanträdetöppnas``, ``anger bostadsandamal``
-    ``ångerbostadsändamål``); ``rehabiliterings rutin`` is still read as the
+    ending in a compound's linking s? Then their join must win as clearly as
+    two valid words' join (BOTH_VALID_MIN_CONFIDENCE): an unseen compound's
+    prior is floored (ranking.ZIPF_COMPOUND_FLOOR), so a rare word beside a
+    garbled compound had joined it (``Sammantradet oppnas`` had become
+    ``Sammanträdetöppnas``, ``anger bostadsandamal`` ``ångerbostadsändamål``),
+    and the lexicon lists many joins of two words (``spe[ar roll`` had become
+    ``spelarroll`` at 0.66); ``rehabiliterings rutin`` is still read as the
     compound it was torn from."""
     words = [best_reading(s) for s in (a, b)]
     return all(w is not None and len(w) > 1 and sc.is_valid(w) for w in words) and not words[0].endswith("s")
