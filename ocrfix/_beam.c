@@ -15,6 +15,12 @@
  *   no reading below ``floor`` (log P, default -inf) is extended;
  *   returns [(output_utf8, logp), ...] for the final position, in the order
  *   the pure-Python search inserts them into its final dict.
+ * ranked(lexicons, options, beam, margin, max_edits, max_generic, head_mask, floor, limit, validity)
+ *   the same search, finished as ErrorModel._candidates finishes it: each
+ *   non-empty output once at its best logp (none below floor), best first
+ *   (ties in the order found), the first `limit` of them, as
+ *   [(output_str, logp, flag)] with check_words' flag (validity = its
+ *   arguments after the words; 2 also for an output not all letters).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -409,15 +415,13 @@ static uint32_t part_roles(const Lexicons *L, const Hyp *hp, const unsigned char
     return r;
 }
 
-static PyObject *search(PyObject *mod, PyObject *args) {
-    PyObject *lexlist, *options;
-    int beam, max_edits, max_generic;
-    double margin, abs_floor = -HUGE_VAL;
-    unsigned long head_mask;
-    if (!PyArg_ParseTuple(args, "O!O!idiik|d", &PyList_Type, &lexlist, &PyList_Type, &options,
-                          &beam, &margin, &max_edits, &max_generic, &head_mask, &abs_floor))
-        return NULL;
+/* What a search returns, made from its final position's readings (in
+ * insertion order) while the search's memory is still there. */
+typedef PyObject *(*FinishFn)(const Slot *fin, const Lexicons *L, void *ctx);
 
+/* The beam search proper (see the module comment), shared by search() and ranked(). */
+static PyObject *run_search(PyObject *lexlist, PyObject *options, int beam, double margin, int max_edits,
+                            int max_generic, unsigned long head_mask, double abs_floor, FinishFn finish, void *ctx) {
     Lexicons L;
     L.n = (int)PyList_GET_SIZE(lexlist);
     L.lx = (Lexicon **)malloc(sizeof(Lexicon *) * (L.n ? L.n : 1));
@@ -540,17 +544,7 @@ static PyObject *search(PyObject *mod, PyObject *args) {
         }
         slot_free(cur);
     }
-    /* the final position, in insertion order */
-    {
-        Slot *fin = &slots[n];
-        result = PyList_New(fin->n);
-        for (int j = 0; j < fin->n && result; j++) {  /* items are in insertion order */
-            Hyp *x = &fin->items[j];
-            PyObject *item = Py_BuildValue("(y#d)", (const char *)x->out, (Py_ssize_t)x->len, x->lp);
-            if (!item) { Py_CLEAR(result); break; }
-            PyList_SET_ITEM(result, j, item);
-        }
-    }
+    result = finish(&slots[n], &L, ctx);
 done:
     for (int i = 0; i <= n; i++) slot_free(&slots[i]);
     free(slots);
@@ -558,6 +552,29 @@ done:
     free(opts); free(nopts); free(order); free(L.lx);
     arena_free(&arena);
     return result;
+}
+
+/* search(): every complete reading as (output_utf8, logp), in insertion order */
+static PyObject *finish_all(const Slot *fin, const Lexicons *L, void *ctx) {
+    PyObject *result = PyList_New(fin->n);
+    for (int j = 0; j < fin->n && result; j++) {  /* items are in insertion order */
+        const Hyp *x = &fin->items[j];
+        PyObject *item = Py_BuildValue("(y#d)", (const char *)x->out, (Py_ssize_t)x->len, x->lp);
+        if (!item) { Py_CLEAR(result); break; }
+        PyList_SET_ITEM(result, j, item);
+    }
+    return result;
+}
+
+static PyObject *search(PyObject *mod, PyObject *args) {
+    PyObject *lexlist, *options;
+    int beam, max_edits, max_generic;
+    double margin, abs_floor = -HUGE_VAL;
+    unsigned long head_mask;
+    if (!PyArg_ParseTuple(args, "O!O!idiik|d", &PyList_Type, &lexlist, &PyList_Type, &options,
+                          &beam, &margin, &max_edits, &max_generic, &head_mask, &abs_floor))
+        return NULL;
+    return run_search(lexlist, options, beam, margin, max_edits, max_generic, head_mask, abs_floor, finish_all, NULL);
 }
 
 /* Is some key of the lexicons s[0:len], or does one start with it, and the
@@ -639,6 +656,20 @@ static int compound_reachable(const Lexicons *L, const unsigned char *s, int n, 
            || (rules && split_reachable(L, s, n, rules, rules, rules, 0, min_chars, max_parts));
 }
 
+/* The validity test of check_words() for one word. */
+typedef struct {
+    unsigned long standalone, begin, middle, end, rules;
+    int min_chars, max_parts, min_len, max_len;
+} ValidityArgs;
+
+static int word_flag(const Lexicons *L, const unsigned char *s, Py_ssize_t len, const ValidityArgs *v) {
+    if (any_roles(L, s, (int)len) & v->standalone) return 1;
+    int chars = utf8_chars(s, (int)len);
+    return (chars >= v->min_len && chars <= v->max_len
+            && compound_reachable(L, s, (int)len, v->begin, v->middle, v->end, v->rules, v->min_chars, v->max_parts))
+           ? 2 : 0;
+}
+
 static int unpack_lexicons(PyObject *lexlist, Lexicons *L, Lexicon **store, int cap) {
     L->n = (int)PyList_GET_SIZE(lexlist);
     if (L->n > cap) L->n = cap;
@@ -678,10 +709,9 @@ static PyObject *could_compound(PyObject *mod, PyObject *args) {
  * full check). */
 static PyObject *check_words(PyObject *mod, PyObject *args) {
     PyObject *lexlist, *words;
-    unsigned long standalone, begin, middle, end, rules;
-    int min_chars, max_parts, min_len, max_len;
-    if (!PyArg_ParseTuple(args, "O!O!kkkkkiiii", &PyList_Type, &lexlist, &PyList_Type, &words, &standalone,
-                          &begin, &middle, &end, &rules, &min_chars, &max_parts, &min_len, &max_len))
+    ValidityArgs v;
+    if (!PyArg_ParseTuple(args, "O!O!kkkkkiiii", &PyList_Type, &lexlist, &PyList_Type, &words, &v.standalone,
+                          &v.begin, &v.middle, &v.end, &v.rules, &v.min_chars, &v.max_parts, &v.min_len, &v.max_len))
         return NULL;
     Lexicons L;
     Lexicon *lxs[8];
@@ -692,18 +722,87 @@ static PyObject *check_words(PyObject *mod, PyObject *args) {
     for (Py_ssize_t i = 0; i < n; i++) {
         char *w; Py_ssize_t wlen;
         if (PyBytes_AsStringAndSize(PyList_GET_ITEM(words, i), &w, &wlen) < 0) { Py_DECREF(result); return NULL; }
-        const unsigned char *s = (const unsigned char *)w;
-        long flag;
-        if (any_roles(&L, s, wlen) & standalone) {
-            flag = 1;
-        } else {
-            int chars = utf8_chars(s, (int)wlen);
-            flag = (chars >= min_len && chars <= max_len
-                    && compound_reachable(&L, s, (int)wlen, begin, middle, end, rules, min_chars, max_parts)) ? 2 : 0;
-        }
-        PyList_SET_ITEM(result, i, PyLong_FromLong(flag));
+        PyList_SET_ITEM(result, i, PyLong_FromLong(word_flag(&L, (const unsigned char *)w, wlen, &v)));
     }
     return result;
+}
+
+/* ranked(): a distinct complete reading with its best log P, its first place
+ * in insertion order breaking ties of log P (as Python's dict and stable sort) */
+typedef struct { const Hyp *h; double lp; int first; } Distinct;
+
+static int cmp_distinct(const void *a, const void *b) {
+    const Distinct *x = (const Distinct *)a, *y = (const Distinct *)b;
+    if (x->lp > y->lp) return -1;
+    if (x->lp < y->lp) return 1;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+typedef struct { double floor; int limit; ValidityArgs v; } RankedCtx;
+
+static PyObject *finish_ranked(const Slot *fin, const Lexicons *L, void *vctx) {
+    const RankedCtx *ctx = (const RankedCtx *)vctx;
+    PyObject *result = NULL;
+    int tcap = 16;
+    while (tcap < fin->n * 2) tcap *= 2;
+    Distinct *d = (Distinct *)malloc(sizeof(Distinct) * (fin->n ? fin->n : 1));
+    int32_t *table = (int32_t *)malloc(sizeof(int32_t) * tcap);
+    if (!d || !table) { PyErr_NoMemory(); goto out; }
+    memset(table, 0xFF, sizeof(int32_t) * tcap);
+    int nd = 0;
+    for (int j = 0; j < fin->n; j++) {  /* the same output may end two parts (its ps differs): one reading */
+        const Hyp *x = &fin->items[j];
+        if (!x->len || !(x->lp >= ctx->floor)) continue;
+        for (int i = (int)(x->fnv & (tcap - 1));; i = (i + 1) & (tcap - 1)) {
+            int32_t k = table[i];
+            if (k < 0) {
+                table[i] = nd;
+                d[nd].h = x; d[nd].lp = x->lp; d[nd].first = nd;
+                nd++;
+                break;
+            }
+            const Hyp *y = d[k].h;
+            if (y->fnv == x->fnv && y->len == x->len && memcmp(y->out, x->out, x->len) == 0) {
+                if (x->lp > d[k].lp) d[k].lp = x->lp;
+                break;
+            }
+        }
+    }
+    qsort(d, nd, sizeof(Distinct), cmp_distinct);
+    int take = nd < ctx->limit ? nd : ctx->limit;
+    result = PyList_New(take);
+    for (int j = 0; j < take && result; j++) {
+        const Hyp *x = d[j].h;
+        PyObject *word = PyUnicode_DecodeUTF8((const char *)x->out, x->len, "strict");
+        if (!word) { Py_CLEAR(result); break; }
+        int alpha = 1;  /* str.isalpha() */
+        int kind = PyUnicode_KIND(word);
+        const void *data = PyUnicode_DATA(word);
+        for (Py_ssize_t c = 0; c < PyUnicode_GET_LENGTH(word) && alpha; c++)
+            alpha = Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, c));
+        int flag = alpha ? word_flag(L, x->out, x->len, &ctx->v) : 2;
+        PyObject *item = Py_BuildValue("(Ndi)", word, d[j].lp, flag);
+        if (!item) { Py_CLEAR(result); break; }
+        PyList_SET_ITEM(result, j, item);
+    }
+out:
+    free(d); free(table);
+    return result;
+}
+
+static PyObject *ranked(PyObject *mod, PyObject *args) {
+    PyObject *lexlist, *options;
+    int beam, max_edits, max_generic;
+    double margin;
+    unsigned long head_mask;
+    RankedCtx ctx;
+    ValidityArgs *v = &ctx.v;
+    if (!PyArg_ParseTuple(args, "O!O!idiikdi(kkkkkiiii)", &PyList_Type, &lexlist, &PyList_Type, &options,
+                          &beam, &margin, &max_edits, &max_generic, &head_mask, &ctx.floor, &ctx.limit,
+                          &v->standalone, &v->begin, &v->middle, &v->end, &v->rules, &v->min_chars,
+                          &v->max_parts, &v->min_len, &v->max_len))
+        return NULL;
+    return run_search(lexlist, options, beam, margin, max_edits, max_generic, head_mask, ctx.floor, finish_ranked, &ctx);
 }
 
 /* channel(ocr, truth, add, sub, keep, rules, generic): the Viterbi alignment
@@ -785,6 +884,7 @@ static PyMethodDef methods[] = {
     {"could_compound", could_compound, METH_VARARGS, "A necessary condition for a compound: BEGIN MIDDLE* END or rule parts by roles."},
     {"channel", channel, METH_VARARGS, "log P(ocr | truth): the best alignment under per-position costs and rules."},
     {"check_words", check_words, METH_VARARGS, "Validity of many forms: 1 a word, 0 not valid, 2 maybe a compound."},
+    {"ranked", ranked, METH_VARARGS, "The search's distinct readings, best first, with check_words' validity flags."},
     {NULL}
 };
 

@@ -447,6 +447,12 @@ class ErrorModel:
         settings = (min_rule_logp, bool(max_generic), letter_generic)
         fast = lexicon.fast_lexicons() if hasattr(lexicon, "fast_lexicons") else []
         options = self._options_along(ocr, settings, encoded=bool(fast))
+        checked = max_results * (FALLBACK_CHECKS if letter_generic else 1)
+        if fast and not (n == 1 and ocr in SWEDISH_LETTERS):  # (a letter's lost letters are added below)
+            found = self._ranked_in_c(fast, options, lexicon, beam, margin, max_edits, max_generic, floor, checked)
+            if found is not None:
+                self.work += n * beam  # an upper bound; the C search does not count
+                return found[:max_results]
         if fast:
             from ._beam import search
 
@@ -474,13 +480,32 @@ class ErrorModel:
         # The most probable complete readings are checked against the lexicon.
         # A fallback search (any letter for any other) ends with many more
         # non-words, which must not crowd the words out of that check.
-        checked = max_results * (FALLBACK_CHECKS if letter_generic else 1)
         ranked = sorted(best.items(), key=lambda r: -r[1])[:checked]
         if hasattr(lexicon, "valid_many"):  # one call for all (C where it is there)
             valid = lexicon.valid_many([out for out, _ in ranked])
         else:
             valid = [lexicon.is_valid(out) for out, _ in ranked]
         return [r for r, ok in zip(ranked, valid) if ok][:max_results]
+
+    @staticmethod
+    def _ranked_in_c(fast, options, lexicon, beam, margin, max_edits, max_generic, floor, checked):
+        """What the rest of :meth:`_candidates` makes of the C search's
+        readings -- each output once at its best log-probability, none below
+        ``floor``, the ``checked`` best in order (ties in the order found),
+        only the valid ones -- done inside the C search (``ocrfix._beam.ranked``):
+        the same list, without a Python object for every reading the search
+        ends with. Validity is settled there as :meth:`Lexicon.valid_many`
+        settles it; a form that may be a compound (flag 2), or is not all
+        letters, is left to ``lexicon.is_valid``. None where the C module (an
+        older build) or the lexicon cannot do this."""
+        validity = lexicon.validity_args() if hasattr(lexicon, "validity_args") else None
+        from . import _beam
+
+        ranked = getattr(_beam, "ranked", None)
+        if validity is None or ranked is None:
+            return None
+        found = ranked(fast, options, beam, margin, max_edits, max_generic, lexicon.head_mask, floor, checked, validity)
+        return [(out, lp) for out, lp, flag in found if flag == 1 or (flag == 2 and lexicon.is_valid(out))]
 
     def _options_along(self, ocr: str, settings: tuple, encoded: bool) -> list[list]:
         """:meth:`_options_at` of each position of ``ocr`` (``encoded``: the

@@ -234,6 +234,10 @@ class Scorer:
         """:meth:`is_valid` of many forms at once (the candidate check)."""
         return self.lexicon.valid_many(lowers)
 
+    def validity_args(self) -> tuple[int, ...] | None:
+        """The C validity test's arguments (:meth:`Lexicon.validity_args`), for the ranked C search."""
+        return self.lexicon.validity_args()
+
     @property
     def cache_key(self) -> int:
         return id(self.lexicon)

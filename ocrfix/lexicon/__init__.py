@@ -251,9 +251,18 @@ class Lexicon:
         from .._beam import check_words
 
         alpha = [w for w in lowers if w.isalpha()]
-        flags = dict(zip(alpha, check_words(self.fast_lexicons(), [w.encode("utf-8") for w in alpha], STANDALONE,
-                                            *self.compound_pre_check_args(), 4, MAX_COMPOUND_CHARS)))
+        flags = dict(zip(alpha, check_words(self.fast_lexicons(), [w.encode("utf-8") for w in alpha],
+                                            *self.validity_args())))
         return [flags[w] == 1 or (flags[w] == 2 and self.is_valid(w)) if w in flags else self.is_valid(w) for w in lowers]
+
+    def validity_args(self) -> tuple[int, ...] | None:
+        """The arguments of the C validity test (``ocrfix._beam.check_words``
+        and ``ranked``): the standalone role bit, the compound pre-check's
+        (:meth:`compound_pre_check_args`) and the lengths of a compound; None
+        without the C module."""
+        if self._could_compound is None:
+            return None
+        return (STANDALONE, *self.compound_pre_check_args(), 4, MAX_COMPOUND_CHARS)
 
     def compound_pre_check_args(self) -> tuple[int, int, int, int, int, int]:
         """The arguments of the C pre-check of compounds: the role masks of a
