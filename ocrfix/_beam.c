@@ -310,6 +310,29 @@ typedef struct {
     int tcap;
 } Slot;
 
+/* The arrays of slots already searched, for the slots after them: a search
+ * fills its positions left to right and is done with one position at each
+ * step, and its slots' arrays were each allocated and grown anew. */
+#define SPARE_SLOTS 8
+typedef struct { Slot slot[SPARE_SLOTS]; int n; } Spares;
+
+/* Done with slot s: its arrays go to the spares (or are freed). */
+static void slot_recycle(Slot *s, Spares *spares) {
+    if (s->tcap && spares->n < SPARE_SLOTS) {
+        spares->slot[spares->n++] = *s;
+    } else {
+        free(s->items); free(s->table);
+    }
+    s->items = NULL; s->table = NULL; s->n = s->cap = s->tcap = 0;
+}
+
+/* An empty slot's arrays: a spare's, emptied (its table all -1). */
+static void slot_adopt(Slot *s, Spares *spares) {
+    *s = spares->slot[--spares->n];
+    s->n = 0;
+    memset(s->table, 0xFF, sizeof(int32_t) * s->tcap);
+}
+
 static inline uint64_t slot_hash(uint64_t fnv, int ps) {
     return fnv ^ (uint64_t)ps * 0x9E3779B97F4A7C15ULL;
 }
@@ -332,13 +355,14 @@ static int slot_rehash(Slot *s, int tcap) {
 
 /* Put the reading `from` + b (from == NULL: the empty start) into slot s,
  * keeping the better log-probability of a reading already there. */
-static int slot_put(Slot *s, Arena *arena, const Hyp *from, const unsigned char *b, int blen, int ps,
+static int slot_put(Slot *s, Arena *arena, Spares *spares, const Hyp *from, const unsigned char *b, int blen, int ps,
                     double lp, int edits, int gen, Py_ssize_t lo, Py_ssize_t hi) {
     const unsigned char *a = from ? from->out : NULL;
     int alen = from ? from->len : 0;
     int len = alen + blen;
     if (len > MAXB) return 0;  /* cannot happen within MAX_TOKEN; ignore defensively */
     uint64_t fnv = fnv_more(from ? from->fnv : FNV_START, b, blen);
+    if (!s->tcap && spares->n) slot_adopt(s, spares);
     if ((s->n + 1) * 2 > s->tcap && slot_rehash(s, s->tcap ? s->tcap * 2 : 64) < 0) return -1;
     uint64_t h = slot_hash(fnv, ps);
     int mask = s->tcap - 1;
@@ -381,11 +405,26 @@ static void slot_free(Slot *s) {
     s->items = NULL; s->table = NULL; s->n = s->cap = s->tcap = 0;
 }
 
-static int cmp_hyp(const void *a, const void *b) {
-    const Hyp *x = *(const Hyp *const *)a, *y = *(const Hyp *const *)b;
-    if (x->lp > y->lp) return -1;
-    if (x->lp < y->lp) return 1;
-    return (x->order > y->order) - (x->order < y->order);
+/* The order a slot's hypotheses are expanded in: the more probable first,
+ * then in insertion order (as the Python reference's stable sort). */
+static inline int hyp_before(const Hyp *x, const Hyp *y) {
+    return x->lp > y->lp || (x->lp == y->lp && x->order < y->order);
+}
+
+/* The first k hypotheses of a slot in that order, into out; how many there
+ * are. The same as sorting the slot and taking k -- the order is total --
+ * without sorting the rest: each hypothesis is inserted into the sorted
+ * best-k so far, and most, worse than the k-th, cost one comparison. */
+static int best_first(Hyp *items, int n, Hyp **out, int k) {
+    int m = 0;
+    for (int j = 0; j < n; j++) {
+        Hyp *h = &items[j];
+        if (m == k && !hyp_before(h, out[k - 1])) continue;
+        int p = m < k ? m++ : k - 1;  /* a full list drops its last */
+        while (p > 0 && hyp_before(h, out[p - 1])) { out[p] = out[p - 1]; p--; }
+        out[p] = h;
+    }
+    return m;
 }
 
 static int utf8_chars(const unsigned char *s, int len) {
@@ -442,6 +481,7 @@ static PyObject *run_search(PyObject *lexlist, PyObject *options, int beam, doub
     Slot *slots = (Slot *)calloc(n + 1, sizeof(Slot));
     Hyp **order = NULL;
     Arena arena = {NULL};
+    Spares spares = {.n = 0};
     PyObject *result = NULL;
     for (int i = 0; i < n; i++) {
         PyObject *lst = PyList_GET_ITEM(options, i);
@@ -465,23 +505,14 @@ static PyObject *run_search(PyObject *lexlist, PyObject *options, int beam, doub
     if (PyErr_Occurred()) goto done;
 
     Py_ssize_t all_hi = L.n ? L.lx[0]->n : 0;
-    if (slot_put(&slots[0], &arena, NULL, (const unsigned char *)"", 0, 0, 0.0, 0, 0, 0, all_hi) < 0) goto done;
-    int order_cap = 0;
+    if (slot_put(&slots[0], &arena, &spares, NULL, (const unsigned char *)"", 0, 0, 0.0, 0, 0, 0, all_hi) < 0) goto done;
+    if (beam > 0 && !(order = (Hyp **)malloc(sizeof(Hyp *) * beam))) { PyErr_NoMemory(); goto done; }
     for (int i = 0; i < n; i++) {
         Slot *cur = &slots[i];
-        if (!cur->n) continue;
-        if (cur->n > order_cap) {
-            order_cap = cur->n * 2;
-            Hyp **tmp = (Hyp **)realloc(order, sizeof(Hyp *) * order_cap);
-            if (!tmp) { PyErr_NoMemory(); goto done; }
-            order = tmp;
-        }
-        int c = 0;
-        for (int j = 0; j < cur->n; j++) order[c++] = &cur->items[j];
-        qsort(order, c, sizeof(Hyp *), cmp_hyp);
+        if (!cur->n || beam <= 0) continue;
+        int take = best_first(cur->items, cur->n, order, beam);
         double floor = order[0]->lp - margin;
         if (floor < abs_floor) floor = abs_floor;
-        int take = c < beam ? c : beam;
         for (int q = 0; q < take; q++) {
             Hyp *hp = order[q];
             if (hp->lp < floor) break;
@@ -491,7 +522,10 @@ static PyObject *run_search(PyObject *lexlist, PyObject *options, int beam, doub
             /* the same for every option: the part's hash (see narrow_remembered_h),
              * and whether it is long enough to be a compound's head */
             uint64_t part_h = fnv_more(FNV_START, part, plen);
-            int may_head = utf8_chars(part, plen) >= 2;
+            int may_head = plen >= 2 && utf8_chars(part, plen < 5 ? plen : 5) >= 2;  /* (a second character starts by byte 5) */
+            /* the part and an option's text after it, looked up as one: the part copied once */
+            unsigned char probe[MAXB];
+            memcpy(probe, part, plen);
             /* Deep in a word few keys remain: the bytes that can follow the part,
              * read off those keys, spare the look-up of every option that cannot
              * continue it (most of the any-letter readings). Main lexicon only. */
@@ -499,10 +533,19 @@ static PyObject *run_search(PyObject *lexlist, PyObject *options, int beam, doub
             int have_follow = 0;
             if (L.n == 1 && hp->hi - hp->lo <= FOLLOW_SCAN) {
                 memset(follow, 0, sizeof(follow));
-                for (Py_ssize_t x = hp->lo; x < hp->hi; x++) {
-                    Py_ssize_t klen;
-                    const unsigned char *k = key_at(L.lx[0], x, &klen);
-                    if (klen > plen) follow[k[plen] >> 5] |= 1u << (k[plen] & 31);
+                if (plen < 8) {  /* the byte is in the packed prefixes (0: the key ends; keys hold no 0 byte) */
+                    const uint64_t *p8 = L.lx[0]->prefix8;
+                    int shift = 8 * (7 - plen);
+                    for (Py_ssize_t x = hp->lo; x < hp->hi; x++) {
+                        unsigned b = (unsigned)(p8[x] >> shift) & 0xFF;
+                        if (b) follow[b >> 5] |= 1u << (b & 31);
+                    }
+                } else {
+                    for (Py_ssize_t x = hp->lo; x < hp->hi; x++) {
+                        Py_ssize_t klen;
+                        const unsigned char *k = key_at(L.lx[0], x, &klen);
+                        if (klen > plen) follow[k[plen] >> 5] |= 1u << (k[plen] & 31);
+                    }
                 }
                 have_follow = 1;
             }
@@ -514,19 +557,19 @@ static PyObject *run_search(PyObject *lexlist, PyObject *options, int beam, doub
                 Slot *dst = &slots[i + op->k];
                 const unsigned char *t = (const unsigned char *)op->t;
                 if (!op->tlen) {
-                    if (slot_put(dst, &arena, hp, t, 0, hp->ps, nlp, e, g, hp->lo, hp->hi) < 0) goto done;
+                    if (slot_put(dst, &arena, &spares, hp, t, 0, hp->ps, nlp, e, g, hp->lo, hp->hi) < 0) goto done;
                 } else {
-                    unsigned char probe[MAXB];
                     int can_follow = !have_follow || (follow[t[0] >> 5] >> (t[0] & 31) & 1u);
                     if (can_follow && plen + op->tlen <= MAXB) {
-                        memcpy(probe, part, plen);
                         memcpy(probe + plen, t, op->tlen);
                         Py_ssize_t lo = hp->lo, hi = hp->hi;
-                        int ok = L.n && narrow_remembered_h(L.lx[0], probe, plen + op->tlen,
-                                                            fnv_more(part_h, t, (int)op->tlen), &lo, &hi);
+                        /* a few keys, just scanned: narrowed in place (no remembered range to fetch) */
+                        int ok = L.n && (have_follow ? narrow(L.lx[0], probe, plen + op->tlen, &lo, &hi)
+                                         : narrow_remembered_h(L.lx[0], probe, plen + op->tlen,
+                                                               fnv_more(part_h, t, (int)op->tlen), &lo, &hi));
                         for (int x = 1; !ok && x < L.n; x++) ok = lx_has_prefix(L.lx[x], probe, plen + op->tlen);
                         if (!ok) { lo = 0; hi = 0; }
-                        if (ok && slot_put(dst, &arena, hp, t, (int)op->tlen, hp->ps, nlp, e, g, lo, hi) < 0) goto done;
+                        if (ok && slot_put(dst, &arena, &spares, hp, t, (int)op->tlen, hp->ps, nlp, e, g, lo, hi) < 0) goto done;
                     }
                     if (may_head) {
                         if (head < 0) head = (part_roles(&L, hp, part, plen) & head_mask) != 0;
@@ -536,17 +579,18 @@ static PyObject *run_search(PyObject *lexlist, PyObject *options, int beam, doub
                             for (int x = 1; !op->viable && x < L.n; x++) op->viable = lx_has_prefix(L.lx[x], t, op->tlen);
                             if (!(L.n && op->lo < op->hi)) { op->lo = 0; op->hi = 0; }
                         }
-                        if (head && op->viable && slot_put(dst, &arena, hp, t, (int)op->tlen, hp->len, nlp, e, g, op->lo, op->hi) < 0)
+                        if (head && op->viable && slot_put(dst, &arena, &spares, hp, t, (int)op->tlen, hp->len, nlp, e, g, op->lo, op->hi) < 0)
                             goto done;
                     }
                 }
             }
         }
-        slot_free(cur);
+        slot_recycle(cur, &spares);
     }
     result = finish(&slots[n], &L, ctx);
 done:
     for (int i = 0; i <= n; i++) slot_free(&slots[i]);
+    for (int i = 0; i < spares.n; i++) slot_free(&spares.slot[i]);
     free(slots);
     for (int i = 0; i < n; i++) free(opts[i]);
     free(opts); free(nopts); free(order); free(L.lx);
