@@ -155,7 +155,8 @@ class ErrorModel:
         # Results per (token, search settings, lexicon): a token recurring in
         # another document of the same process (batch, library use) is free.
         self._cache: OrderedDict = OrderedDict()
-        self._option_cache: dict = {}
+        self._option_cache: dict = {}  # settings -> (inside, at an edge): {OCR text ahead: options}
+        self._options_cached = 0
         self._letter_cache: dict = {}
         self._rule_cache: dict = {}
         self._channel_cache: dict = {}
@@ -511,17 +512,27 @@ class ErrorModel:
         """:meth:`_options_at` of each position of ``ocr`` (``encoded``: the
         UTF-8 lists of the C search, else the text ones). Its cache is read
         here first: a search asks for every position of its token, and some
-        15,000 searches of a report-length damaged text make the call itself count."""
+        15,000 searches of a report-length damaged text make the call itself
+        count -- and so the look-up's key: the cache is one dictionary per
+        settings and edge, keyed by the text ahead alone (a string's hash is
+        kept; a tuple's was computed at every position)."""
         n, width, which = len(ocr), self.max_ocr_len, 1 if encoded else 0
-        cached = self._option_cache.get
+        inside, edge = self._option_tables(settings)
         out = []
         for i in range(n):
-            ahead, edge = ocr[i : i + width], i == 0 or i == n - 1
-            both = cached((ahead, settings, edge))  # (the key of _options_at)
+            ahead = ocr[i : i + width]
+            both = (edge if i == 0 or i == n - 1 else inside).get(ahead)
             if both is None:
-                both = self._options_at(ahead, settings, edge)
+                both = self._options_at(ahead, settings, i == 0 or i == n - 1)
             out.append(both[which])
         return out
+
+    def _option_tables(self, settings: tuple) -> tuple[dict, dict]:
+        """The cached options of these settings: (inside a token, at its first or last character)."""
+        tables = self._option_cache.get(settings)
+        if tables is None:
+            tables = self._option_cache[settings] = ({}, {})
+        return tables
 
     def _options_at(self, ahead: str, settings: tuple, edge: bool = False) -> tuple[list, list]:
         """The readings allowed where the OCR text continues with ``ahead``, as
@@ -530,8 +541,9 @@ class ErrorModel:
         :meth:`_rule_options`), so a cached entry is two short lists of
         references. At an ``edge`` (a token's first or last character) a letter
         the OCR added costs what the engine's data say of edges."""
-        key = (ahead, settings, edge)
-        cached = self._option_cache.get(key)
+        inside, at_edge = self._option_tables(settings)
+        table = at_edge if edge else inside
+        cached = table.get(ahead)
         if cached is not None:
             return cached
         first, rest = self._letter_options(ahead[0], settings, edge)
@@ -545,9 +557,13 @@ class ErrorModel:
         opts += rest[0]
         encoded += rest[1]
         both = (opts, encoded)
-        if len(self._option_cache) >= OPTION_CACHE_SIZE:
-            self._option_cache.clear()
-        self._option_cache[key] = both
+        if self._options_cached >= OPTION_CACHE_SIZE:
+            for tables in self._option_cache.values():  # (emptied in place: _options_along holds them)
+                tables[0].clear()
+                tables[1].clear()
+            self._options_cached = 0
+        table[ahead] = both
+        self._options_cached += 1
         return both
 
     @staticmethod

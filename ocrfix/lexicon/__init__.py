@@ -93,6 +93,7 @@ class Lexicon:
             self._could_compound = could_compound
         self.entry = lru_cache(maxsize=ENTRY_CACHE)(self._entry)
         self.compound_parts = lru_cache(maxsize=COMPOUND_CACHE)(self._compound_parts)
+        self.surface = lru_cache(maxsize=ENTRY_CACHE)(self._surface)
 
     # -- single forms ------------------------------------------------------
     def _entry(self, lower: str) -> Entry | None:
@@ -164,8 +165,9 @@ class Lexicon:
                 forms = [f + c for f in forms]
         return [f for f in forms if self.is_word(f)]
 
-    def surface(self, lower: str) -> str:
-        """How a lower-cased form is written when in running text (``sol`` -> ``sol``, ``lss`` -> ``LSS``)."""
+    def _surface(self, lower: str) -> str:
+        """How a lower-cased form is written when in running text (``sol`` -> ``sol``, ``lss`` -> ``LSS``):
+        :meth:`surface`, remembered (every reading of a lower-case token is asked, see ``words``)."""
         if lower in self._user:
             return self._user[lower]
         e = self.entry(lower)
