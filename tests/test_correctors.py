@@ -705,6 +705,20 @@ def test_a_capital_read_for_another_letter_opens_a_line_as_the_engine_prints_it(
     assert not opens_unit("och vi) Amne", 8) and not opens_unit("Nr  Art  Atgard", 9)
 
 
+def test_a_column_gap_is_read_off_the_end_of_a_line_as_the_pattern_finds_it():
+    """opens_unit reads a column gap off the end of the text before a word
+    (``_ends_in_column_gap``) instead of searching the whole line with
+    ``_COLUMN_GAP``: both must agree, white space of every kind included."""
+    import itertools
+
+    from ocrfix.correctors.words import _COLUMN_GAP, _ends_in_column_gap
+
+    chars = ["a", "ö", ".", " ", "\t", "\r", "\x0b", "\x1c", "\x85", "\u00a0", "\u2003", "\u200b", "\u3000", "\ufeff"]
+    for n in range(6):
+        for text in map("".join, itertools.product(chars, repeat=n)):
+            assert _ends_in_column_gap(text) == (_COLUMN_GAP.search(text) is not None), repr(text)
+
+
 def test_a_capital_read_for_another_letter_opens_a_list_item_or_a_cell_as_the_engine_prints_it(pipeline):
     """Enköping's engine prints `A` for `Ä`/`Å` (never for `ä`/`å`): after a
     list label or a column gap, where items and cells begin, the capital
