@@ -234,8 +234,37 @@ static PyObject *Lexicon_roles(Lexicon *self, PyObject *arg) {
     return PyLong_FromUnsignedLong(lx_roles(self, (const unsigned char *)s, len));
 }
 
+/* Is s a key? It would be the first key not below it: for a short s found
+ * on the packed prefixes (keys hold no 0 byte, so no other key packs as s
+ * does), else by the keys themselves. */
+static int lx_contains(const Lexicon *lx, const unsigned char *s, Py_ssize_t len) {
+    Py_ssize_t i, klen;
+    if (len <= 8) {
+        const uint64_t *p8 = lx->prefix8;
+        uint64_t target = pack8(s, len);
+        Py_ssize_t lo = 0, hi = lx->n;
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (p8[mid] < target) lo = mid + 1; else hi = mid;
+        }
+        i = lo;
+    } else {
+        i = lower_bound(lx, s, len);
+    }
+    if (i >= lx->n) return 0;
+    const unsigned char *k = key_at(lx, i, &klen);
+    return klen == len && memcmp(k, s, len) == 0;
+}
+
+static PyObject *Lexicon_contains(Lexicon *self, PyObject *arg) {
+    char *s; Py_ssize_t len;
+    if (PyBytes_AsStringAndSize(arg, &s, &len) < 0) return NULL;
+    return PyBool_FromLong(lx_contains(self, (const unsigned char *)s, len));
+}
+
 static PyMethodDef Lexicon_methods[] = {
     {"has_prefix", (PyCFunction)Lexicon_has_prefix, METH_O, "Does some key start with these UTF-8 bytes?"},
+    {"contains", (PyCFunction)Lexicon_contains, METH_O, "Is this (UTF-8) a key?"},
     {"roles", (PyCFunction)Lexicon_roles, METH_O, "Role bits of a key (0 if absent)."},
     {NULL}
 };

@@ -156,6 +156,24 @@ def test_valid_many_agrees_with_is_valid(lexicon):
     assert with_user.valid_many(forms) == [with_user.is_valid(w) for w in forms]
 
 
+def test_the_c_key_check_answers_as_the_trie(lexicon):
+    """Lexicon._entry asks the C copy of the keys whether a form is one
+    before the trie: the same entries, absent forms and user words included."""
+    pytest.importorskip("ocrfix._beam")
+    forms = ["kommunen", "kommun", "kommunenx", "hemmaplanslösningar", "i", "på", "å", "x", "", "lss", "a-kassa",
+             "abcdefgh", "abcdefghi", "socialnämnden", "socialnämndenx", "joarteamet", "xqzt", "ﬁnns", "2024", "ar"]
+    for lex in (lexicon, load_lexicon(extra_words=["Joarteamet", "xqzt"])):
+        in_table = lex._in_table
+        assert in_table is not None
+        with_check = [lex._entry(f) for f in forms]
+        lex._in_table = None  # the trie alone
+        try:
+            assert [lex._entry(f) for f in forms] == with_check
+        finally:
+            lex._in_table = in_table
+        assert sum(e is not None for e in with_check) > len(forms) // 3
+
+
 def test_normalise_keeps_length():
     assert normalise("b’ o‘ a`") == "b' o' a'"
 

@@ -83,6 +83,7 @@ class Lexicon:
         self._frequent_words = None
         self._english: frozenset[str] | None = None
         self._could_compound = None
+        self._in_table = None  # see _entry
         self._pre_check_args: tuple[int, int, int, int, int, int] | None = None
         # every character of the forms (empty for a cache without the list: no shortcut)
         key_chars = self.meta.get("key_chars", "")
@@ -97,7 +98,13 @@ class Lexicon:
 
     # -- single forms ------------------------------------------------------
     def _entry(self, lower: str) -> Entry | None:
-        found = self._words.get(lower)
+        # Most forms asked for are no key (compound parts tried, garbles): the
+        # C copy of the keys says so for a fraction of the trie's look-up. (A
+        # NUL is left to the trie, which answers it its own way.)
+        if self._in_table is not None and "\x00" not in lower and not self._in_table(lower.encode("utf-8")):
+            found = None
+        else:
+            found = self._words.get(lower)
         user = lower in self._user
         if not found:
             if not user:
@@ -221,6 +228,7 @@ class Lexicon:
                     with open(self.directory / name, "rb") as f:
                         views.append(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
                 self._fast.append(_beam.Lexicon(*views))
+                self._in_table = getattr(self._fast[0], "contains", None)  # (an older build has no contains)
             if self._user:
                 from array import array
 
