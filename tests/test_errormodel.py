@@ -338,17 +338,20 @@ def test_c_compound_pre_check_is_a_split_into_parts_by_role_bits(lexicon):
     text = " ".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt")) if "garbled" not in p.name)
     words = sorted({w.lower() for w in regex.findall(r"\p{L}{8,}", text)})
     words += [w[:4] + "x" + w[5:] for w in words]
+    words += [w[:4] + "-" + w[4:] for w in words[:200]] + ["lss-handläggare", "f6rsorjningsstödet", "fb'waltningar"]
     words += ["stressyndromet", "tiotusenårsperiod"]  # a simplified triple letter; COMPOUNDRULE parts
     got = [could_compound(lexicon.fast_lexicons(), w.encode("utf-8"), *args) for w in words]
     assert got == [reachable(w, begin, middle, end, True) or reachable(w, rules, rules, rules, False) for w in words]
     assert 0 < sum(got) < len(words) and got[-2:] == [True, True]
 
 
-@pytest.mark.parametrize("word", ["stressyndromet", "tiotusenårsperiod"])
+@pytest.mark.parametrize("word", ["stressyndromet", "tiotusenårsperiod", "lss-handläggare", "a-kasseersättning"])
 def test_compounds_the_pre_check_must_not_refuse(lexicon, word):
     """Unlisted compounds Hunspell accepts -- a simplified triple letter
-    (stress + syndromet), COMPOUNDRULE parts (tiotusen + års + period) -- are
-    valid through every path: one word, many words, the full check alone."""
+    (stress + syndromet), COMPOUNDRULE parts (tiotusen + års + period), a
+    part ending or holding a hyphen (lss- + handläggare, a-kasse + ersättning:
+    not all letters, pre-checked all the same) -- are valid through every
+    path: one word, many words, the full check alone."""
     assert not lexicon.is_word(word) and lexicon.checker.split(word)
     assert lexicon.is_valid(word) and lexicon.valid_many([word, word[:-1] + "q"]) == [True, False]
 

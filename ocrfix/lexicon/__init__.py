@@ -290,8 +290,10 @@ class Lexicon:
             return None
         if self._key_chars and not lower.isalpha() and not self._key_chars.issuperset(lower):
             return None  # a character no word has (`utveck[ing`): no compound either
-        if self._could_compound is not None and lower.isalpha():
-            # the C pre-check: no BEGIN ... END split by roles means no compound
+        if self._could_compound is not None and (lower.isalpha() or self._key_chars):
+            # the C pre-check: no BEGIN ... END split by roles means no compound -- for
+            # a form of other characters too, once they are all characters of the keys
+            # (`f6rsorjningsstödet`, `fb'waltningar`: most garbles the search reads)
             if not self._could_compound(self.fast_lexicons(), lower.encode("utf-8"), *self.compound_pre_check_args()):
                 return None
         parts = self.checker.split(lower)
