@@ -95,6 +95,7 @@ class Lexicon:
         self.entry = lru_cache(maxsize=ENTRY_CACHE)(self._entry)
         self.compound_parts = lru_cache(maxsize=COMPOUND_CACHE)(self._compound_parts)
         self.surface = lru_cache(maxsize=ENTRY_CACHE)(self._surface)
+        self._diacritic_words = lru_cache(maxsize=COMPOUND_CACHE)(self._diacritic_spellings)
 
     # -- single forms ------------------------------------------------------
     def _entry(self, lower: str) -> Entry | None:
@@ -150,7 +151,13 @@ class Lexicon:
         are words (:meth:`is_word`). Grown a varied letter at a time, keeping
         only the spellings some known form begins with: most of the up to 3^k
         spellings die at their first varied letter, so a part of a glued token
-        (see ``split``) costs a few prefix look-ups, not a look-up of each."""
+        (see ``split``) costs a few prefix look-ups, not a look-up of each.
+        Remembered (the same parts recur: ``split`` tries every cut of every
+        unknown token)."""
+        return list(self._diacritic_words(word, limit))
+
+    def _diacritic_spellings(self, word: str, limit: int) -> tuple[str, ...]:
+        """:meth:`diacritic_words`, as a tuple (to be remembered)."""
         fast = self.fast_lexicons()
         if len(fast) == 1:  # the C table holds the same keys (no user words)
             prefix_in = fast[0].has_prefix
@@ -167,10 +174,10 @@ class Lexicon:
                 varied += 1
                 forms = [f + o for f in forms for o in options if known_prefix(f + o)]
                 if not forms:
-                    return []
+                    return ()
             else:
                 forms = [f + c for f in forms]
-        return [f for f in forms if self.is_word(f)]
+        return tuple(f for f in forms if self.is_word(f))
 
     def _surface(self, lower: str) -> str:
         """How a lower-cased form is written when in running text (``sol`` -> ``sol``, ``lss`` -> ``LSS``):
