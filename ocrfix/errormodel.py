@@ -157,6 +157,7 @@ class ErrorModel:
         self._cache: OrderedDict = OrderedDict()
         self._option_cache: dict = {}  # settings -> (inside, at an edge): {OCR text ahead: options}
         self._options_cached = 0
+        self._rule_prefixes: frozenset[str] | None = None  # see _rule_reach
         self._letter_cache: dict = {}
         self._rule_cache: dict = {}
         self._channel_cache: dict = {}
@@ -540,23 +541,37 @@ class ErrorModel:
         are shared between positions (:meth:`_letter_options`,
         :meth:`_rule_options`), so a cached entry is two short lists of
         references. At an ``edge`` (a token's first or last character) a letter
-        the OCR added costs what the engine's data say of edges."""
+        the OCR added costs what the engine's data say of edges.
+
+        They depend on ``ahead`` only as far as a rule could read it
+        (:meth:`_rule_reach`): the lists made for that beginning serve every
+        text ahead that shares it (a new token's positions find theirs)."""
         inside, at_edge = self._option_tables(settings)
         table = at_edge if edge else inside
         cached = table.get(ahead)
         if cached is not None:
             return cached
-        first, rest = self._letter_options(ahead[0], settings, edge)
-        opts, encoded = list(first[0]), list(first[1])
-        rules = self.rules
-        for k in range(1, len(ahead) + 1):
-            if ahead[:k] in rules:
-                more = self._rule_options(ahead[:k], settings[0])
-                opts += more[0]
-                encoded += more[1]
-        opts += rest[0]
-        encoded += rest[1]
-        both = (opts, encoded)
+        reach = self._rule_reach(ahead)
+        both = table.get(reach)
+        if both is None:
+            first, rest = self._letter_options(reach[0], settings, edge)
+            opts, encoded = list(first[0]), list(first[1])
+            rules = self.rules
+            for k in range(1, len(reach) + 1):
+                if reach[:k] in rules:
+                    more = self._rule_options(reach[:k], settings[0])
+                    opts += more[0]
+                    encoded += more[1]
+            opts += rest[0]
+            encoded += rest[1]
+            both = (opts, encoded)
+            self._cache_options(table, reach, both)
+        if reach != ahead:
+            self._cache_options(table, ahead, both)
+        return both
+
+    def _cache_options(self, table: dict, ahead: str, both: tuple[list, list]) -> None:
+        """Remember one position's options; all are forgotten when OPTION_CACHE_SIZE are."""
         if self._options_cached >= OPTION_CACHE_SIZE:
             for tables in self._option_cache.values():  # (emptied in place: _options_along holds them)
                 tables[0].clear()
@@ -564,7 +579,17 @@ class ErrorModel:
             self._options_cached = 0
         table[ahead] = both
         self._options_cached += 1
-        return both
+
+    def _rule_reach(self, ahead: str) -> str:
+        """``ahead`` as far as a rule may read it: its longest beginning (one
+        character at least) that some rule's OCR side begins with. What is
+        read at a position depends on nothing after that."""
+        if self._rule_prefixes is None:
+            self._rule_prefixes = frozenset(ocr[:k] for ocr in self.rules for k in range(1, len(ocr) + 1))
+        prefixes, j = self._rule_prefixes, 1
+        while j < len(ahead) and ahead[: j + 1] in prefixes:
+            j += 1
+        return ahead[:j]
 
     @staticmethod
     def _encoded(opts: list) -> tuple[tuple, tuple]:

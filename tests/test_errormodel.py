@@ -174,6 +174,25 @@ def test_the_c_key_check_answers_as_the_trie(lexicon):
         assert sum(e is not None for e in with_check) > len(forms) // 3
 
 
+def test_the_options_at_a_position_are_shared_by_the_texts_that_begin_alike():
+    """The options cached for a text ahead serve every text ahead that begins
+    alike as far as a rule reads it (ErrorModel._rule_reach): the same as
+    made from the rules of each text's own beginnings, in the same order."""
+    for profile in ("enkoping", "default"):
+        em = ErrorModel.load(profile=profile)
+        multi = sorted(k for k in em.rules if len(k) > 1)[:40]  # rules reading two characters or more
+        texts = [k + tail for k in multi for tail in ("", "a", "rn", "’x")] + ["kommun", "rnöjd", "i)’g", "fa“"]
+        for settings in ((-math.inf, True, False), (-6.0, False, False), (-math.inf, True, True)):
+            for edge in (False, True):
+                for ahead in texts:
+                    first, rest = em._letter_options(ahead[0], settings, edge)
+                    opts = list(first[0])
+                    for k in range(1, len(ahead) + 1):
+                        if ahead[:k] in em.rules:
+                            opts += em._rule_options(ahead[:k], settings[0])[0]
+                    assert em._options_at(ahead, settings, edge)[0] == opts + list(rest[0]), (ahead, settings, edge)
+
+
 def test_normalise_keeps_length():
     assert normalise("b’ o‘ a`") == "b' o' a'"
 
