@@ -167,6 +167,7 @@ class ErrorModel:
         self._fold: dict[int, str] | None = None
         self._ocr_letters: frozenset[str] | None = None
         self._quote_endings: dict[str, frozenset[str]] | None = None
+        self._quote_letters: str | None = None
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
         self.glued_logp = math.log(1e-3)  # two words glued together
         self.space_letters: dict[str, float] = {}  # letter -> log P(a word has it read as a space)
@@ -183,7 +184,9 @@ class ErrorModel:
     def quote_letters(self) -> str:
         """The quote marks this engine's learned confusions read as letters
         (Enköping's ``“`` for ``ll``: ``fa“`` for ``fall``), '' for most engines."""
-        return "".join(self.quote_endings)
+        if self._quote_letters is None:  # (asked for every segment read)
+            self._quote_letters = "".join(self.quote_endings)
+        return self._quote_letters
 
     @property
     def quote_endings(self) -> dict[str, frozenset[str]]:
