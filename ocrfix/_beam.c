@@ -825,7 +825,7 @@ static PyObject *finish_ranked(const Slot *fin, const Lexicons *L, void *vctx) {
     int nd = 0;
     for (int j = 0; j < fin->n; j++) {  /* the same output may end two parts (its ps differs): one reading */
         const Hyp *x = &fin->items[j];
-        if (!x->len || !(x->lp >= ctx->floor)) continue;
+        if (!x->len || !(x->lp >= ctx->floor) || x->lp == -HUGE_VAL) continue;  /* (as the Python: lp > -inf) */
         for (int i = (int)(x->fnv & (tcap - 1));; i = (i + 1) & (tcap - 1)) {
             int32_t k = table[i];
             if (k < 0) {

@@ -521,11 +521,11 @@ class ErrorModel:
         settings and edge, keyed by the text ahead alone (a string's hash is
         kept; a tuple's was computed at every position)."""
         n, width, which = len(ocr), self.max_ocr_len, 1 if encoded else 0
-        inside, edge = self._option_tables(settings)
+        inside, at_edge = self._option_tables(settings)
         out = []
         for i in range(n):
             ahead = ocr[i : i + width]
-            both = (edge if i == 0 or i == n - 1 else inside).get(ahead)
+            both = (at_edge if i == 0 or i == n - 1 else inside).get(ahead)
             if both is None:
                 both = self._options_at(ahead, settings, i == 0 or i == n - 1)
             out.append(both[which])

@@ -180,8 +180,8 @@ class Lexicon:
         return tuple(f for f in forms if self.is_word(f))
 
     def _surface(self, lower: str) -> str:
-        """How a lower-cased form is written when in running text (``sol`` -> ``sol``, ``lss`` -> ``LSS``):
-        :meth:`surface`, remembered (every reading of a lower-case token is asked, see ``words``)."""
+        """How a lower-cased form is written when in running text (``sol`` -> ``sol``, ``lss`` -> ``LSS``).
+        Remembered as :meth:`surface`: ``words`` asks it of every reading of a lower-case token."""
         if lower in self._user:
             return self._user[lower]
         e = self.entry(lower)
