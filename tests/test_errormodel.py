@@ -142,6 +142,26 @@ def test_a_search_module_built_before_the_floor_gives_the_same_readings(lexicon,
     em._cache.clear()
     assert em.candidates("socialndmnden", sc, floor=floor) == [r for r in full if r[1] >= floor]
 
+def test_the_ranked_c_search_finishes_as_the_python_does(lexicon, monkeypatch):
+    """ocrfix._beam.ranked finishes the search in C (each reading once, best
+    first, the checked ones' validity): the same readings as search() and the
+    Python finish, with a floor and in a fallback search too."""
+    beam = pytest.importorskip("ocrfix._beam")
+    tokens = ["6ppenv§1rden", "hushall", "ﬁirva[tningen", "moj[igt", "f6r", "sikerstalla", "socialndmnden", "hi)’g",
+              "trvgghet", "arbetsmarknadsf6rvaltningen", "ii", "a-kassa", "fb'waltningen", "bidvagshushé”"]
+    in_c, in_python = ErrorModel.load(profile="enkoping"), ErrorModel.load(profile="enkoping")
+    sc_c, sc_python = Scorer(lexicon, in_c, Profile()), Scorer(lexicon, in_python, Profile())
+    found = {}
+    for t in tokens:
+        found[t] = [in_c.candidates(t, sc_c), in_c.candidates(t, sc_c, floor=-9.0),
+                    in_c.candidates(t, sc_c, beam=32, max_edits=3, letter_generic=True)]
+    monkeypatch.delattr(beam, "ranked")
+    for t in tokens:
+        assert found[t] == [in_python.candidates(t, sc_python), in_python.candidates(t, sc_python, floor=-9.0),
+                            in_python.candidates(t, sc_python, beam=32, max_edits=3, letter_generic=True)], t
+    assert sum(bool(f[0]) for f in found.values()) > len(tokens) // 2
+
+
 def test_valid_many_agrees_with_is_valid(lexicon):
     pytest.importorskip("ocrfix._beam")
     forms = ["kommunen", "hemmaplanslösningar", "försörjningsstödshandläggare", "brottsförebyggande", "sol",
