@@ -504,9 +504,7 @@ class ErrorModel:
         letters, is left to ``lexicon.is_valid``. None where the C module (an
         older build) or the lexicon cannot do this."""
         validity = lexicon.validity_args() if hasattr(lexicon, "validity_args") else None
-        from . import _beam
-
-        ranked = getattr(_beam, "ranked", None)
+        ranked = getattr(_c_module(), "ranked", None)
         if validity is None or ranked is None:
             return None
         found = ranked(fast, options, beam, margin, max_edits, max_generic, lexicon.head_mask, floor, checked, validity)
@@ -700,6 +698,21 @@ def _c_channel():
 
 
 _CHANNEL = False  # not looked up yet
+
+
+def _c_module():
+    """``ocrfix._beam``, or None without it: imported once (an import
+    statement in the search's path cost a Python call per search)."""
+    global _BEAM
+    if _BEAM is False:
+        try:
+            from . import _beam as _BEAM
+        except ImportError:
+            _BEAM = None
+    return _BEAM
+
+
+_BEAM = False  # not imported yet
 
 
 class CandidateLexicon:

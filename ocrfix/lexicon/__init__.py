@@ -85,6 +85,7 @@ class Lexicon:
         self._could_compound = None
         self._in_table = None  # see _entry
         self._pre_check_args: tuple[int, int, int, int, int, int] | None = None
+        self._validity_args: tuple[int, ...] | None = None
         # every character of the forms (empty for a cache without the list: no shortcut)
         key_chars = self.meta.get("key_chars", "")
         self._key_chars = frozenset(key_chars).union(*self._user) if key_chars else frozenset()
@@ -279,7 +280,9 @@ class Lexicon:
         without the C module."""
         if self._could_compound is None:
             return None
-        return (STANDALONE, *self.compound_pre_check_args(), 4, MAX_COMPOUND_CHARS)
+        if self._validity_args is None:
+            self._validity_args = (STANDALONE, *self.compound_pre_check_args(), 4, MAX_COMPOUND_CHARS)
+        return self._validity_args
 
     def compound_pre_check_args(self) -> tuple[int, int, int, int, int, int]:
         """The arguments of the C pre-check of compounds: the role masks of a
