@@ -15,6 +15,12 @@
  *   no reading below ``floor`` (log P, default -inf) is extended;
  *   returns [(output_utf8, logp), ...] for the final position, in the order
  *   the pure-Python search inserts them into its final dict.
+ * ranked(lexicons, options, beam, margin, max_edits, max_generic, head_mask, floor, limit, validity)
+ *   the same search, finished as ErrorModel._candidates finishes it: each
+ *   non-empty output once at its best logp (none below floor), best first
+ *   (ties in the order found), the first `limit` of them, as
+ *   [(output_str, logp, flag)] with check_words' flag (validity = its
+ *   arguments after the words; 2 also for an output not all letters).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -228,8 +234,37 @@ static PyObject *Lexicon_roles(Lexicon *self, PyObject *arg) {
     return PyLong_FromUnsignedLong(lx_roles(self, (const unsigned char *)s, len));
 }
 
+/* Is s a key? It would be the first key not below it: for a short s found
+ * on the packed prefixes (keys hold no 0 byte, so no other key packs as s
+ * does), else by the keys themselves. */
+static int lx_contains(const Lexicon *lx, const unsigned char *s, Py_ssize_t len) {
+    Py_ssize_t i, klen;
+    if (len <= 8) {
+        const uint64_t *p8 = lx->prefix8;
+        uint64_t target = pack8(s, len);
+        Py_ssize_t lo = 0, hi = lx->n;
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (p8[mid] < target) lo = mid + 1; else hi = mid;
+        }
+        i = lo;
+    } else {
+        i = lower_bound(lx, s, len);
+    }
+    if (i >= lx->n) return 0;
+    const unsigned char *k = key_at(lx, i, &klen);
+    return klen == len && memcmp(k, s, len) == 0;
+}
+
+static PyObject *Lexicon_contains(Lexicon *self, PyObject *arg) {
+    char *s; Py_ssize_t len;
+    if (PyBytes_AsStringAndSize(arg, &s, &len) < 0) return NULL;
+    return PyBool_FromLong(lx_contains(self, (const unsigned char *)s, len));
+}
+
 static PyMethodDef Lexicon_methods[] = {
     {"has_prefix", (PyCFunction)Lexicon_has_prefix, METH_O, "Does some key start with these UTF-8 bytes?"},
+    {"contains", (PyCFunction)Lexicon_contains, METH_O, "Is this (UTF-8) a key?"},
     {"roles", (PyCFunction)Lexicon_roles, METH_O, "Role bits of a key (0 if absent)."},
     {NULL}
 };
@@ -304,6 +339,29 @@ typedef struct {
     int tcap;
 } Slot;
 
+/* The arrays of slots already searched, for the slots after them: a search
+ * fills its positions left to right and is done with one position at each
+ * step, and its slots' arrays were each allocated and grown anew. */
+#define SPARE_SLOTS 8
+typedef struct { Slot slot[SPARE_SLOTS]; int n; } Spares;
+
+/* Done with slot s: its arrays go to the spares (or are freed). */
+static void slot_recycle(Slot *s, Spares *spares) {
+    if (s->tcap && spares->n < SPARE_SLOTS) {
+        spares->slot[spares->n++] = *s;
+    } else {
+        free(s->items); free(s->table);
+    }
+    s->items = NULL; s->table = NULL; s->n = s->cap = s->tcap = 0;
+}
+
+/* An empty slot's arrays: a spare's, emptied (its table all -1). */
+static void slot_adopt(Slot *s, Spares *spares) {
+    *s = spares->slot[--spares->n];
+    s->n = 0;
+    memset(s->table, 0xFF, sizeof(int32_t) * s->tcap);
+}
+
 static inline uint64_t slot_hash(uint64_t fnv, int ps) {
     return fnv ^ (uint64_t)ps * 0x9E3779B97F4A7C15ULL;
 }
@@ -326,13 +384,14 @@ static int slot_rehash(Slot *s, int tcap) {
 
 /* Put the reading `from` + b (from == NULL: the empty start) into slot s,
  * keeping the better log-probability of a reading already there. */
-static int slot_put(Slot *s, Arena *arena, const Hyp *from, const unsigned char *b, int blen, int ps,
+static int slot_put(Slot *s, Arena *arena, Spares *spares, const Hyp *from, const unsigned char *b, int blen, int ps,
                     double lp, int edits, int gen, Py_ssize_t lo, Py_ssize_t hi) {
     const unsigned char *a = from ? from->out : NULL;
     int alen = from ? from->len : 0;
     int len = alen + blen;
     if (len > MAXB) return 0;  /* cannot happen within MAX_TOKEN; ignore defensively */
     uint64_t fnv = fnv_more(from ? from->fnv : FNV_START, b, blen);
+    if (!s->tcap && spares->n) slot_adopt(s, spares);
     if ((s->n + 1) * 2 > s->tcap && slot_rehash(s, s->tcap ? s->tcap * 2 : 64) < 0) return -1;
     uint64_t h = slot_hash(fnv, ps);
     int mask = s->tcap - 1;
@@ -375,11 +434,26 @@ static void slot_free(Slot *s) {
     s->items = NULL; s->table = NULL; s->n = s->cap = s->tcap = 0;
 }
 
-static int cmp_hyp(const void *a, const void *b) {
-    const Hyp *x = *(const Hyp *const *)a, *y = *(const Hyp *const *)b;
-    if (x->lp > y->lp) return -1;
-    if (x->lp < y->lp) return 1;
-    return (x->order > y->order) - (x->order < y->order);
+/* The order a slot's hypotheses are expanded in: the more probable first,
+ * then in insertion order (as the Python reference's stable sort). */
+static inline int hyp_before(const Hyp *x, const Hyp *y) {
+    return x->lp > y->lp || (x->lp == y->lp && x->order < y->order);
+}
+
+/* The first k hypotheses of a slot in that order, into out; how many there
+ * are. The same as sorting the slot and taking k -- the order is total --
+ * without sorting the rest: each hypothesis is inserted into the sorted
+ * best-k so far, and most, worse than the k-th, cost one comparison. */
+static int best_first(Hyp *items, int n, Hyp **out, int k) {
+    int m = 0;
+    for (int j = 0; j < n; j++) {
+        Hyp *h = &items[j];
+        if (m == k && !hyp_before(h, out[k - 1])) continue;
+        int p = m < k ? m++ : k - 1;  /* a full list drops its last */
+        while (p > 0 && hyp_before(h, out[p - 1])) { out[p] = out[p - 1]; p--; }
+        out[p] = h;
+    }
+    return m;
 }
 
 static int utf8_chars(const unsigned char *s, int len) {
@@ -409,15 +483,13 @@ static uint32_t part_roles(const Lexicons *L, const Hyp *hp, const unsigned char
     return r;
 }
 
-static PyObject *search(PyObject *mod, PyObject *args) {
-    PyObject *lexlist, *options;
-    int beam, max_edits, max_generic;
-    double margin, abs_floor = -HUGE_VAL;
-    unsigned long head_mask;
-    if (!PyArg_ParseTuple(args, "O!O!idiik|d", &PyList_Type, &lexlist, &PyList_Type, &options,
-                          &beam, &margin, &max_edits, &max_generic, &head_mask, &abs_floor))
-        return NULL;
+/* What a search returns, made from its final position's readings (in
+ * insertion order) while the search's memory is still there. */
+typedef PyObject *(*FinishFn)(const Slot *fin, const Lexicons *L, void *ctx);
 
+/* The beam search proper (see the module comment), shared by search() and ranked(). */
+static PyObject *run_search(PyObject *lexlist, PyObject *options, int beam, double margin, int max_edits,
+                            int max_generic, unsigned long head_mask, double abs_floor, FinishFn finish, void *ctx) {
     Lexicons L;
     L.n = (int)PyList_GET_SIZE(lexlist);
     L.lx = (Lexicon **)malloc(sizeof(Lexicon *) * (L.n ? L.n : 1));
@@ -438,6 +510,7 @@ static PyObject *search(PyObject *mod, PyObject *args) {
     Slot *slots = (Slot *)calloc(n + 1, sizeof(Slot));
     Hyp **order = NULL;
     Arena arena = {NULL};
+    Spares spares = {.n = 0};
     PyObject *result = NULL;
     for (int i = 0; i < n; i++) {
         PyObject *lst = PyList_GET_ITEM(options, i);
@@ -461,23 +534,14 @@ static PyObject *search(PyObject *mod, PyObject *args) {
     if (PyErr_Occurred()) goto done;
 
     Py_ssize_t all_hi = L.n ? L.lx[0]->n : 0;
-    if (slot_put(&slots[0], &arena, NULL, (const unsigned char *)"", 0, 0, 0.0, 0, 0, 0, all_hi) < 0) goto done;
-    int order_cap = 0;
+    if (slot_put(&slots[0], &arena, &spares, NULL, (const unsigned char *)"", 0, 0, 0.0, 0, 0, 0, all_hi) < 0) goto done;
+    if (beam > 0 && !(order = (Hyp **)malloc(sizeof(Hyp *) * beam))) { PyErr_NoMemory(); goto done; }
     for (int i = 0; i < n; i++) {
         Slot *cur = &slots[i];
-        if (!cur->n) continue;
-        if (cur->n > order_cap) {
-            order_cap = cur->n * 2;
-            Hyp **tmp = (Hyp **)realloc(order, sizeof(Hyp *) * order_cap);
-            if (!tmp) { PyErr_NoMemory(); goto done; }
-            order = tmp;
-        }
-        int c = 0;
-        for (int j = 0; j < cur->n; j++) order[c++] = &cur->items[j];
-        qsort(order, c, sizeof(Hyp *), cmp_hyp);
+        if (!cur->n || beam <= 0) continue;
+        int take = best_first(cur->items, cur->n, order, beam);
         double floor = order[0]->lp - margin;
         if (floor < abs_floor) floor = abs_floor;
-        int take = c < beam ? c : beam;
         for (int q = 0; q < take; q++) {
             Hyp *hp = order[q];
             if (hp->lp < floor) break;
@@ -487,7 +551,10 @@ static PyObject *search(PyObject *mod, PyObject *args) {
             /* the same for every option: the part's hash (see narrow_remembered_h),
              * and whether it is long enough to be a compound's head */
             uint64_t part_h = fnv_more(FNV_START, part, plen);
-            int may_head = utf8_chars(part, plen) >= 2;
+            int may_head = plen >= 2 && utf8_chars(part, plen < 5 ? plen : 5) >= 2;  /* (a second character starts by byte 5) */
+            /* the part and an option's text after it, looked up as one: the part copied once */
+            unsigned char probe[MAXB];
+            memcpy(probe, part, plen);
             /* Deep in a word few keys remain: the bytes that can follow the part,
              * read off those keys, spare the look-up of every option that cannot
              * continue it (most of the any-letter readings). Main lexicon only. */
@@ -495,10 +562,19 @@ static PyObject *search(PyObject *mod, PyObject *args) {
             int have_follow = 0;
             if (L.n == 1 && hp->hi - hp->lo <= FOLLOW_SCAN) {
                 memset(follow, 0, sizeof(follow));
-                for (Py_ssize_t x = hp->lo; x < hp->hi; x++) {
-                    Py_ssize_t klen;
-                    const unsigned char *k = key_at(L.lx[0], x, &klen);
-                    if (klen > plen) follow[k[plen] >> 5] |= 1u << (k[plen] & 31);
+                if (plen < 8) {  /* the byte is in the packed prefixes (0: the key ends; keys hold no 0 byte) */
+                    const uint64_t *p8 = L.lx[0]->prefix8;
+                    int shift = 8 * (7 - plen);
+                    for (Py_ssize_t x = hp->lo; x < hp->hi; x++) {
+                        unsigned b = (unsigned)(p8[x] >> shift) & 0xFF;
+                        if (b) follow[b >> 5] |= 1u << (b & 31);
+                    }
+                } else {
+                    for (Py_ssize_t x = hp->lo; x < hp->hi; x++) {
+                        Py_ssize_t klen;
+                        const unsigned char *k = key_at(L.lx[0], x, &klen);
+                        if (klen > plen) follow[k[plen] >> 5] |= 1u << (k[plen] & 31);
+                    }
                 }
                 have_follow = 1;
             }
@@ -510,19 +586,19 @@ static PyObject *search(PyObject *mod, PyObject *args) {
                 Slot *dst = &slots[i + op->k];
                 const unsigned char *t = (const unsigned char *)op->t;
                 if (!op->tlen) {
-                    if (slot_put(dst, &arena, hp, t, 0, hp->ps, nlp, e, g, hp->lo, hp->hi) < 0) goto done;
+                    if (slot_put(dst, &arena, &spares, hp, t, 0, hp->ps, nlp, e, g, hp->lo, hp->hi) < 0) goto done;
                 } else {
-                    unsigned char probe[MAXB];
                     int can_follow = !have_follow || (follow[t[0] >> 5] >> (t[0] & 31) & 1u);
                     if (can_follow && plen + op->tlen <= MAXB) {
-                        memcpy(probe, part, plen);
                         memcpy(probe + plen, t, op->tlen);
                         Py_ssize_t lo = hp->lo, hi = hp->hi;
-                        int ok = L.n && narrow_remembered_h(L.lx[0], probe, plen + op->tlen,
-                                                            fnv_more(part_h, t, (int)op->tlen), &lo, &hi);
+                        /* a few keys, just scanned: narrowed in place (no remembered range to fetch) */
+                        int ok = L.n && (have_follow ? narrow(L.lx[0], probe, plen + op->tlen, &lo, &hi)
+                                         : narrow_remembered_h(L.lx[0], probe, plen + op->tlen,
+                                                               fnv_more(part_h, t, (int)op->tlen), &lo, &hi));
                         for (int x = 1; !ok && x < L.n; x++) ok = lx_has_prefix(L.lx[x], probe, plen + op->tlen);
                         if (!ok) { lo = 0; hi = 0; }
-                        if (ok && slot_put(dst, &arena, hp, t, (int)op->tlen, hp->ps, nlp, e, g, lo, hi) < 0) goto done;
+                        if (ok && slot_put(dst, &arena, &spares, hp, t, (int)op->tlen, hp->ps, nlp, e, g, lo, hi) < 0) goto done;
                     }
                     if (may_head) {
                         if (head < 0) head = (part_roles(&L, hp, part, plen) & head_mask) != 0;
@@ -532,32 +608,46 @@ static PyObject *search(PyObject *mod, PyObject *args) {
                             for (int x = 1; !op->viable && x < L.n; x++) op->viable = lx_has_prefix(L.lx[x], t, op->tlen);
                             if (!(L.n && op->lo < op->hi)) { op->lo = 0; op->hi = 0; }
                         }
-                        if (head && op->viable && slot_put(dst, &arena, hp, t, (int)op->tlen, hp->len, nlp, e, g, op->lo, op->hi) < 0)
+                        if (head && op->viable && slot_put(dst, &arena, &spares, hp, t, (int)op->tlen, hp->len, nlp, e, g, op->lo, op->hi) < 0)
                             goto done;
                     }
                 }
             }
         }
-        slot_free(cur);
+        slot_recycle(cur, &spares);
     }
-    /* the final position, in insertion order */
-    {
-        Slot *fin = &slots[n];
-        result = PyList_New(fin->n);
-        for (int j = 0; j < fin->n && result; j++) {  /* items are in insertion order */
-            Hyp *x = &fin->items[j];
-            PyObject *item = Py_BuildValue("(y#d)", (const char *)x->out, (Py_ssize_t)x->len, x->lp);
-            if (!item) { Py_CLEAR(result); break; }
-            PyList_SET_ITEM(result, j, item);
-        }
-    }
+    result = finish(&slots[n], &L, ctx);
 done:
     for (int i = 0; i <= n; i++) slot_free(&slots[i]);
+    for (int i = 0; i < spares.n; i++) slot_free(&spares.slot[i]);
     free(slots);
     for (int i = 0; i < n; i++) free(opts[i]);
     free(opts); free(nopts); free(order); free(L.lx);
     arena_free(&arena);
     return result;
+}
+
+/* search(): every complete reading as (output_utf8, logp), in insertion order */
+static PyObject *finish_all(const Slot *fin, const Lexicons *L, void *ctx) {
+    PyObject *result = PyList_New(fin->n);
+    for (int j = 0; j < fin->n && result; j++) {  /* items are in insertion order */
+        const Hyp *x = &fin->items[j];
+        PyObject *item = Py_BuildValue("(y#d)", (const char *)x->out, (Py_ssize_t)x->len, x->lp);
+        if (!item) { Py_CLEAR(result); break; }
+        PyList_SET_ITEM(result, j, item);
+    }
+    return result;
+}
+
+static PyObject *search(PyObject *mod, PyObject *args) {
+    PyObject *lexlist, *options;
+    int beam, max_edits, max_generic;
+    double margin, abs_floor = -HUGE_VAL;
+    unsigned long head_mask;
+    if (!PyArg_ParseTuple(args, "O!O!idiik|d", &PyList_Type, &lexlist, &PyList_Type, &options,
+                          &beam, &margin, &max_edits, &max_generic, &head_mask, &abs_floor))
+        return NULL;
+    return run_search(lexlist, options, beam, margin, max_edits, max_generic, head_mask, abs_floor, finish_all, NULL);
 }
 
 /* Is some key of the lexicons s[0:len], or does one start with it, and the
@@ -639,6 +729,20 @@ static int compound_reachable(const Lexicons *L, const unsigned char *s, int n, 
            || (rules && split_reachable(L, s, n, rules, rules, rules, 0, min_chars, max_parts));
 }
 
+/* The validity test of check_words() for one word. */
+typedef struct {
+    unsigned long standalone, begin, middle, end, rules;
+    int min_chars, max_parts, min_len, max_len;
+} ValidityArgs;
+
+static int word_flag(const Lexicons *L, const unsigned char *s, Py_ssize_t len, const ValidityArgs *v) {
+    if (any_roles(L, s, (int)len) & v->standalone) return 1;
+    int chars = utf8_chars(s, (int)len);
+    return (chars >= v->min_len && chars <= v->max_len
+            && compound_reachable(L, s, (int)len, v->begin, v->middle, v->end, v->rules, v->min_chars, v->max_parts))
+           ? 2 : 0;
+}
+
 static int unpack_lexicons(PyObject *lexlist, Lexicons *L, Lexicon **store, int cap) {
     L->n = (int)PyList_GET_SIZE(lexlist);
     if (L->n > cap) L->n = cap;
@@ -678,10 +782,9 @@ static PyObject *could_compound(PyObject *mod, PyObject *args) {
  * full check). */
 static PyObject *check_words(PyObject *mod, PyObject *args) {
     PyObject *lexlist, *words;
-    unsigned long standalone, begin, middle, end, rules;
-    int min_chars, max_parts, min_len, max_len;
-    if (!PyArg_ParseTuple(args, "O!O!kkkkkiiii", &PyList_Type, &lexlist, &PyList_Type, &words, &standalone,
-                          &begin, &middle, &end, &rules, &min_chars, &max_parts, &min_len, &max_len))
+    ValidityArgs v;
+    if (!PyArg_ParseTuple(args, "O!O!kkkkkiiii", &PyList_Type, &lexlist, &PyList_Type, &words, &v.standalone,
+                          &v.begin, &v.middle, &v.end, &v.rules, &v.min_chars, &v.max_parts, &v.min_len, &v.max_len))
         return NULL;
     Lexicons L;
     Lexicon *lxs[8];
@@ -692,18 +795,87 @@ static PyObject *check_words(PyObject *mod, PyObject *args) {
     for (Py_ssize_t i = 0; i < n; i++) {
         char *w; Py_ssize_t wlen;
         if (PyBytes_AsStringAndSize(PyList_GET_ITEM(words, i), &w, &wlen) < 0) { Py_DECREF(result); return NULL; }
-        const unsigned char *s = (const unsigned char *)w;
-        long flag;
-        if (any_roles(&L, s, wlen) & standalone) {
-            flag = 1;
-        } else {
-            int chars = utf8_chars(s, (int)wlen);
-            flag = (chars >= min_len && chars <= max_len
-                    && compound_reachable(&L, s, (int)wlen, begin, middle, end, rules, min_chars, max_parts)) ? 2 : 0;
-        }
-        PyList_SET_ITEM(result, i, PyLong_FromLong(flag));
+        PyList_SET_ITEM(result, i, PyLong_FromLong(word_flag(&L, (const unsigned char *)w, wlen, &v)));
     }
     return result;
+}
+
+/* ranked(): a distinct complete reading with its best log P, its first place
+ * in insertion order breaking ties of log P (as Python's dict and stable sort) */
+typedef struct { const Hyp *h; double lp; int first; } Distinct;
+
+static int cmp_distinct(const void *a, const void *b) {
+    const Distinct *x = (const Distinct *)a, *y = (const Distinct *)b;
+    if (x->lp > y->lp) return -1;
+    if (x->lp < y->lp) return 1;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+typedef struct { double floor; int limit; ValidityArgs v; } RankedCtx;
+
+static PyObject *finish_ranked(const Slot *fin, const Lexicons *L, void *vctx) {
+    const RankedCtx *ctx = (const RankedCtx *)vctx;
+    PyObject *result = NULL;
+    int tcap = 16;
+    while (tcap < fin->n * 2) tcap *= 2;
+    Distinct *d = (Distinct *)malloc(sizeof(Distinct) * (fin->n ? fin->n : 1));
+    int32_t *table = (int32_t *)malloc(sizeof(int32_t) * tcap);
+    if (!d || !table) { PyErr_NoMemory(); goto out; }
+    memset(table, 0xFF, sizeof(int32_t) * tcap);
+    int nd = 0;
+    for (int j = 0; j < fin->n; j++) {  /* the same output may end two parts (its ps differs): one reading */
+        const Hyp *x = &fin->items[j];
+        if (!x->len || !(x->lp >= ctx->floor) || x->lp == -HUGE_VAL) continue;  /* (as the Python: lp > -inf) */
+        for (int i = (int)(x->fnv & (tcap - 1));; i = (i + 1) & (tcap - 1)) {
+            int32_t k = table[i];
+            if (k < 0) {
+                table[i] = nd;
+                d[nd].h = x; d[nd].lp = x->lp; d[nd].first = nd;
+                nd++;
+                break;
+            }
+            const Hyp *y = d[k].h;
+            if (y->fnv == x->fnv && y->len == x->len && memcmp(y->out, x->out, x->len) == 0) {
+                if (x->lp > d[k].lp) d[k].lp = x->lp;
+                break;
+            }
+        }
+    }
+    qsort(d, nd, sizeof(Distinct), cmp_distinct);
+    int take = nd < ctx->limit ? nd : ctx->limit;
+    result = PyList_New(take);
+    for (int j = 0; j < take && result; j++) {
+        const Hyp *x = d[j].h;
+        PyObject *word = PyUnicode_DecodeUTF8((const char *)x->out, x->len, "strict");
+        if (!word) { Py_CLEAR(result); break; }
+        int alpha = 1;  /* str.isalpha() */
+        int kind = PyUnicode_KIND(word);
+        const void *data = PyUnicode_DATA(word);
+        for (Py_ssize_t c = 0; c < PyUnicode_GET_LENGTH(word) && alpha; c++)
+            alpha = Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, c));
+        int flag = alpha ? word_flag(L, x->out, x->len, &ctx->v) : 2;
+        PyObject *item = Py_BuildValue("(Ndi)", word, d[j].lp, flag);
+        if (!item) { Py_CLEAR(result); break; }
+        PyList_SET_ITEM(result, j, item);
+    }
+out:
+    free(d); free(table);
+    return result;
+}
+
+static PyObject *ranked(PyObject *mod, PyObject *args) {
+    PyObject *lexlist, *options;
+    int beam, max_edits, max_generic;
+    double margin;
+    unsigned long head_mask;
+    RankedCtx ctx;
+    ValidityArgs *v = &ctx.v;
+    if (!PyArg_ParseTuple(args, "O!O!idiikdi(kkkkkiiii)", &PyList_Type, &lexlist, &PyList_Type, &options,
+                          &beam, &margin, &max_edits, &max_generic, &head_mask, &ctx.floor, &ctx.limit,
+                          &v->standalone, &v->begin, &v->middle, &v->end, &v->rules, &v->min_chars,
+                          &v->max_parts, &v->min_len, &v->max_len))
+        return NULL;
+    return run_search(lexlist, options, beam, margin, max_edits, max_generic, head_mask, ctx.floor, finish_ranked, &ctx);
 }
 
 /* channel(ocr, truth, add, sub, keep, rules, generic): the Viterbi alignment
@@ -785,6 +957,7 @@ static PyMethodDef methods[] = {
     {"could_compound", could_compound, METH_VARARGS, "A necessary condition for a compound: BEGIN MIDDLE* END or rule parts by roles."},
     {"channel", channel, METH_VARARGS, "log P(ocr | truth): the best alignment under per-position costs and rules."},
     {"check_words", check_words, METH_VARARGS, "Validity of many forms: 1 a word, 0 not valid, 2 maybe a compound."},
+    {"ranked", ranked, METH_VARARGS, "The search's distinct readings, best first, with check_words' validity flags."},
     {NULL}
 };
 

@@ -155,7 +155,9 @@ class ErrorModel:
         # Results per (token, search settings, lexicon): a token recurring in
         # another document of the same process (batch, library use) is free.
         self._cache: OrderedDict = OrderedDict()
-        self._option_cache: dict = {}
+        self._option_cache: dict = {}  # settings -> (inside, at an edge): {OCR text ahead: options}
+        self._options_cached = 0
+        self._rule_prefixes: frozenset[str] | None = None  # see _rule_reach
         self._letter_cache: dict = {}
         self._rule_cache: dict = {}
         self._channel_cache: dict = {}
@@ -165,6 +167,7 @@ class ErrorModel:
         self._fold: dict[int, str] | None = None
         self._ocr_letters: frozenset[str] | None = None
         self._quote_endings: dict[str, frozenset[str]] | None = None
+        self._quote_letters: str | None = None
         self.torn_logp = math.log(1e-3)   # a word torn in two by a stray space
         self.glued_logp = math.log(1e-3)  # two words glued together
         self.space_letters: dict[str, float] = {}  # letter -> log P(a word has it read as a space)
@@ -181,7 +184,9 @@ class ErrorModel:
     def quote_letters(self) -> str:
         """The quote marks this engine's learned confusions read as letters
         (Enköping's ``“`` for ``ll``: ``fa“`` for ``fall``), '' for most engines."""
-        return "".join(self.quote_endings)
+        if self._quote_letters is None:  # (asked for every segment read)
+            self._quote_letters = "".join(self.quote_endings)
+        return self._quote_letters
 
     @property
     def quote_endings(self) -> dict[str, frozenset[str]]:
@@ -447,6 +452,12 @@ class ErrorModel:
         settings = (min_rule_logp, bool(max_generic), letter_generic)
         fast = lexicon.fast_lexicons() if hasattr(lexicon, "fast_lexicons") else []
         options = self._options_along(ocr, settings, encoded=bool(fast))
+        checked = max_results * (FALLBACK_CHECKS if letter_generic else 1)
+        if fast and not (n == 1 and ocr in SWEDISH_LETTERS):  # (a letter's lost letters are added below)
+            found = self._ranked_in_c(fast, options, lexicon, beam, margin, max_edits, max_generic, floor, checked)
+            if found is not None:
+                self.work += n * beam  # an upper bound; the C search does not count
+                return found[:max_results]
         if fast:
             from ._beam import search
 
@@ -474,7 +485,6 @@ class ErrorModel:
         # The most probable complete readings are checked against the lexicon.
         # A fallback search (any letter for any other) ends with many more
         # non-words, which must not crowd the words out of that check.
-        checked = max_results * (FALLBACK_CHECKS if letter_generic else 1)
         ranked = sorted(best.items(), key=lambda r: -r[1])[:checked]
         if hasattr(lexicon, "valid_many"):  # one call for all (C where it is there)
             valid = lexicon.valid_many([out for out, _ in ranked])
@@ -482,21 +492,49 @@ class ErrorModel:
             valid = [lexicon.is_valid(out) for out, _ in ranked]
         return [r for r, ok in zip(ranked, valid) if ok][:max_results]
 
+    @staticmethod
+    def _ranked_in_c(fast, options, lexicon, beam, margin, max_edits, max_generic, floor, checked):
+        """What the rest of :meth:`_candidates` makes of the C search's
+        readings -- each output once at its best log-probability, none below
+        ``floor``, the ``checked`` best in order (ties in the order found),
+        only the valid ones -- done inside the C search (``ocrfix._beam.ranked``):
+        the same list, without a Python object for every reading the search
+        ends with. Validity is settled there as :meth:`Lexicon.valid_many`
+        settles it; a form that may be a compound (flag 2), or is not all
+        letters, is left to ``lexicon.is_valid``. None where the C module (an
+        older build) or the lexicon cannot do this."""
+        validity = lexicon.validity_args() if hasattr(lexicon, "validity_args") else None
+        ranked = getattr(_c_module(), "ranked", None)
+        if validity is None or ranked is None:
+            return None
+        found = ranked(fast, options, beam, margin, max_edits, max_generic, lexicon.head_mask, floor, checked, validity)
+        return [(out, lp) for out, lp, flag in found if flag == 1 or (flag == 2 and lexicon.is_valid(out))]
+
     def _options_along(self, ocr: str, settings: tuple, encoded: bool) -> list[list]:
         """:meth:`_options_at` of each position of ``ocr`` (``encoded``: the
         UTF-8 lists of the C search, else the text ones). Its cache is read
         here first: a search asks for every position of its token, and some
-        15,000 searches of a report-length damaged text make the call itself count."""
+        15,000 searches of a report-length damaged text make the call itself
+        count -- and so the look-up's key: the cache is one dictionary per
+        settings and edge, keyed by the text ahead alone (a string's hash is
+        kept; a tuple's was computed at every position)."""
         n, width, which = len(ocr), self.max_ocr_len, 1 if encoded else 0
-        cached = self._option_cache.get
+        inside, at_edge = self._option_tables(settings)
         out = []
         for i in range(n):
-            ahead, edge = ocr[i : i + width], i == 0 or i == n - 1
-            both = cached((ahead, settings, edge))  # (the key of _options_at)
+            ahead = ocr[i : i + width]
+            both = (at_edge if i == 0 or i == n - 1 else inside).get(ahead)
             if both is None:
-                both = self._options_at(ahead, settings, edge)
+                both = self._options_at(ahead, settings, i == 0 or i == n - 1)
             out.append(both[which])
         return out
+
+    def _option_tables(self, settings: tuple) -> tuple[dict, dict]:
+        """The cached options of these settings: (inside a token, at its first or last character)."""
+        tables = self._option_cache.get(settings)
+        if tables is None:
+            tables = self._option_cache[settings] = ({}, {})
+        return tables
 
     def _options_at(self, ahead: str, settings: tuple, edge: bool = False) -> tuple[list, list]:
         """The readings allowed where the OCR text continues with ``ahead``, as
@@ -504,26 +542,55 @@ class ErrorModel:
         are shared between positions (:meth:`_letter_options`,
         :meth:`_rule_options`), so a cached entry is two short lists of
         references. At an ``edge`` (a token's first or last character) a letter
-        the OCR added costs what the engine's data say of edges."""
-        key = (ahead, settings, edge)
-        cached = self._option_cache.get(key)
+        the OCR added costs what the engine's data say of edges.
+
+        They depend on ``ahead`` only as far as a rule could read it
+        (:meth:`_rule_reach`): the lists made for that beginning serve every
+        text ahead that shares it (a new token's positions find theirs)."""
+        inside, at_edge = self._option_tables(settings)
+        table = at_edge if edge else inside
+        cached = table.get(ahead)
         if cached is not None:
             return cached
-        first, rest = self._letter_options(ahead[0], settings, edge)
-        opts, encoded = list(first[0]), list(first[1])
-        rules = self.rules
-        for k in range(1, len(ahead) + 1):
-            if ahead[:k] in rules:
-                more = self._rule_options(ahead[:k], settings[0])
-                opts += more[0]
-                encoded += more[1]
-        opts += rest[0]
-        encoded += rest[1]
-        both = (opts, encoded)
-        if len(self._option_cache) >= OPTION_CACHE_SIZE:
-            self._option_cache.clear()
-        self._option_cache[key] = both
+        reach = self._rule_reach(ahead)
+        both = table.get(reach)
+        if both is None:
+            first, rest = self._letter_options(reach[0], settings, edge)
+            opts, encoded = list(first[0]), list(first[1])
+            rules = self.rules
+            for k in range(1, len(reach) + 1):
+                if reach[:k] in rules:
+                    more = self._rule_options(reach[:k], settings[0])
+                    opts += more[0]
+                    encoded += more[1]
+            opts += rest[0]
+            encoded += rest[1]
+            both = (opts, encoded)
+            self._cache_options(table, reach, both)
+        if reach != ahead:
+            self._cache_options(table, ahead, both)
         return both
+
+    def _cache_options(self, table: dict, ahead: str, both: tuple[list, list]) -> None:
+        """Remember one position's options; all are forgotten when OPTION_CACHE_SIZE are."""
+        if self._options_cached >= OPTION_CACHE_SIZE:
+            for tables in self._option_cache.values():  # (emptied in place: _options_along holds them)
+                tables[0].clear()
+                tables[1].clear()
+            self._options_cached = 0
+        table[ahead] = both
+        self._options_cached += 1
+
+    def _rule_reach(self, ahead: str) -> str:
+        """``ahead`` as far as a rule may read it: its longest beginning (one
+        character at least) that some rule's OCR side begins with. What is
+        read at a position depends on nothing after that."""
+        if self._rule_prefixes is None:
+            self._rule_prefixes = frozenset(ocr[:k] for ocr in self.rules for k in range(1, len(ocr) + 1))
+        prefixes, j = self._rule_prefixes, 1
+        while j < len(ahead) and ahead[: j + 1] in prefixes:
+            j += 1
+        return ahead[:j]
 
     @staticmethod
     def _encoded(opts: list) -> tuple[tuple, tuple]:
@@ -631,6 +698,21 @@ def _c_channel():
 
 
 _CHANNEL = False  # not looked up yet
+
+
+def _c_module():
+    """``ocrfix._beam``, or None without it: imported once (an import
+    statement in the search's path cost a Python call per search)."""
+    global _BEAM
+    if _BEAM is False:
+        try:
+            from . import _beam as _BEAM
+        except ImportError:
+            _BEAM = None
+    return _BEAM
+
+
+_BEAM = False  # not imported yet
 
 
 class CandidateLexicon:

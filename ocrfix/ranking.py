@@ -136,6 +136,7 @@ class Scorer:
         self.is_head = lru_cache(maxsize=LOOKUP_CACHE)(self._is_head)
         self.identity = lru_cache(maxsize=LOOKUP_CACHE)(self._identity)
         self.log_cond = lru_cache(maxsize=LOOKUP_CACHE)(self._log_cond)
+        self.context_weights = lru_cache(maxsize=LOOKUP_CACHE)(self._context_weights)
 
     # -- priors ----------------------------------------------------------------
     def _zipf(self, lower: str) -> float:
@@ -233,6 +234,10 @@ class Scorer:
     def valid_many(self, lowers: list[str]) -> list[bool]:
         """:meth:`is_valid` of many forms at once (the candidate check)."""
         return self.lexicon.valid_many(lowers)
+
+    def validity_args(self) -> tuple[int, ...] | None:
+        """The C validity test's arguments (:meth:`Lexicon.validity_args`), for the ranked C search."""
+        return self.lexicon.validity_args()
 
     @property
     def cache_key(self) -> int:
@@ -343,20 +348,33 @@ class Scorer:
 
         The domain's pairs first; what they leave to chance is shared between
         the pairs of general Swedish and the word's own frequency."""
-        lx = self.lexicon
-        p = self._p_in_context(word)
-        general = lx.general_bigrams
-        c_prev = general.context_count(prev)
+        p = PSEUDO_WORD_P if word in PSEUDO_WORDS else self.p_word(word)  # (_p_in_context, inlined: a hot path)
+        general, domain = self.context_weights(prev)
         cond = p
+        if general is not None:
+            lam, c_prev = general
+            cond = lam * self.lexicon.general_bigrams.count(prev, word) / c_prev + (1 - lam) * p
+        if domain is not None:
+            lam, c_prev = domain
+            cond = lam * self.lexicon.domain_bigrams.count(prev, word) / c_prev + (1 - lam) * cond
+        return math.log(cond) - math.log(p)
+
+    def _context_weights(self, prev: str) -> tuple[tuple[float, int] | None, tuple[float, int] | None]:
+        """What :meth:`_log_cond` needs of ``prev`` alone, for the general and
+        the domain bigrams: (the weight of its pairs, its count as a context),
+        None where that corpus never saw it as one. Fixed by the bigram
+        tables, so remembered per word: a word is the previous word of many
+        readings (some 130,000 pairs in a report-length damaged text)."""
+        lx = self.lexicon
+        general, domain = lx.general_bigrams, lx.domain_bigrams
+        in_general = in_domain = None
+        c_prev = general.context_count(prev)
         if c_prev:
-            lam = GENERAL_MAX_LAMBDA * c_prev / (c_prev + max(general.continuations(prev), 1))
-            cond = lam * general.count(prev, word) / c_prev + (1 - lam) * p
-        domain = lx.domain_bigrams
+            in_general = (GENERAL_MAX_LAMBDA * c_prev / (c_prev + max(general.continuations(prev), 1)), c_prev)
         c_prev = domain.context_count(prev)
         if c_prev:
-            lam = MAX_LAMBDA * c_prev / (c_prev + KAPPA)
-            cond = lam * domain.count(prev, word) / c_prev + (1 - lam) * cond
-        return math.log(cond) - math.log(p)
+            in_domain = (MAX_LAMBDA * c_prev / (c_prev + KAPPA), c_prev)
+        return in_general, in_domain
 
     def context_ceiling(self, nxt: str | None) -> float:
         """An upper bound of ``log_prior(w) + context(prev, w, nxt)`` over every

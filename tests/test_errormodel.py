@@ -138,8 +138,29 @@ def test_a_search_module_built_before_the_floor_gives_the_same_readings(lexicon,
         return search(*args)
 
     monkeypatch.setattr(beam, "search", seven_arguments)
+    monkeypatch.delattr(beam, "ranked", raising=False)  # (an old build has no ranked search either)
     em._cache.clear()
     assert em.candidates("socialndmnden", sc, floor=floor) == [r for r in full if r[1] >= floor]
+
+def test_the_ranked_c_search_finishes_as_the_python_does(lexicon, monkeypatch):
+    """ocrfix._beam.ranked finishes the search in C (each reading once, best
+    first, the checked ones' validity): the same readings as search() and the
+    Python finish, with a floor and in a fallback search too."""
+    beam = pytest.importorskip("ocrfix._beam")
+    tokens = ["6ppenv§1rden", "hushall", "ﬁirva[tningen", "moj[igt", "f6r", "sikerstalla", "socialndmnden", "hi)’g",
+              "trvgghet", "arbetsmarknadsf6rvaltningen", "ii", "a-kassa", "fb'waltningen", "bidvagshushé”"]
+    in_c, in_python = ErrorModel.load(profile="enkoping"), ErrorModel.load(profile="enkoping")
+    sc_c, sc_python = Scorer(lexicon, in_c, Profile()), Scorer(lexicon, in_python, Profile())
+    found = {}
+    for t in tokens:
+        found[t] = [in_c.candidates(t, sc_c), in_c.candidates(t, sc_c, floor=-9.0),
+                    in_c.candidates(t, sc_c, beam=32, max_edits=3, letter_generic=True)]
+    monkeypatch.delattr(beam, "ranked")
+    for t in tokens:
+        assert found[t] == [in_python.candidates(t, sc_python), in_python.candidates(t, sc_python, floor=-9.0),
+                            in_python.candidates(t, sc_python, beam=32, max_edits=3, letter_generic=True)], t
+    assert sum(bool(f[0]) for f in found.values()) > len(tokens) // 2
+
 
 def test_valid_many_agrees_with_is_valid(lexicon):
     pytest.importorskip("ocrfix._beam")
@@ -153,6 +174,43 @@ def test_valid_many_agrees_with_is_valid(lexicon):
     forms += ["joarteamet", "hemmaplansxlösningar", "xqztkommunen", "joarteametkommunen"]
     assert len(with_user.fast_lexicons()) == 2
     assert with_user.valid_many(forms) == [with_user.is_valid(w) for w in forms]
+
+
+def test_the_c_key_check_answers_as_the_trie(lexicon):
+    """Lexicon._entry asks the C copy of the keys whether a form is one
+    before the trie: the same entries, absent forms and user words included."""
+    pytest.importorskip("ocrfix._beam")
+    forms = ["kommunen", "kommun", "kommunenx", "hemmaplanslösningar", "i", "på", "å", "x", "", "lss", "a-kassa",
+             "abcdefgh", "abcdefghi", "socialnämnden", "socialnämndenx", "joarteamet", "xqzt", "ﬁnns", "2024", "ar"]
+    for lex in (lexicon, load_lexicon(extra_words=["Joarteamet", "xqzt"])):
+        in_table = lex._in_table
+        assert in_table is not None
+        with_check = [lex._entry(f) for f in forms]
+        lex._in_table = None  # the trie alone
+        try:
+            assert [lex._entry(f) for f in forms] == with_check
+        finally:
+            lex._in_table = in_table
+        assert sum(e is not None for e in with_check) > len(forms) // 3
+
+
+def test_the_options_at_a_position_are_shared_by_the_texts_that_begin_alike():
+    """The options cached for a text ahead serve every text ahead that begins
+    alike as far as a rule reads it (ErrorModel._rule_reach): the same as
+    made from the rules of each text's own beginnings, in the same order."""
+    for profile in ("enkoping", "default"):
+        em = ErrorModel.load(profile=profile)
+        multi = sorted(k for k in em.rules if len(k) > 1)[:40]  # rules reading two characters or more
+        texts = [k + tail for k in multi for tail in ("", "a", "rn", "’x")] + ["kommun", "rnöjd", "i)’g", "fa“"]
+        for settings in ((-math.inf, True, False), (-6.0, False, False), (-math.inf, True, True)):
+            for edge in (False, True):
+                for ahead in texts:
+                    first, rest = em._letter_options(ahead[0], settings, edge)
+                    opts = list(first[0])
+                    for k in range(1, len(ahead) + 1):
+                        if ahead[:k] in em.rules:
+                            opts += em._rule_options(ahead[:k], settings[0])[0]
+                    assert em._options_at(ahead, settings, edge)[0] == opts + list(rest[0]), (ahead, settings, edge)
 
 
 def test_normalise_keeps_length():
@@ -319,17 +377,20 @@ def test_c_compound_pre_check_is_a_split_into_parts_by_role_bits(lexicon):
     text = " ".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt")) if "garbled" not in p.name)
     words = sorted({w.lower() for w in regex.findall(r"\p{L}{8,}", text)})
     words += [w[:4] + "x" + w[5:] for w in words]
+    words += [w[:4] + "-" + w[4:] for w in words[:200]] + ["lss-handläggare", "f6rsorjningsstödet", "fb'waltningar"]
     words += ["stressyndromet", "tiotusenårsperiod"]  # a simplified triple letter; COMPOUNDRULE parts
     got = [could_compound(lexicon.fast_lexicons(), w.encode("utf-8"), *args) for w in words]
     assert got == [reachable(w, begin, middle, end, True) or reachable(w, rules, rules, rules, False) for w in words]
     assert 0 < sum(got) < len(words) and got[-2:] == [True, True]
 
 
-@pytest.mark.parametrize("word", ["stressyndromet", "tiotusenårsperiod"])
+@pytest.mark.parametrize("word", ["stressyndromet", "tiotusenårsperiod", "lss-handläggare", "a-kasseersättning"])
 def test_compounds_the_pre_check_must_not_refuse(lexicon, word):
     """Unlisted compounds Hunspell accepts -- a simplified triple letter
-    (stress + syndromet), COMPOUNDRULE parts (tiotusen + års + period) -- are
-    valid through every path: one word, many words, the full check alone."""
+    (stress + syndromet), COMPOUNDRULE parts (tiotusen + års + period), a
+    part ending or holding a hyphen (lss- + handläggare, a-kasse + ersättning:
+    not all letters, pre-checked all the same) -- are valid through every
+    path: one word, many words, the full check alone."""
     assert not lexicon.is_word(word) and lexicon.checker.split(word)
     assert lexicon.is_valid(word) and lexicon.valid_many([word, word[:-1] + "q"]) == [True, False]
 

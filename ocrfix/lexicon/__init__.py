@@ -83,7 +83,9 @@ class Lexicon:
         self._frequent_words = None
         self._english: frozenset[str] | None = None
         self._could_compound = None
+        self._in_table = None  # see _entry
         self._pre_check_args: tuple[int, int, int, int, int, int] | None = None
+        self._validity_args: tuple[int, ...] | None = None
         # every character of the forms (empty for a cache without the list: no shortcut)
         key_chars = self.meta.get("key_chars", "")
         self._key_chars = frozenset(key_chars).union(*self._user) if key_chars else frozenset()
@@ -93,10 +95,18 @@ class Lexicon:
             self._could_compound = could_compound
         self.entry = lru_cache(maxsize=ENTRY_CACHE)(self._entry)
         self.compound_parts = lru_cache(maxsize=COMPOUND_CACHE)(self._compound_parts)
+        self.surface = lru_cache(maxsize=ENTRY_CACHE)(self._surface)
+        self._diacritic_words = lru_cache(maxsize=COMPOUND_CACHE)(self._diacritic_spellings)
 
     # -- single forms ------------------------------------------------------
     def _entry(self, lower: str) -> Entry | None:
-        found = self._words.get(lower)
+        # Most forms asked for are no key (compound parts tried, garbles): the
+        # C copy of the keys says so for a fraction of the trie's look-up. (A
+        # NUL is left to the trie, which answers it its own way.)
+        if self._in_table is not None and "\x00" not in lower and not self._in_table(lower.encode("utf-8")):
+            found = None
+        else:
+            found = self._words.get(lower)
         user = lower in self._user
         if not found:
             if not user:
@@ -142,7 +152,13 @@ class Lexicon:
         are words (:meth:`is_word`). Grown a varied letter at a time, keeping
         only the spellings some known form begins with: most of the up to 3^k
         spellings die at their first varied letter, so a part of a glued token
-        (see ``split``) costs a few prefix look-ups, not a look-up of each."""
+        (see ``split``) costs a few prefix look-ups, not a look-up of each.
+        Remembered (the same parts recur: ``split`` tries every cut of every
+        unknown token)."""
+        return list(self._diacritic_words(word, limit))
+
+    def _diacritic_spellings(self, word: str, limit: int) -> tuple[str, ...]:
+        """:meth:`diacritic_words`, as a tuple (to be remembered)."""
         fast = self.fast_lexicons()
         if len(fast) == 1:  # the C table holds the same keys (no user words)
             prefix_in = fast[0].has_prefix
@@ -159,13 +175,14 @@ class Lexicon:
                 varied += 1
                 forms = [f + o for f in forms for o in options if known_prefix(f + o)]
                 if not forms:
-                    return []
+                    return ()
             else:
                 forms = [f + c for f in forms]
-        return [f for f in forms if self.is_word(f)]
+        return tuple(f for f in forms if self.is_word(f))
 
-    def surface(self, lower: str) -> str:
-        """How a lower-cased form is written when in running text (``sol`` -> ``sol``, ``lss`` -> ``LSS``)."""
+    def _surface(self, lower: str) -> str:
+        """How a lower-cased form is written when in running text (``sol`` -> ``sol``, ``lss`` -> ``LSS``).
+        Remembered as :meth:`surface`: ``words`` asks it of every reading of a lower-case token."""
         if lower in self._user:
             return self._user[lower]
         e = self.entry(lower)
@@ -219,6 +236,7 @@ class Lexicon:
                     with open(self.directory / name, "rb") as f:
                         views.append(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
                 self._fast.append(_beam.Lexicon(*views))
+                self._in_table = getattr(self._fast[0], "contains", None)  # (an older build has no contains)
             if self._user:
                 from array import array
 
@@ -251,9 +269,20 @@ class Lexicon:
         from .._beam import check_words
 
         alpha = [w for w in lowers if w.isalpha()]
-        flags = dict(zip(alpha, check_words(self.fast_lexicons(), [w.encode("utf-8") for w in alpha], STANDALONE,
-                                            *self.compound_pre_check_args(), 4, MAX_COMPOUND_CHARS)))
+        flags = dict(zip(alpha, check_words(self.fast_lexicons(), [w.encode("utf-8") for w in alpha],
+                                            *self.validity_args())))
         return [flags[w] == 1 or (flags[w] == 2 and self.is_valid(w)) if w in flags else self.is_valid(w) for w in lowers]
+
+    def validity_args(self) -> tuple[int, ...] | None:
+        """The arguments of the C validity test (``ocrfix._beam.check_words``
+        and ``ranked``): the standalone role bit, the compound pre-check's
+        (:meth:`compound_pre_check_args`) and the lengths of a compound; None
+        without the C module."""
+        if self._could_compound is None:
+            return None
+        if self._validity_args is None:
+            self._validity_args = (STANDALONE, *self.compound_pre_check_args(), 4, MAX_COMPOUND_CHARS)
+        return self._validity_args
 
     def compound_pre_check_args(self) -> tuple[int, int, int, int, int, int]:
         """The arguments of the C pre-check of compounds: the role masks of a
@@ -271,8 +300,10 @@ class Lexicon:
             return None
         if self._key_chars and not lower.isalpha() and not self._key_chars.issuperset(lower):
             return None  # a character no word has (`utveck[ing`): no compound either
-        if self._could_compound is not None and lower.isalpha():
-            # the C pre-check: no BEGIN ... END split by roles means no compound
+        if self._could_compound is not None and (lower.isalpha() or self._key_chars):
+            # the C pre-check: no BEGIN ... END split by roles means no compound -- for
+            # a form of other characters too, once they are all characters of the keys
+            # (`f6rsorjningsstödet`, `fb'waltningar`: most garbles the search reads)
             if not self._could_compound(self.fast_lexicons(), lower.encode("utf-8"), *self.compound_pre_check_args()):
                 return None
         parts = self.checker.split(lower)
