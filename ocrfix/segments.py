@@ -445,9 +445,8 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
             # `vardnadshavare(n)`: a misread word and its optional ending; the word alone is read
             # (the ending's bracket is no debris to drop: it had become `vårdnadshavaren)`)
             word = ending.group(1)
-            open_seg = Segment(pos, pos + len(word), word, prev_kind, sentence_start, start, m.end())
-            segments.append(open_seg)
-            prev_kind, sentence_start, open_seg = None, False, None
+            segments.append(Segment(pos, pos + len(word), word, prev_kind, sentence_start, start, m.end()))
+            prev_kind, sentence_start, open_seg = None, False, None  # (the bracket ends the word: no next_kind)
             pieces = ()
         else:
             pieces = split_core(core, is_valid, quote_letters, closing)
