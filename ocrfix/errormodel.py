@@ -459,8 +459,7 @@ class ErrorModel:
                 self.work += n * beam  # an upper bound; the C search does not count
                 return found[:max_results]
         if fast:
-            from ._beam import search
-
+            search = _c_module().search  # (fast lexicons exist only with the C module)
             args = (fast, options, beam, margin, max_edits, max_generic, lexicon.head_mask)
             try:
                 raw = search(*args, floor) if floor > -math.inf else search(*args)
@@ -688,12 +687,7 @@ def _c_channel():
     or with ``OCRFIX_PURE_PYTHON`` set."""
     global _CHANNEL
     if _CHANNEL is False:
-        _CHANNEL = None
-        if not os.environ.get("OCRFIX_PURE_PYTHON"):
-            try:
-                from ._beam import channel as _CHANNEL
-            except ImportError:
-                pass
+        _CHANNEL = None if os.environ.get("OCRFIX_PURE_PYTHON") else getattr(_c_module(), "channel", None)
     return _CHANNEL
 
 
