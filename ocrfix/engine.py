@@ -30,7 +30,7 @@ from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, MIN_PRIOR, Profile
 from .ranking import BOUNDARY, Reading, Scorer
 from .segments import (DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, chunk_matches,
-                       is_abbreviation, is_apostrophe_name, is_capitalised, is_caps_word, is_dotted_abbreviation,
+                       is_abbreviation, is_apostrophe_name, is_call, is_capitalised, is_caps_word, is_dotted_abbreviation,
                        is_fixed_form, is_word_with_ending, segment_block, split_chunk, with_closing_garble,
                        word_pieces)
 from .tokens import protected_spans
@@ -147,7 +147,7 @@ class Engine:
             else:
                 if (not HAS_LETTER_RE.search(core) or DIGITS_RE.match(core) or SURROGATE_RE.search(core)
                         or is_fixed_form(core) or is_dotted_abbreviation(core, trail, self.scorer.is_valid)
-                        or is_word_with_ending(core, trail, self.scorer.is_valid)):
+                        or is_word_with_ending(core, trail, self.scorer.is_valid) or is_call(core, trail)):
                     continue
                 pieces = word_pieces(core, self.scorer.is_valid, quote_letters, closing)
                 if not pieces:

@@ -44,6 +44,15 @@ _BRACKETED_ENDING_RE = regex.compile(r"(\p{L}{3,})\(\p{Ll}{1,4}")
 # ... of a misread word: only a Swedish inflection ending (`vardnadshavare(n)`,
 # `tjanst(er)`), not code (`parse(str)`, `print(s)` stays as the reader wrote it)
 _OPTIONAL_ENDING_RE = regex.compile(r"(\p{L}{3,})\((?:n|en|na|et|er|ar|or|erna|arna|orna|r|s|t|a|e)")
+# `f(x)`, `parse(str)`, `summa(a,b)`: a name and what it is applied to, in
+# brackets glued to it -- notation or code, written as meant. An OCR
+# engine's brackets inside a word come with quotes and other debris
+# (`F(')'Vva[tningen`), and a word's optional ending (`tjänst(er)`) is read apart.
+_CALL_RE = regex.compile(r"[\p{L}_][\w.]*\([\w.,]+")
+# A full stop between two runs of letters (`rapporten.Den`, `data.frame`):
+# a sentence glued to the next, or a name -- not debris to drop, unless the
+# letters alone are a word (`upp.drag`, see is_dotted_abbreviation).
+_INNER_STOP_RE = regex.compile(r"(?<=\p{L}\p{L})(\.)(?=\p{L}\p{L})")
 HAS_LETTER_RE = regex.compile(r"\p{L}")
 DIGITS_RE = regex.compile(r"^[\d\s.,:%+-]+$")
 NON_LETTER_RE = regex.compile(r"[^\p{L}\p{M}]")
@@ -118,6 +127,14 @@ def is_word_with_ending(core: str, trail: str, is_valid) -> bool:
     return m is not None and is_valid(m.group(1).lower())
 
 
+def is_call(core: str, trail: str) -> bool:
+    """``f(x)``, ``parse(str)`` (core ``parse(str``, trail ``)``): a name
+    applied to something in brackets, never read as a garble -- but not a
+    word with its optional ending (``tjänst(er)``, ``vardnadshavare(n)``),
+    which is read as a word."""
+    return trail[:1] == ")" and _CALL_RE.fullmatch(core) is not None and _OPTIONAL_ENDING_RE.fullmatch(core) is None
+
+
 def is_dotted_abbreviation(core: str, trail: str = "", is_valid=None) -> bool:
     """``ö.g.``, ``p.g.a.``, ``fr.o.m.`` (core ``ö.g``, trail ``.``), also
     without the last full stop (``Art.nr``, ``mnkr.Det``): never read as a
@@ -158,6 +175,8 @@ def split_core(core: str, is_valid=None, quote_letters: str = "", closing: bool 
     pieces = SEGMENT_SPLIT_RE.split(core)
     if quote_letters and len(pieces) > 1:
         pieces = _quotes_kept(pieces, quote_letters, closing)
+    if "." in core and _INNER_STOP_RE.search(core):
+        pieces = [p for piece in pieces for p in _split_at_inner_stops(piece, is_valid)]
     if is_valid is None or not _MARK_BETWEEN_LETTERS_RE.search(core):
         return pieces
     out = []
@@ -168,6 +187,16 @@ def split_core(core: str, is_valid=None, quote_letters: str = "", closing: bool 
         else:
             out.append(piece)
     return out
+
+
+def _split_at_inner_stops(piece: str, is_valid) -> list[str]:
+    """``rapporten.Den`` -> ``['rapporten', '.', 'Den']``: a piece cut at
+    each full stop between two runs of letters (the stops kept as pieces of
+    their own) -- unless its letters alone are a valid word (``upp.drag``)."""
+    parts = _INNER_STOP_RE.split(piece)
+    if len(parts) == 1 or is_valid is not None and is_valid(piece.replace(".", "").lower()):
+        return [piece]
+    return parts
 
 
 def _quotes_kept(pieces: list[str], quote_letters: str, closing: bool) -> list[str]:
@@ -435,8 +464,9 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
         elif (is_dotted_abbreviation(core, trail, is_valid) or INNER_INVISIBLE_RE.search(core)
               or (("'" in core or "’" in core) and is_apostrophe_name(core))
               or (is_valid is not None and ("'" in core or "’" in core or "(" in core)
-                  and is_word_with_ending(core, trail, is_valid))):
-            # `ö.g.`: an abbreviation; `Sa'ad`, `O'Brien`: a name; `trå'n`, `tjänst(er)`: a word with an ending; or
+                  and is_word_with_ending(core, trail, is_valid)) or ("(" in core and is_call(core, trail))):
+            # `ö.g.`: an abbreviation; `Sa'ad`, `O'Brien`: a name; `trå'n`, `tjänst(er)`: a word with an ending;
+            # `f(x)`, `parse(str)`: notation or code; or
             # a zero-width or control character inside a word (`soc\u200bialnämnden`): its pieces
             # are no words, and the word cannot be corrected without moving the character
             prev_kind, sentence_start, open_seg = None, False, None

@@ -63,11 +63,13 @@ _URL = r"""(?:https?://|www\.)[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?]"""
 _EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _PNR = r"(?<!\d)(?:19|20)?\d{6}[-+]\d{4}(?!\d)"
 # A domain name or file name without http:// or www. (``forsakringskassan.se``,
-# ``protokoll.pdf``): a name of letters, digits and hyphens, a dot, and one of
-# the common top-level domains or document extensions -- in lower case, as
+# ``protokoll.pdf``, ``berakna.py``, ``config.yaml``): a name of letters,
+# digits and hyphens, a dot, and one of the common top-level domains or
+# extensions of documents, code and configuration files -- in lower case, as
 # written; ``arbetet.Se`` (a sentence glued to the next) is not one.
 _SUFFIXES = ("se|nu|com|org|net|eu|info|gov|edu|io|fi|no|dk|de|uk|"
-             "pdf|docx?|xlsx?|pptx?|odt|ods|rtf|txt|csv|html?|xml|json|zip|jpe?g|png|gif|tiff?")
+             "pdf|docx?|xlsx?|pptx?|odt|ods|rtf|txt|csv|html?|xml|json|zip|jpe?g|png|gif|tiff?|svg|mp[34]|wav|"
+             "py|ipynb|c|h|cpp|js|ts|java|rb|go|rs|php|css|sh|ps1|sql|ya?ml|toml|ini|cfg|conf|md|exe|msi|dll")
 _NAME = rf"""(?<![\w.@/-])[\w-]+(?:\.[\w-]+)*\.(?:{_SUFFIXES})(?![\w-])(?:/[^\s<>"'()\[\]{{}}]*[^\s<>"'()\[\]{{}}.,;:!?])?"""
 # A Windows path (``G:\\Socialförvaltningen\\Mallar``, ``\\\\server\\delad``): a drive
 # letter or a server, backslashes, up to white space (a trailing full stop is the sentence's).
