@@ -746,6 +746,15 @@ def load_char_profiles(path: str | Path | None = None) -> dict[str, dict[str, fl
     return out
 
 
+def letter_chunks(text: str) -> str:
+    """The runs of non-space characters of ``text`` that hold a letter, run
+    together: what an engine's hand shows in (``6ppen``, ``hi)’g``). Numbers,
+    dates and amounts (``2024-01-15``, ``95 077``) are the text's content,
+    the same in any engine's output: a table of dates is no sign of the
+    engine that prints ``6`` for ``ö``."""
+    return "".join(chunk for chunk in text.split() if any(c.isalpha() for c in chunk))
+
+
 def detect_profile(char_counts: dict[str, int], profiles: dict[str, dict[str, float]]) -> tuple[str, dict[str, float]]:
     """Which engine's output (or clean text) do these character counts look like?
 

@@ -88,9 +88,9 @@ class Resources:
         """
         from collections import Counter
 
-        from .errormodel import detect_profile, normalise
+        from .errormodel import detect_profile, letter_chunks, normalise
 
-        counts = Counter(c for c in normalise(text.lower()) if not c.isspace())
+        counts = Counter(normalise(letter_chunks(text.lower())))
         if sum(counts.values()) < min_chars:
             return "default"
         best, _ = detect_profile(counts, self._char_profiles)

@@ -256,11 +256,15 @@ def _has_debris(ocr_side: str) -> bool:
 
 
 def char_distribution(pairs: list[tuple[str, str]], side: int) -> Counter[str]:
-    """Character counts of the OCR (side 0) or truth (side 1) text, lower-cased, no spaces."""
+    """Character counts of the OCR (side 0) or truth (side 1) text, lower-cased,
+    of its runs of non-space characters that hold a letter (as the corrector
+    counts a document's: ocrfix.errormodel.letter_chunks)."""
+    from ocrfix.errormodel import letter_chunks
+
     counts: Counter[str] = Counter()
     for pair in pairs:
-        text = pair[side].lower()
-        counts.update(c for c in (ocr_normal(text) if side == 0 else text) if not c.isspace())
+        text = letter_chunks(pair[side].lower())
+        counts.update(ocr_normal(text) if side == 0 else text)
     return counts
 
 
