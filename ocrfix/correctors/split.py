@@ -62,14 +62,18 @@ class Split(Corrector):
                 continue
             whole = eng.options(seg.identity, seg.readings, prev, nxt)
             options = list(whole) + letter_splits
-            for i in range(1, n if alpha else 1):
+            cuts = [(i, sc.is_valid(seg.lower[:i]), sc.is_valid(seg.lower[i:])) for i in range(1, n if alpha else 1)]
+            # a long part is searched for its readings only beside the longest word at either
+            # edge (`ochsamhillsstorningar`: `och`), not beside every word a cut leaves
+            searched = {max((i for i, left_ok, _ in cuts if left_ok), default=0),
+                        min((i for i, _, right_ok in cuts if right_ok), default=0)} if eng.eager else ()
+            for i, left_ok, right_ok in cuts:
                 # one part must be a word as it stands; only then is the other corrected
-                left_ok = sc.is_valid(seg.lower[:i])
-                right_ok = sc.is_valid(seg.lower[i:])
                 if not (left_ok or right_ok):
                     continue
-                left = self._part(eng, seg.lower[:i], right_ok)
-                right = self._part(eng, seg.lower[i:], left_ok)
+                search = i in searched
+                left = self._part(eng, seg.lower[:i], right_ok, search)
+                right = self._part(eng, seg.lower[i:], left_ok, search)
                 if not left or not right:
                     continue
                 for lw, lbase in left:
@@ -125,12 +129,14 @@ class Split(Corrector):
         return out
 
     @staticmethod
-    def _part(eng, part: str, other_valid: bool) -> list[tuple[str, float]]:
+    def _part(eng, part: str, other_valid: bool, search: bool = False) -> list[tuple[str, float]]:
         """(word, score without context) readings of one part of a split: a
         short part's likeliest corrections, and a longer one's lost diacritics
         if the other part is a word as it stands and the result a word the
         lexicon lists, not only a compound (``ekonomisktbistand``: ``bistånd``;
-        ``handlagsartjanster`` is no ``handlags årtjänster``)."""
+        ``handlagsartjanster`` is no ``handlags årtjänster``) -- or, ``search``,
+        its likeliest corrections that are such words (``byggnadsnimnden`` ->
+        ``byggnadsnämnden`` beside ``beviljar``)."""
         sc = eng.scorer
         valid = sc.is_valid(part)
         if len(part) == 1:
@@ -141,6 +147,10 @@ class Split(Corrector):
             out += [(r.word, r.base + eng.log_damaged) for r in sc.narrow_readings(part)[:3] if r.word != part]
         elif other_valid and not valid:  # only its lost diacritics restored: bistand -> bistånd
             out += [(w, base + eng.log_damaged) for w, base in _with_diacritics(sc, part)[:LONG_PART_READINGS]]
+            if search:
+                seen = {w for w, _ in out}
+                out += [(r.word, r.base + eng.log_damaged) for r in sc.narrow_readings(part)[:LONG_PART_READINGS]
+                        if r.word not in seen and sc.lexicon.is_word(r.word)]
         return out
 
 
