@@ -21,6 +21,8 @@
  *   (ties in the order found), the first `limit` of them, as
  *   [(output_str, logp, flag)] with check_words' flag (validity = its
  *   arguments after the words; 2 also for an output not all letters).
+ * near(query, strings, lo, hi, order, min_ratio)
+ *   a prefilter of ocrfix.fuzzy's similarity look-ups (see near() below).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -952,12 +954,90 @@ done:
     return result;
 }
 
+/* near(query, strings, lo, hi, order, min_ratio): the positions j in
+ * [lo, hi) whose string -- strings[order[j]] (order: uint32 buffer) or
+ * strings[j] (order None) -- may be at least min_ratio (0-100) similar to
+ * query by rapidfuzz's fuzz.ratio, in order; None for a query longer than 64
+ * characters (no filter: every string may be). A prefilter only: fuzz.ratio
+ * is 200 * LCS / (len(a) + len(b)), computed here exactly (the bit-parallel
+ * LCS of Hyyrö, over code points) and kept a little below the cutoff, so
+ * the exact scorer run on what is kept finds what it finds on all. */
+#define NEAR_SLACK 0.01
+static inline int popcount64(uint64_t x) {
+#if defined(__GNUC__)
+    return __builtin_popcountll(x);
+#else
+    int n = 0;
+    for (; x; x &= x - 1) n++;
+    return n;
+#endif
+}
+
+static PyObject *near(PyObject *mod, PyObject *args) {
+    PyObject *query, *strings, *order_obj;
+    Py_ssize_t lo, hi;
+    double min_ratio;
+    if (!PyArg_ParseTuple(args, "UO!nnOd", &query, &PyList_Type, &strings, &lo, &hi, &order_obj, &min_ratio))
+        return NULL;
+    Py_ssize_t m = PyUnicode_GET_LENGTH(query);
+    if (m > 64) Py_RETURN_NONE;
+    Py_buffer order = {0};
+    if (order_obj != Py_None && PyObject_GetBuffer(order_obj, &order, PyBUF_SIMPLE) < 0) return NULL;
+    const uint32_t *ord = order.obj ? (const uint32_t *)order.buf : NULL;
+    Py_ssize_t n_order = order.obj ? order.len / 4 : 0, n_strings = PyList_GET_SIZE(strings);
+    if (lo < 0) lo = 0;
+    if (hi > (ord ? n_order : n_strings)) hi = ord ? n_order : n_strings;
+    /* each query character's positions as a bit mask: a table for code points below 256, a list above */
+    uint64_t low[256] = {0}, high_mask[64];
+    Py_UCS4 high_cp[64];
+    int n_high = 0;
+    int qk = PyUnicode_KIND(query);
+    const void *qd = PyUnicode_DATA(query);
+    for (Py_ssize_t i = 0; i < m; i++) {
+        Py_UCS4 c = PyUnicode_READ(qk, qd, i);
+        if (c < 256) { low[c] |= (uint64_t)1 << i; continue; }
+        int h = 0;
+        while (h < n_high && high_cp[h] != c) h++;
+        if (h == n_high) { high_cp[n_high] = c; high_mask[n_high++] = 0; }
+        high_mask[h] |= (uint64_t)1 << i;
+    }
+    uint64_t all = m == 64 ? ~(uint64_t)0 : (((uint64_t)1 << m) - 1);
+    PyObject *result = PyList_New(0);
+    for (Py_ssize_t j = lo; result && j < hi; j++) {
+        Py_ssize_t at = ord ? (Py_ssize_t)ord[j] : j;
+        if (at >= n_strings) continue;
+        PyObject *s = PyList_GET_ITEM(strings, at);
+        if (!PyUnicode_Check(s)) continue;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+        int sk = PyUnicode_KIND(s);
+        const void *sd = PyUnicode_DATA(s);
+        uint64_t S = ~(uint64_t)0;
+        for (Py_ssize_t x = 0; x < len; x++) {
+            Py_UCS4 c = PyUnicode_READ(sk, sd, x);
+            uint64_t M = 0;
+            if (c < 256) M = low[c];
+            else for (int h = 0; h < n_high; h++) if (high_cp[h] == c) { M = high_mask[h]; break; }
+            uint64_t U = S & M;
+            S = (S + U) | (S - U);
+        }
+        int lcs = popcount64(~S & all);
+        Py_ssize_t total = m + len;
+        if (total && 200.0 * lcs < (min_ratio - NEAR_SLACK) * (double)total) continue;
+        PyObject *k = PyLong_FromSsize_t(j);
+        if (!k || PyList_Append(result, k) < 0) Py_CLEAR(result);
+        Py_XDECREF(k);
+    }
+    if (order.obj) PyBuffer_Release(&order);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"search", search, METH_VARARGS, "Beam search over per-position readings, pruned by lexicon prefixes."},
     {"could_compound", could_compound, METH_VARARGS, "A necessary condition for a compound: BEGIN MIDDLE* END or rule parts by roles."},
     {"channel", channel, METH_VARARGS, "log P(ocr | truth): the best alignment under per-position costs and rules."},
     {"check_words", check_words, METH_VARARGS, "Validity of many forms: 1 a word, 0 not valid, 2 maybe a compound."},
     {"ranked", ranked, METH_VARARGS, "The search's distinct readings, best first, with check_words' validity flags."},
+    {"near", near, METH_VARARGS, "Positions of the strings that may be min_ratio similar to a query (an LCS prefilter)."},
     {NULL}
 };
 

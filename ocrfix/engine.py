@@ -25,7 +25,7 @@ import regex
 
 from .correctors.base import Document
 from .errormodel import QUOTE_MARKS, SWEDISH_LETTERS
-from .fuzzy import fold_plain
+from .fuzzy import fold_plain, near
 from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, MIN_PRIOR, Profile
 from .ranking import BOUNDARY, Reading, Scorer
@@ -420,12 +420,14 @@ class Engine:
         from rapidfuzz import fuzz, process
 
         sc = self.scorer
-        found = process.extract(sc.error_model.fold(ocr_lower), self._pool_folded[since:], scorer=fuzz.ratio,
+        folded = sc.error_model.fold(ocr_lower)
+        picked = near(folded, self._pool_folded, since, len(self._pool_folded), None, DOC_MATCH_MIN_RATIO)
+        found = process.extract(folded, [self._pool_folded[i] for i in picked], scorer=fuzz.ratio,
                                 score_cutoff=DOC_MATCH_MIN_RATIO, limit=limit)
         out = []
         seen = {ocr_lower}
         for _, _, k in found:
-            for form in self._forms_matching(ocr_lower, self._pool[since + k]):
+            for form in self._forms_matching(ocr_lower, self._pool[picked[k]]):
                 if form not in seen:
                     seen.add(form)
                     channel = sc.error_model.channel_logp(ocr_lower, form)

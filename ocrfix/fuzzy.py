@@ -19,10 +19,12 @@ begins and those that end as it ends: two slices of the pool, kept in two
 orders by the lexicon build (``fuzzy_pool.txt`` sorted by folded form,
 ``fuzzy_pool_ends.bin`` the positions in the order of folded forms read
 backwards), about three times faster than comparing with all of it, with
-the same results on the dev sets.
+the same results on the dev sets. Of those slices only the words that may
+be similar enough are compared (:func:`near`, a C prefilter).
 """
 from __future__ import annotations
 
+import os
 from array import array
 from bisect import bisect_left
 from pathlib import Path
@@ -40,6 +42,34 @@ def fold_plain(text: str) -> str:
     for accented, plain in PLAIN:
         text = text.replace(accented, plain)
     return text
+
+
+def near(query: str, strings: list[str], lo: int, hi: int, order=None, min_ratio: float = 0.0) -> list[int]:
+    """The positions ``j`` in ``lo``..``hi`` whose string (``strings[order[j]]``,
+    or ``strings[j]`` without ``order``) may be at least ``min_ratio`` similar
+    to ``query`` by rapidfuzz's ``fuzz.ratio``, in order: the C prefilter
+    (``ocrfix._beam.near``, exact LCS bounds), which keeps every string the
+    scorer would accept, so that the scorer run on those alone finds what it
+    finds on all; every position without the C module (or with
+    ``OCRFIX_PURE_PYTHON`` set), or for a query too long for it."""
+    kept = None
+    prefilter = _c_near()
+    if prefilter is not None:
+        kept = prefilter(query, strings, lo, hi, order, min_ratio)
+    return list(range(lo, hi)) if kept is None else kept
+
+
+def _c_near():
+    """``ocrfix._beam.near``, or None (see :func:`near`)."""
+    global _NEAR
+    if _NEAR is False:
+        from .errormodel import _c_module
+
+        _NEAR = None if os.environ.get("OCRFIX_PURE_PYTHON") else getattr(_c_module(), "near", None)
+    return _NEAR
+
+
+_NEAR = False  # not looked up yet
 
 
 def write_pool(directory: Path, words: list[str]) -> None:
@@ -62,7 +92,6 @@ class FrequentWords:
         self._ends.frombytes(ends)
         if len(self._ends) != len(self._words):
             self._words, self._keys, self._ends = [], [], array("I")
-        self._end_keys = [self._keys[i] for i in self._ends]  # the same strings in the end order
 
     @classmethod
     def load(cls, directory: Path) -> "FrequentWords":
@@ -85,12 +114,14 @@ class FrequentWords:
         backwards = keys.__getitem__
         c = bisect_left(ends, last, key=lambda i: backwards(i)[::-1])
         d = bisect_left(ends, last + _AFTER, key=lambda i: backwards(i)[::-1])
-        by_end = ends[c:d]
-        strings = keys[a:b] + self._end_keys[c:d]
-        found = process.extract(folded_token, strings, scorer=fuzz.ratio, score_cutoff=min_ratio, limit=2 * limit)
+        # the words that begin as the token does, then those that end as it does (positions into the pool)
+        picked = near(folded_token, keys, a, b, None, min_ratio)
+        picked += [ends[j] for j in near(folded_token, keys, c, d, ends, min_ratio)]
+        found = process.extract(folded_token, [keys[i] for i in picked], scorer=fuzz.ratio, score_cutoff=min_ratio,
+                                limit=2 * limit)
         out: list[str] = []
         for _, _, k in found:  # a word that begins and ends alike comes twice
-            word = self._words[a + k if k < b - a else by_end[k - (b - a)]]
+            word = self._words[picked[k]]
             if word not in out:
                 out.append(word)
         return out[:limit]
