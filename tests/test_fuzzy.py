@@ -43,7 +43,7 @@ def test_the_compiled_lexicon_has_a_pool_of_frequent_words():
 
 
 def test_the_c_prefilter_keeps_every_string_the_scorer_accepts():
-    """ocrfix._beam.near (see ocrfix.fuzzy.near) keeps, in order, exactly the
+    """ocrfix._beam.NearPool.near (see ocrfix.fuzzy.near) keeps, in order, exactly the
     strings fuzz.ratio finds similar enough (up to its small slack below the
     cut): on random strings with letters above U+00FF and queries up to and
     past its 64 characters."""
@@ -62,9 +62,14 @@ def test_the_c_prefilter_keeps_every_string_the_scorer_accepts():
         strings += [query[: rng.randint(0, len(query))] + rng.choice(alphabet) + query[rng.randint(0, len(query)):]
                     for _ in range(10)]
         order = array("I", rng.sample(range(len(strings)), len(strings)))
+        pool = beam.NearPool()
+        pool.add_lines("\n".join(strings[:5]))  # (no string holds a line break)
+        for s in strings[5:]:
+            pool.add(s)
+        assert len(pool) == len(strings)
         for cut in (60, 70):
             for o in (None, order):
-                kept = beam.near(query, strings, 3, 17, o, cut)
+                kept = pool.near(query, 3, 17, o, cut)
                 if len(query) > 64:
                     assert kept is None
                     continue
@@ -76,10 +81,10 @@ def test_the_c_prefilter_keeps_every_string_the_scorer_accepts():
 
 def test_the_prefilter_changes_no_look_up(tmp_path, monkeypatch):
     """FrequentWords.similar finds the same words with the C prefilter and without it."""
-    import ocrfix.fuzzy as fuzzy
-
+    pytest.importorskip("ocrfix._beam")
     fw = pool(tmp_path)
     queries = ["sannerkas", "personakesuner", "hodgetramarna", "samverka", "forvaltnlngen", "utvecklingar"]
     with_c = [fw.similar(q, cut, 4) for q in queries for cut in (50, 70)]
-    monkeypatch.setattr(fuzzy, "_NEAR", None)
+    assert fw._pool is not None
+    monkeypatch.setattr(fw, "_pool", None)
     assert [fw.similar(q, cut, 4) for q in queries for cut in (50, 70)] == with_c
