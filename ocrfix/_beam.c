@@ -21,6 +21,8 @@
  *   (ties in the order found), the first `limit` of them, as
  *   [(output_str, logp, flag)] with check_words' flag (validity = its
  *   arguments after the words; 2 also for an output not all letters).
+ * NearPool(): strings for ocrfix.fuzzy's similarity look-ups, with their
+ *   prefilter (see NearPool below).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -952,6 +954,159 @@ done:
     return result;
 }
 
+/* NearPool: strings kept one after another as code points, for
+ * ocrfix.fuzzy's similarity look-ups. pool.near(query, lo, hi, order,
+ * min_ratio) gives the positions j in [lo, hi) whose string -- the
+ * order[j]-th (order: a uint32 buffer) or the j-th (order None) -- may be at
+ * least min_ratio (0-100) similar to query by rapidfuzz's fuzz.ratio, in
+ * order; None for a query longer than 64 characters (no filter). A
+ * prefilter only: fuzz.ratio is 200 * LCS / (len(a) + len(b)), computed here
+ * exactly (the bit-parallel LCS of Hyyrö) and kept a little below the cut,
+ * so the exact scorer run on what is kept finds what it finds on all. The
+ * strings lie together in memory: a scan of thousands of Python strings
+ * waited on memory more than it computed. */
+#define NEAR_SLACK 0.01
+
+typedef struct {
+    PyObject_HEAD
+    Py_UCS4 *chars;        /* every string's code points, one string after another */
+    uint32_t *starts;      /* n + 1 offsets into chars */
+    Py_ssize_t n, nchars, cap_n, cap_chars;
+} NearPool;
+
+static void NearPool_dealloc(NearPool *self) {
+    free(self->chars); free(self->starts);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static inline int popcount64(uint64_t x) {
+#if defined(__GNUC__)
+    return __builtin_popcountll(x);
+#else
+    int n = 0;
+    for (; x; x &= x - 1) n++;
+    return n;
+#endif
+}
+
+/* Append the code points str[a:b] as one more string. */
+static int pool_append(NearPool *p, int kind, const void *data, Py_ssize_t a, Py_ssize_t b) {
+    if (p->n + 2 > p->cap_n) {
+        Py_ssize_t cap = p->cap_n ? p->cap_n * 2 : 1024;
+        uint32_t *t = (uint32_t *)realloc(p->starts, sizeof(uint32_t) * cap);
+        if (!t) { PyErr_NoMemory(); return -1; }
+        p->starts = t; p->cap_n = cap;
+        if (!p->n) p->starts[0] = 0;
+    }
+    if (p->nchars + (b - a) > p->cap_chars) {
+        Py_ssize_t cap = p->cap_chars ? p->cap_chars : 8192;
+        while (cap < p->nchars + (b - a)) cap *= 2;
+        Py_UCS4 *t = (Py_UCS4 *)realloc(p->chars, sizeof(Py_UCS4) * cap);
+        if (!t) { PyErr_NoMemory(); return -1; }
+        p->chars = t; p->cap_chars = cap;
+    }
+    if (p->nchars + (b - a) > UINT32_MAX) { PyErr_SetString(PyExc_OverflowError, "pool too large"); return -1; }
+    for (Py_ssize_t i = a; i < b; i++) p->chars[p->nchars++] = PyUnicode_READ(kind, data, i);
+    p->starts[++p->n] = (uint32_t)p->nchars;
+    return 0;
+}
+
+static PyObject *NearPool_add(NearPool *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) { PyErr_SetString(PyExc_TypeError, "a str"); return NULL; }
+    if (pool_append(self, PyUnicode_KIND(arg), PyUnicode_DATA(arg), 0, PyUnicode_GET_LENGTH(arg)) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* add_lines(text): each line of text ("\n"-separated) as a string, as text.split("\n") has them. */
+static PyObject *NearPool_add_lines(NearPool *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) { PyErr_SetString(PyExc_TypeError, "a str"); return NULL; }
+    int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(arg), a = 0;
+    for (Py_ssize_t i = 0; i <= len; i++) {
+        if (i == len || PyUnicode_READ(kind, data, i) == '\n') {
+            if (pool_append(self, kind, data, a, i) < 0) return NULL;
+            a = i + 1;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+static Py_ssize_t NearPool_len(NearPool *self) { return self->n; }
+
+static PyObject *NearPool_near(NearPool *self, PyObject *args) {
+    PyObject *query, *order_obj;
+    Py_ssize_t lo, hi;
+    double min_ratio;
+    if (!PyArg_ParseTuple(args, "UnnOd", &query, &lo, &hi, &order_obj, &min_ratio)) return NULL;
+    Py_ssize_t m = PyUnicode_GET_LENGTH(query);
+    if (m > 64) Py_RETURN_NONE;
+    Py_buffer order = {0};
+    if (order_obj != Py_None && PyObject_GetBuffer(order_obj, &order, PyBUF_SIMPLE) < 0) return NULL;
+    const uint32_t *ord = order.obj ? (const uint32_t *)order.buf : NULL;
+    if (lo < 0) lo = 0;
+    if (hi > (ord ? order.len / 4 : self->n)) hi = ord ? order.len / 4 : self->n;
+    /* each query character's positions as a bit mask: a table for code points below 256, a list above */
+    uint64_t low[256] = {0}, high_mask[64];
+    Py_UCS4 high_cp[64];
+    int n_high = 0, qk = PyUnicode_KIND(query);
+    const void *qd = PyUnicode_DATA(query);
+    for (Py_ssize_t i = 0; i < m; i++) {
+        Py_UCS4 c = PyUnicode_READ(qk, qd, i);
+        if (c < 256) { low[c] |= (uint64_t)1 << i; continue; }
+        int h = 0;
+        while (h < n_high && high_cp[h] != c) h++;
+        if (h == n_high) { high_cp[n_high] = c; high_mask[n_high++] = 0; }
+        high_mask[h] |= (uint64_t)1 << i;
+    }
+    uint64_t all = m == 64 ? ~(uint64_t)0 : (((uint64_t)1 << m) - 1);
+    PyObject *result = PyList_New(0);
+    for (Py_ssize_t j = lo; result && j < hi; j++) {
+        Py_ssize_t at = ord ? (Py_ssize_t)ord[j] : j;
+        if (at >= self->n) continue;
+        const Py_UCS4 *str = self->chars + self->starts[at];
+        Py_ssize_t len = self->starts[at + 1] - self->starts[at], total = m + len;
+        double need = (min_ratio - NEAR_SLACK) * (double)total;  /* 200 * LCS must reach this */
+        if (total && 200.0 * (double)(len < m ? len : m) < need) continue;  /* too long or too short */
+        uint64_t S = ~(uint64_t)0;
+        for (Py_ssize_t x = 0; x < len; x++) {
+            Py_UCS4 c = str[x];
+            uint64_t M = 0;
+            if (c < 256) M = low[c];
+            else for (int h = 0; h < n_high; h++) if (high_cp[h] == c) { M = high_mask[h]; break; }
+            uint64_t U = S & M;
+            S = (S + U) | (S - U);
+        }
+        if (total && 200.0 * popcount64(~S & all) < need) continue;
+        PyObject *k = PyLong_FromSsize_t(j);
+        if (!k || PyList_Append(result, k) < 0) Py_CLEAR(result);
+        Py_XDECREF(k);
+    }
+    if (order.obj) PyBuffer_Release(&order);
+    return result;
+}
+
+static PyMethodDef NearPool_methods[] = {
+    {"add", (PyCFunction)NearPool_add, METH_O, "Append one string."},
+    {"add_lines", (PyCFunction)NearPool_add_lines, METH_O, "Append each line of a text (split at \\n)."},
+    {"near", (PyCFunction)NearPool_near, METH_VARARGS, "Positions of the strings that may be min_ratio similar to a query."},
+    {NULL}
+};
+
+static PySequenceMethods NearPool_as_sequence = {.sq_length = (lenfunc)NearPool_len};
+
+static PyTypeObject NearPoolType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ocrfix._beam.NearPool",
+    .tp_basicsize = sizeof(NearPool),
+    .tp_dealloc = (destructor)NearPool_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Strings for similarity look-ups (see near).",
+    .tp_methods = NearPool_methods,
+    .tp_as_sequence = &NearPool_as_sequence,
+    .tp_new = PyType_GenericNew,
+};
+
 static PyMethodDef methods[] = {
     {"search", search, METH_VARARGS, "Beam search over per-position readings, pruned by lexicon prefixes."},
     {"could_compound", could_compound, METH_VARARGS, "A necessary condition for a compound: BEGIN MIDDLE* END or rule parts by roles."},
@@ -964,10 +1119,12 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef moduledef = {PyModuleDef_HEAD_INIT, "ocrfix._beam", NULL, -1, methods};
 
 PyMODINIT_FUNC PyInit__beam(void) {
-    if (PyType_Ready(&LexiconType) < 0) return NULL;
+    if (PyType_Ready(&LexiconType) < 0 || PyType_Ready(&NearPoolType) < 0) return NULL;
     PyObject *m = PyModule_Create(&moduledef);
     if (!m) return NULL;
     Py_INCREF(&LexiconType);
     PyModule_AddObject(m, "Lexicon", (PyObject *)&LexiconType);
+    Py_INCREF(&NearPoolType);
+    PyModule_AddObject(m, "NearPool", (PyObject *)&NearPoolType);
     return m;
 }

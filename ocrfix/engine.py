@@ -25,7 +25,7 @@ import regex
 
 from .correctors.base import Document
 from .errormodel import QUOTE_MARKS, SWEDISH_LETTERS
-from .fuzzy import fold_plain
+from .fuzzy import fold_plain, near, new_pool
 from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, MIN_PRIOR, Profile
 from .ranking import BOUNDARY, Reading, Scorer
@@ -106,6 +106,7 @@ class Engine:
         self.corrected: dict[str, int] = self.scorer.corrected   # confident corrections so far
         self._pool: list[str] = []            # words known in this document (for document_readings)
         self._pool_folded: list[str] = []     # the same, folded (ErrorModel.fold)
+        self._pool_near = new_pool()          # the same again, for the similarity prefilter (ocrfix.fuzzy.near)
         self._pool_set: set[str] = set()
         self._frequent_matches: dict[str, list[tuple[str, float]]] = {}  # see frequent_word_readings
         self._read_memo: dict[tuple, tuple] = {}  # (text, written, eager) -> (identity, readings), see read
@@ -396,7 +397,10 @@ class Engine:
         if len(word) >= DOC_MATCH_MIN_LENGTH and word not in self._pool_set and len(self._pool) < MAX_POOL:
             self._pool_set.add(word)
             self._pool.append(word)
-            self._pool_folded.append(self.scorer.error_model.fold(word))
+            folded = self.scorer.error_model.fold(word)
+            self._pool_folded.append(folded)
+            if self._pool_near is not None:
+                self._pool_near.add(folded)
 
     @property
     def pool_size(self) -> int:
@@ -420,12 +424,14 @@ class Engine:
         from rapidfuzz import fuzz, process
 
         sc = self.scorer
-        found = process.extract(sc.error_model.fold(ocr_lower), self._pool_folded[since:], scorer=fuzz.ratio,
+        folded = sc.error_model.fold(ocr_lower)
+        picked = near(self._pool_near, folded, since, len(self._pool_folded), None, DOC_MATCH_MIN_RATIO)
+        found = process.extract(folded, [self._pool_folded[i] for i in picked], scorer=fuzz.ratio,
                                 score_cutoff=DOC_MATCH_MIN_RATIO, limit=limit)
         out = []
         seen = {ocr_lower}
         for _, _, k in found:
-            for form in self._forms_matching(ocr_lower, self._pool[since + k]):
+            for form in self._forms_matching(ocr_lower, self._pool[picked[k]]):
                 if form not in seen:
                     seen.add(form)
                     channel = sc.error_model.channel_logp(ocr_lower, form)

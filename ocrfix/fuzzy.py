@@ -19,10 +19,12 @@ begins and those that end as it ends: two slices of the pool, kept in two
 orders by the lexicon build (``fuzzy_pool.txt`` sorted by folded form,
 ``fuzzy_pool_ends.bin`` the positions in the order of folded forms read
 backwards), about three times faster than comparing with all of it, with
-the same results on the dev sets.
+the same results on the dev sets. Of those slices only the words that may
+be similar enough are compared (:func:`near`, a C prefilter).
 """
 from __future__ import annotations
 
+import os
 from array import array
 from bisect import bisect_left
 from pathlib import Path
@@ -42,6 +44,27 @@ def fold_plain(text: str) -> str:
     return text
 
 
+def new_pool():
+    """An empty ``ocrfix._beam.NearPool`` (the strings of :func:`near`'s
+    prefilter), or None without the C module or with ``OCRFIX_PURE_PYTHON`` set."""
+    from .errormodel import _c_module
+
+    cls = None if os.environ.get("OCRFIX_PURE_PYTHON") else getattr(_c_module(), "NearPool", None)
+    return cls() if cls is not None else None
+
+
+def near(pool, query: str, lo: int, hi: int, order=None, min_ratio: float = 0.0) -> list[int]:
+    """The positions ``j`` in ``lo``..``hi`` whose string (the ``order[j]``-th
+    of ``pool``, or the ``j``-th without ``order``) may be at least
+    ``min_ratio`` similar to ``query`` by rapidfuzz's ``fuzz.ratio``, in order:
+    the C prefilter (exact LCS bounds), which keeps every string the scorer
+    would accept, so that the scorer run on those alone finds what it finds
+    on all; every position without a pool (None: see :func:`new_pool`) or for
+    a query too long for it."""
+    kept = pool.near(query, lo, hi, order, min_ratio) if pool is not None else None
+    return list(range(lo, hi)) if kept is None else kept
+
+
 def write_pool(directory: Path, words: list[str]) -> None:
     """The pool sorted by folded form, and the order by folded form read
     backwards as positions into it (uint32), see the module docstring."""
@@ -55,14 +78,17 @@ class FrequentWords:
     def __init__(self, text: str = "", ends: bytes = b"") -> None:
         """The pool as written by :func:`write_pool`: newline-separated words, and the end order."""
         self._words = text.split("\n") if text else []
-        keys = fold_plain(text).split("\n") if text else []
+        folded = fold_plain(text)
+        keys = folded.split("\n") if text else []
         # a word without diacritics is its own key: one string, not two
         self._keys = [w if k == w else k for w, k in zip(self._words, keys)]
         self._ends = array("I")
         self._ends.frombytes(ends)
         if len(self._ends) != len(self._words):
             self._words, self._keys, self._ends = [], [], array("I")
-        self._end_keys = [self._keys[i] for i in self._ends]  # the same strings in the end order
+        self._pool = new_pool()  # the keys again, for the prefilter (see near)
+        if self._pool is not None and self._keys:
+            self._pool.add_lines(folded)
 
     @classmethod
     def load(cls, directory: Path) -> "FrequentWords":
@@ -85,12 +111,14 @@ class FrequentWords:
         backwards = keys.__getitem__
         c = bisect_left(ends, last, key=lambda i: backwards(i)[::-1])
         d = bisect_left(ends, last + _AFTER, key=lambda i: backwards(i)[::-1])
-        by_end = ends[c:d]
-        strings = keys[a:b] + self._end_keys[c:d]
-        found = process.extract(folded_token, strings, scorer=fuzz.ratio, score_cutoff=min_ratio, limit=2 * limit)
+        # the words that begin as the token does, then those that end as it does (positions into the pool)
+        picked = near(self._pool, folded_token, a, b, None, min_ratio)
+        picked += [ends[j] for j in near(self._pool, folded_token, c, d, ends, min_ratio)]
+        found = process.extract(folded_token, [keys[i] for i in picked], scorer=fuzz.ratio, score_cutoff=min_ratio,
+                                limit=2 * limit)
         out: list[str] = []
         for _, _, k in found:  # a word that begins and ends alike comes twice
-            word = self._words[a + k if k < b - a else by_end[k - (b - a)]]
+            word = self._words[picked[k]]
             if word not in out:
                 out.append(word)
         return out[:limit]
