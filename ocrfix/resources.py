@@ -90,8 +90,10 @@ class Resources:
 
         from .errormodel import detect_profile, letter_chunks, normalise
 
+        if sum(not c.isspace() for c in text) < min_chars:
+            return "default"
         counts = Counter(normalise(letter_chunks(text.lower())))
-        if sum(counts.values()) < min_chars:
+        if not counts:
             return "default"
         best, _ = detect_profile(counts, self._char_profiles)
         return "tesseract-swe" if best == "clean" else best

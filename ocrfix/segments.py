@@ -49,10 +49,13 @@ _OPTIONAL_ENDING_RE = regex.compile(r"(\p{L}{3,})\((?:n|en|na|et|er|ar|or|erna|a
 # engine's brackets inside a word come with quotes and other debris
 # (`F(')'Vva[tningen`), and a word's optional ending (`tjänst(er)`) is read apart.
 _CALL_RE = regex.compile(r"[\p{L}_][\w.]*\([\w.,]+")
-# A full stop between two runs of letters (`rapporten.Den`, `data.frame`):
-# a sentence glued to the next, or a name -- not debris to drop, unless the
-# letters alone are a word (`upp.drag`, see is_dotted_abbreviation).
-_INNER_STOP_RE = regex.compile(r"(?<=\p{L}\p{L})(\.)(?=\p{L}\p{L})")
+# A full stop after a word and before a capitalised one (`rapporten.Den`):
+# a sentence glued to the next, not debris to drop. Before a lower-case
+# letter a stop may be an engine's stray one inside a word (Tesseract's
+# Swedish model: `upp.drag`, `Forvalt.ningen`) or part of a name
+# (`elev.fornamn`, `intranat.enkoping`): the chunk stays one piece, as an
+# abbreviation of one or two letters does (`Dr.Svensson`).
+_INNER_STOP_RE = regex.compile(r"(?<=\p{L}{3})(\.)(?=\p{Lu}\p{Ll})")
 HAS_LETTER_RE = regex.compile(r"\p{L}")
 DIGITS_RE = regex.compile(r"^[\d\s.,:%+-]+$")
 NON_LETTER_RE = regex.compile(r"[^\p{L}\p{M}]")
@@ -175,8 +178,8 @@ def split_core(core: str, is_valid=None, quote_letters: str = "", closing: bool 
     pieces = SEGMENT_SPLIT_RE.split(core)
     if quote_letters and len(pieces) > 1:
         pieces = _quotes_kept(pieces, quote_letters, closing)
-    if "." in core and _INNER_STOP_RE.search(core):
-        pieces = [p for piece in pieces for p in _split_at_inner_stops(piece, is_valid)]
+    if "." in core and _INNER_STOP_RE.search(core):  # `rapporten.Den` -> `rapporten`, `.`, `Den`
+        pieces = [p for piece in pieces for p in _INNER_STOP_RE.split(piece)]
     if is_valid is None or not _MARK_BETWEEN_LETTERS_RE.search(core):
         return pieces
     out = []
@@ -187,16 +190,6 @@ def split_core(core: str, is_valid=None, quote_letters: str = "", closing: bool 
         else:
             out.append(piece)
     return out
-
-
-def _split_at_inner_stops(piece: str, is_valid) -> list[str]:
-    """``rapporten.Den`` -> ``['rapporten', '.', 'Den']``: a piece cut at
-    each full stop between two runs of letters (the stops kept as pieces of
-    their own) -- unless its letters alone are a valid word (``upp.drag``)."""
-    parts = _INNER_STOP_RE.split(piece)
-    if len(parts) == 1 or is_valid is not None and is_valid(piece.replace(".", "").lower()):
-        return [piece]
-    return parts
 
 
 def _quotes_kept(pieces: list[str], quote_letters: str, closing: bool) -> list[str]:
