@@ -227,6 +227,20 @@ def test_the_c_key_check_answers_as_the_trie(lexicon):
         assert sum(e is not None for e in with_check) > len(forms) // 3
 
 
+@needs_c
+def test_key_roles_are_the_roles_of_the_entries(lexicon):
+    """The compound check reads roles off the C copy of the keys
+    (Lexicon.key_roles): the bits Lexicon.roles gives, for keys in any case,
+    forms that are none, and user words (one also a key)."""
+    keys = list(lexicon._words.keys())[::200]
+    forms = (keys + [k[:-1] for k in keys] + [k.capitalize() for k in keys[:2000]] + [k.upper() for k in keys[:2000]]
+             + ["joarteamet", "Joarteamet", "xqzt", "kommunen", "KOMMUNEN", "", "ﬁnns", "İstanbul", "a-kassa", "x y"])
+    for lex in (lexicon, load_lexicon(extra_words=["Joarteamet", "xqzt", "kommunen"])):
+        assert lex.checker._look == lex.key_roles
+        assert [lex.key_roles(f) for f in forms] == [lex.roles(f) for f in forms]
+    assert sum(lexicon.roles(f) != 0 for f in forms) > len(forms) // 3
+
+
 def test_the_options_at_a_position_are_shared_by_the_texts_that_begin_alike():
     """The options cached for a text ahead serve every text ahead that begins
     alike as far as a rule reads it (ErrorModel._rule_reach): the same as
