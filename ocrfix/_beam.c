@@ -11,7 +11,8 @@
  * Lexicon(keys, offsets, roles): keys = concatenated UTF-8 keys sorted
  *   bytewise, offsets = uint32[n + 1] into keys, roles = uint32[n].
  * search(lexicons, options, beam, margin, max_edits, max_generic, head_mask[, floor])
- *   options[i] = list of (k, truth_utf8, logp, is_edit, is_generic);
+ *   options[i] = list of (k, truth_utf8, logp, is_edit, is_generic), or the
+ *   same packed as an Options object;
  *   no reading below ``floor`` (log P, default -inf) is extended;
  *   returns [(output_utf8, logp), ...] for the final position, in the order
  *   the pure-Python search inserts them into its final dict.
@@ -32,7 +33,17 @@
 #include <math.h>
 
 #define MAXB 192
-#define FOLLOW_SCAN 64  /* keys scanned for the bytes that may follow a part */
+/* Keys scanned for the bytes that may follow a part: a scan of a few
+ * kilobytes in order costs less than the look-ups it spares, each a cache
+ * miss in a table of megabytes (64 keys: 10 % more time in the search). */
+#define FOLLOW_SCAN 256
+#define PREFETCH_OPTIONS 128  /* a position's options whose remembered ranges are fetched ahead */
+
+#if defined(__GNUC__)
+#define prefetch(p) __builtin_prefetch(p)
+#else
+#define prefetch(p) ((void)(p))
+#endif
 
 /* ---------------------------------------------------------------- Lexicon */
 
@@ -180,6 +191,11 @@ static inline uint64_t fnv_more(uint64_t h, const unsigned char *s, int len) {
     return h;
 }
 
+/* The slot of the table of remembered ranges for a prefix of hash h. */
+static inline RangeEntry *range_slot(const Lexicon *lx, uint64_t h) {
+    return &lx->ranges[(h ^ (h >> 29)) & (((uint64_t)1 << RANGE_BITS) - 1)];
+}
+
 /* narrow() through the table of remembered ranges; the same results. The
  * starting range is always that of a prefix of s (see search, part_lookup), so the range
  * found is that of s in the whole table, whatever range it started from.
@@ -192,7 +208,7 @@ static int narrow_remembered_h(Lexicon *lx, const unsigned char *s, Py_ssize_t l
         lx->ranges = (RangeEntry *)calloc((size_t)1 << RANGE_BITS, sizeof(RangeEntry));
         if (!lx->ranges) return narrow(lx, s, len, lo, hi);
     }
-    RangeEntry *e = &lx->ranges[(h ^ (h >> 29)) & (((uint64_t)1 << RANGE_BITS) - 1)];
+    RangeEntry *e = range_slot(lx, h);
     if (e->len == len && e->h == h && memcmp(e->key, s, len) == 0) {
         *lo = e->lo; *hi = e->hi;
         return e->found;
@@ -294,6 +310,81 @@ typedef struct {
     Py_ssize_t lo, hi;     /* keys of the main lexicon starting with t (a new compound part) */
     int viable;            /* some lexicon has a key starting with t */
 } Option;
+
+/* Options(list of (k, truth_utf8, logp, is_edit, is_generic)): the readings
+ * allowed at one position, packed once (ErrorModel caches them per OCR text
+ * ahead) so that a search copies them instead of converting the tuples at
+ * every position of every search. The truth bytes are kept in one block. */
+typedef struct {
+    PyObject_HEAD
+    Option *items;
+    unsigned char *text;
+    Py_ssize_t n;
+} Options;
+
+static void Options_dealloc(Options *self) {
+    free(self->items); free(self->text);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* Option j of a reading tuple (k, truth_utf8, logp, is_edit, is_generic), its
+ * truth pointing into the bytes object; -1 with an exception set if malformed. */
+static int option_from_tuple(PyObject *tup, Option *op) {
+    if (!PyTuple_Check(tup) || PyTuple_GET_SIZE(tup) != 5) {
+        PyErr_SetString(PyExc_TypeError, "an option is (k, truth_utf8, logp, is_edit, is_generic)");
+        return -1;
+    }
+    char *t; Py_ssize_t tl;
+    if (PyBytes_AsStringAndSize(PyTuple_GET_ITEM(tup, 1), &t, &tl) < 0) return -1;
+    op->k = (int)PyLong_AsLong(PyTuple_GET_ITEM(tup, 0));
+    op->t = t; op->tlen = tl;
+    op->lp = PyFloat_AsDouble(PyTuple_GET_ITEM(tup, 2));
+    op->is_edit = (int)PyLong_AsLong(PyTuple_GET_ITEM(tup, 3));
+    op->is_gen = (int)PyLong_AsLong(PyTuple_GET_ITEM(tup, 4));
+    op->viable = -1;  /* computed on first use, per search */
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+static int Options_init(Options *self, PyObject *args, PyObject *kw) {
+    PyObject *seq;
+    if (!PyArg_ParseTuple(args, "O", &seq)) return -1;
+    PyObject *fast = PySequence_Fast(seq, "options must be a sequence");
+    if (!fast) return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast), total = 0;
+    Option *items = (Option *)malloc(sizeof(Option) * (n ? n : 1));
+    if (!items) { Py_DECREF(fast); PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t j = 0; j < n; j++) {
+        if (option_from_tuple(PySequence_Fast_GET_ITEM(fast, j), &items[j]) < 0) { free(items); Py_DECREF(fast); return -1; }
+        total += items[j].tlen;
+    }
+    unsigned char *text = (unsigned char *)malloc(total ? total : 1);
+    if (!text) { free(items); Py_DECREF(fast); PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t j = 0, at = 0; j < n; j++) {  /* the truths copied out of the tuples' bytes */
+        memcpy(text + at, items[j].t, items[j].tlen);
+        items[j].t = (const char *)text + at;
+        at += items[j].tlen;
+    }
+    Py_DECREF(fast);
+    free(self->items); free(self->text);
+    self->items = items; self->text = text; self->n = n;
+    return 0;
+}
+
+static Py_ssize_t Options_len(Options *self) { return self->n; }
+
+static PySequenceMethods Options_as_sequence = {.sq_length = (lenfunc)Options_len};
+
+static PyTypeObject OptionsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ocrfix._beam.Options",
+    .tp_basicsize = sizeof(Options),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Options_init,
+    .tp_dealloc = (destructor)Options_dealloc,
+    .tp_as_sequence = &Options_as_sequence,
+    .tp_doc = "The readings allowed at one OCR position, packed for search() and ranked().",
+};
 
 /* The hypotheses' output bytes live in one arena per search, written once:
  * a hypothesis that reads nothing more (a dropped OCR character) shares its
@@ -514,26 +605,24 @@ static PyObject *run_search(PyObject *lexlist, PyObject *options, int beam, doub
     Arena arena = {NULL};
     Spares spares = {.n = 0};
     PyObject *result = NULL;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++) {  /* each position's options: packed (Options, copied) or a list of tuples */
         PyObject *lst = PyList_GET_ITEM(options, i);
-        int m = (int)PyList_GET_SIZE(lst);
+        int packed = PyObject_TypeCheck(lst, &OptionsType);
+        if (!packed && !PyList_Check(lst)) {
+            PyErr_SetString(PyExc_TypeError, "options[i] must be an Options object or a list of tuples");
+            goto done;
+        }
+        int m = packed ? (int)((Options *)lst)->n : (int)PyList_GET_SIZE(lst);
         opts[i] = (Option *)malloc(sizeof(Option) * (m ? m : 1));
+        if (!opts[i]) { PyErr_NoMemory(); goto done; }
         nopts[i] = m;
-        for (int j = 0; j < m; j++) {
-            PyObject *tup = PyList_GET_ITEM(lst, j);
-            PyObject *tb = PyTuple_GET_ITEM(tup, 1);
-            Option *op = &opts[i][j];
-            op->k = (int)PyLong_AsLong(PyTuple_GET_ITEM(tup, 0));
-            char *t; Py_ssize_t tl;
-            if (PyBytes_AsStringAndSize(tb, &t, &tl) < 0) goto done;
-            op->t = t; op->tlen = tl;
-            op->lp = PyFloat_AsDouble(PyTuple_GET_ITEM(tup, 2));
-            op->is_edit = (int)PyLong_AsLong(PyTuple_GET_ITEM(tup, 3));
-            op->is_gen = (int)PyLong_AsLong(PyTuple_GET_ITEM(tup, 4));
-            op->viable = -1;  /* computed on first use */
+        if (packed) {
+            memcpy(opts[i], ((Options *)lst)->items, sizeof(Option) * m);  /* (viable is -1 in the packed copy) */
+        } else {
+            for (int j = 0; j < m; j++)
+                if (option_from_tuple(PyList_GET_ITEM(lst, j), &opts[i][j]) < 0) goto done;
         }
     }
-    if (PyErr_Occurred()) goto done;
 
     Py_ssize_t all_hi = L.n ? L.lx[0]->n : 0;
     if (slot_put(&slots[0], &arena, &spares, NULL, (const unsigned char *)"", 0, 0, 0.0, 0, 0, 0, all_hi) < 0) goto done;
@@ -580,6 +669,18 @@ static PyObject *run_search(PyObject *lexlist, PyObject *options, int beam, doub
                 }
                 have_follow = 1;
             }
+            /* The part and each option's text are looked up in the table of
+             * remembered ranges (a cache miss each, in a table of megabytes):
+             * all their slots are fetched first, together, then read. */
+            uint64_t opt_h[PREFETCH_OPTIONS];
+            int hashed = !have_follow && L.n && L.lx[0]->ranges && nopts[i] <= PREFETCH_OPTIONS;
+            for (int j = 0; hashed && j < nopts[i]; j++) {
+                const Option *op = &opts[i][j];
+                opt_h[j] = fnv_more(part_h, (const unsigned char *)op->t, (int)op->tlen);
+                if (op->tlen && plen + op->tlen <= RANGE_KEY && hp->edits + op->is_edit <= max_edits
+                        && hp->gen + op->is_gen <= max_generic)
+                    prefetch(range_slot(L.lx[0], opt_h[j]));
+            }
             for (int j = 0; j < nopts[i]; j++) {
                 Option *op = &opts[i][j];
                 int e = hp->edits + op->is_edit, g = hp->gen + op->is_gen;
@@ -597,7 +698,8 @@ static PyObject *run_search(PyObject *lexlist, PyObject *options, int beam, doub
                         /* a few keys, just scanned: narrowed in place (no remembered range to fetch) */
                         int ok = L.n && (have_follow ? narrow(L.lx[0], probe, plen + op->tlen, &lo, &hi)
                                          : narrow_remembered_h(L.lx[0], probe, plen + op->tlen,
-                                                               fnv_more(part_h, t, (int)op->tlen), &lo, &hi));
+                                                               hashed ? opt_h[j] : fnv_more(part_h, t, (int)op->tlen),
+                                                               &lo, &hi));
                         for (int x = 1; !ok && x < L.n; x++) ok = lx_has_prefix(L.lx[x], probe, plen + op->tlen);
                         if (!ok) { lo = 0; hi = 0; }
                         if (ok && slot_put(dst, &arena, &spares, hp, t, (int)op->tlen, hp->ps, nlp, e, g, lo, hi) < 0) goto done;
@@ -1119,12 +1221,14 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef moduledef = {PyModuleDef_HEAD_INIT, "ocrfix._beam", NULL, -1, methods};
 
 PyMODINIT_FUNC PyInit__beam(void) {
-    if (PyType_Ready(&LexiconType) < 0 || PyType_Ready(&NearPoolType) < 0) return NULL;
+    if (PyType_Ready(&LexiconType) < 0 || PyType_Ready(&NearPoolType) < 0 || PyType_Ready(&OptionsType) < 0) return NULL;
     PyObject *m = PyModule_Create(&moduledef);
     if (!m) return NULL;
     Py_INCREF(&LexiconType);
     PyModule_AddObject(m, "Lexicon", (PyObject *)&LexiconType);
     Py_INCREF(&NearPoolType);
     PyModule_AddObject(m, "NearPool", (PyObject *)&NearPoolType);
+    Py_INCREF(&OptionsType);
+    PyModule_AddObject(m, "Options", (PyObject *)&OptionsType);
     return m;
 }

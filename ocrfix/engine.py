@@ -29,9 +29,9 @@ from .fuzzy import fold_plain, near, new_pool
 from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, MIN_PRIOR, Profile
 from .ranking import BOUNDARY, Reading, Scorer
-from .segments import (DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, chunk_matches,
+from .segments import (DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, Segmenter, chunk_matches,
                        is_abbreviation, is_apostrophe_name, is_call, is_capitalised, is_caps_word, is_dotted_abbreviation,
-                       is_fixed_form, is_word_with_ending, segment_block, split_chunk, with_closing_garble,
+                       is_fixed_form, is_word_with_ending, split_chunk, with_closing_garble,
                        word_pieces)
 from .tokens import protected_spans
 
@@ -98,6 +98,8 @@ class Engine:
         self._valid: dict[str, bool] = {}
         self._proper: dict[str, bool] = {}    # capitalised token -> valid only with its capital (see read)
         self._segments_of: tuple[str, list[Segment]] | None = None
+        # segment_block, read again only where a corrector's edits changed a paragraph
+        self._segmenter = Segmenter(self.scorer.is_valid, self.scorer.error_model.quote_letters)
         self._foreign_of: tuple[str, list[tuple[int, int]]] | None = None
         self._protected_of: tuple[str, list[tuple[int, int]]] | None = None
         self._foreign_words_of: tuple[str, list[tuple[int, int]]] | None = None
@@ -182,8 +184,7 @@ class Engine:
         if self._segments_of is not None and self._segments_of[0] == doc.text:
             return self._segments_of[1]
         protected = self.protected_spans(doc) + self.foreign_spans(doc) + self._foreign_words(doc.text)
-        segs = segment_block(doc.text, protected, self.scorer.is_valid, self.scorer.error_model.quote_letters,
-                             caps_words=self.eager)
+        segs = self._segmenter.segments(doc.text, protected, caps_words=self.eager)
         if not self.eager:  # lone debris (`|` in a table) is only read as a word in damaged text
             segs = [s for s in segs if len(s.text) > 1 or s.text.isalpha()]
         written = self._written_paragraphs(doc.text) if self.eager else []

@@ -537,7 +537,7 @@ class ErrorModel:
 
     def _options_at(self, ahead: str, settings: tuple, edge: bool = False) -> tuple[list, list]:
         """The readings allowed where the OCR text continues with ``ahead``, as
-        (text, UTF-8 for the C search); cached. The option tuples themselves
+        (text, UTF-8 for the C search, packed: :func:`_packed`); cached. The option tuples themselves
         are shared between positions (:meth:`_letter_options`,
         :meth:`_rule_options`), so a cached entry is two short lists of
         references. At an ``edge`` (a token's first or last character) a letter
@@ -564,7 +564,7 @@ class ErrorModel:
                     encoded += more[1]
             opts += rest[0]
             encoded += rest[1]
-            both = (opts, encoded)
+            both = (opts, _packed(encoded))
             self._cache_options(table, reach, both)
         if reach != ahead:
             self._cache_options(table, ahead, both)
@@ -680,6 +680,14 @@ class ErrorModel:
                                 slot[key] = (nlp, e, g)
             hyps[i] = {}  # free memory as we go
         return [(out, lp) for (out, _ps), (lp, _e, _g) in hyps[n].items()]
+
+
+def _packed(encoded: list):
+    """A position's UTF-8 options packed for the C search (``ocrfix._beam.Options``:
+    converted once, not at every search that reads them), or the list itself
+    for a C module built before it."""
+    pack = getattr(_c_module(), "Options", None)
+    return pack(encoded) if pack is not None else encoded
 
 
 def _c_channel():

@@ -14,6 +14,8 @@ word -- for the context model, and whether it starts a sentence, for case.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import regex
 
 from .errormodel import QUOTE_MARKS
@@ -287,6 +289,15 @@ class Segment:
     def __repr__(self) -> str:
         return f"<Segment {self.text!r} @{self.start}>"
 
+    def moved(self, delta: int) -> "Segment":
+        """A new segment as :func:`segment_block` made this one, ``delta``
+        characters further on (what the engine learns of it is not copied)."""
+        seg = Segment(self.start + delta, self.end + delta, self.text, self.prev_kind, self.sentence_start,
+                      self.chunk_start + delta, self.chunk_end + delta)
+        seg.capital_start, seg.next_kind = self.capital_start, self.next_kind
+        seg.hyphen_next, seg.after_hyphen = self.hyphen_next, self.after_hyphen
+        return seg
+
 
 _LONE_OK = regex.compile(r"[\p{L}|¢+(){}\[\]!]")
 _WORD_AFTER = regex.compile(r"\s+[\p{L}\[(]")
@@ -329,12 +340,12 @@ def _stray_bracket(text: str, m) -> bool:
 CELL_CHUNK_RE = regex.compile(r"[^\s|]+|\|+")
 
 
-def chunk_matches(text: str):
-    """The chunks (runs of non-space characters, CHUNK_RE) of ``text`` --
-    in a table row drawn with bars at both ends (``|a|b|``,
-    :func:`in_bar_table_row`), cut at the bars glued to its words, so that
-    each cell's words are chunks of their own (see CELL_CHUNK_RE)."""
-    for m in CHUNK_RE.finditer(text):
+def chunk_matches(text: str, start: int = 0, end: int | None = None):
+    """The chunks (runs of non-space characters, CHUNK_RE) of ``text`` (in
+    ``start``-``end``) -- in a table row drawn with bars at both ends
+    (``|a|b|``, :func:`in_bar_table_row`), cut at the bars glued to its
+    words, so that each cell's words are chunks of their own (see CELL_CHUNK_RE)."""
+    for m in CHUNK_RE.finditer(text, start, len(text) if end is None else end):
         chunk = m.group()
         if "|" in chunk and len(chunk) > 1 and in_bar_table_row(text, m.start()):
             yield from CELL_CHUNK_RE.finditer(text, m.start(), m.end())
@@ -400,13 +411,22 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
     With ``caps_words`` a word in capitals (:func:`is_caps_word`) is a
     segment too, not an abbreviation left alone.
     """
+    return _segment_range(text, 0, len(text), True, protected, is_valid, quote_letters, caps_words)[0]
+
+
+def _segment_range(text: str, lo: int, hi: int, sentence_start: bool, protected: list[tuple[int, int]],
+                   is_valid, quote_letters: str, caps_words: bool) -> tuple[list[Segment], bool]:
+    """:func:`segment_block` of the chunks of ``text`` in ``lo``-``hi``
+    (the text around them read as context), the reading starting after a
+    sentence's end or not (``sentence_start``); and whether the reading
+    ends after one. The whole block is one range; see :class:`Segmenter`
+    for ranges read apart."""
     segments: list[Segment] = []
     prev_kind: str | None = BOUNDARY
-    sentence_start = True
-    last_end = 0
+    last_end = lo
     open_seg: Segment | None = None  # the segment just read, while nothing else has followed it
     unit_starts: set[int] = set()  # chunks opening a paragraph or a table row
-    for m in chunk_matches(text):
+    for m in chunk_matches(text, lo, hi):
         start, chunk = m.start(), m.group()
         if chunk[0] == "|" and chunk.strip("|") == "" and in_bar_table_row(text, start):
             # a cell's bar: no context across it, and a cell opens like a sentence (`|Övriga|`)
@@ -519,4 +539,74 @@ def segment_block(text: str, protected: list[tuple[int, int]], is_valid=None, qu
             b.after_hyphen = True
             if not b.text[:1].isupper():
                 a.hyphen_next = True
-    return segments
+    return segments, sentence_start
+
+
+# Where the reading of a block may be cut into paragraphs read apart (see
+# Segmenter): an empty line after a line whose last character other than
+# spaces is no hyphen (no word broken across it), before a letter or a
+# heading's or list item's mark and a letter (a word opens the next
+# paragraph: no number or stop that would tell the segment before it what
+# follows it; the marks `#`, `-`, `*`, `•` alone are no segment, number or
+# stop either).
+_PARAGRAPH_CUT_RE = regex.compile(r"(?<=[^\s\-\xad][^\S\n]*)\n\n(?=\p{L}|[#*•-]+[^\S\n]+\p{L})")
+
+
+class Segmenter:
+    """:func:`segment_block` for a block read again after each corrector's
+    edits: paragraph by paragraph, a paragraph read the last time (the same
+    text, in the same state) is not read again but moved to where it now is.
+
+    The block is cut at each _PARAGRAPH_CUT_RE; the reading of a paragraph
+    then depends on nothing outside it but whether a sentence ended before
+    it, and the character that opens the next one (a lone letter at its end
+    looks past it for a word after the empty line). At such a cut
+    :func:`segment_block` starts a context (two line breaks), the first word
+    after it replaces the segment read before it as the open one without
+    touching it, no line-end hyphen joins across it (the line before ends in
+    another character), and every other look around a chunk stays on its
+    line or within its paragraph (``"\\n\\n"`` ends a bracket's reach). So
+    the segments of the paragraphs, each read from where the reading of the
+    one before left off, are those of the whole block. Protected spans count
+    by their place in the paragraph. Only the last reading's paragraphs are
+    remembered."""
+
+    def __init__(self, is_valid=None, quote_letters: str = "") -> None:
+        self.is_valid, self.quote_letters = is_valid, quote_letters
+        self._last: dict[tuple, tuple[int, list[Segment], bool]] = {}  # key -> (start, segments, ends a sentence)
+
+    def segments(self, text: str, protected: list[tuple[int, int]], caps_words: bool = False) -> list[Segment]:
+        """``segment_block(text, protected, is_valid, quote_letters, caps_words)``."""
+        bounds = [0, *(m.start() for m in _PARAGRAPH_CUT_RE.finditer(text)), len(text)]
+        spans = _spans_by_range(bounds, protected)
+        last, self._last = self._last, {}
+        out: list[Segment] = []
+        sentence_start = True
+        for r in range(len(bounds) - 1):
+            lo, hi = bounds[r], bounds[r + 1]
+            key = (text[lo:hi], sentence_start, caps_words, r == 0, text[hi + 2 : hi + 3],
+                   tuple((s - lo, e - lo) for s, e in spans[r]))
+            found = last.get(key)
+            if found is None:
+                segs, after = _segment_range(text, lo, hi, sentence_start, spans[r], self.is_valid,
+                                             self.quote_letters, caps_words)
+                found = (lo, segs, after)
+                out += segs
+            else:
+                start, segs, after = found
+                out += [seg.moved(lo - start) for seg in segs]
+            self._last[key] = found
+            sentence_start = after
+        return out
+
+
+def _spans_by_range(bounds: list[int], spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """For each range ``bounds[r]``-``bounds[r + 1]``, the spans that overlap it, in order."""
+    out: list[list[tuple[int, int]]] = [[] for _ in range(len(bounds) - 1)]
+    for s, e in sorted(spans):
+        r = max(bisect_right(bounds, s) - 1, 0)
+        while r < len(out) and bounds[r] < e:
+            if bounds[r + 1] > s:
+                out[r].append((s, e))
+            r += 1
+    return out

@@ -86,6 +86,32 @@ def test_c_accelerator_gives_identical_results(lexicon, monkeypatch):
         assert found_some > len(tokens) // 2, profile  # not a comparison of empty lists
 
 
+@needs_c
+def test_packed_options_search_as_their_tuples(lexicon, monkeypatch):
+    """The C search reads a position's options packed (ocrfix._beam.Options,
+    made once per OCR text ahead) as it reads them as a list of tuples."""
+    from ocrfix import errormodel
+
+    tokens = ["6ppenv§1rden", "hushall", "ﬁirva[tningen", "moj[igt", "f6r", "socialndmnden", "hi)’g", "trvgghet",
+              "ii", "a-kassa", "fb'waltningen", "bidvagshushé”", "x"]
+    searches = [{}, {"floor": -9.0}, {"beam": 32, "max_edits": 3, "letter_generic": True},
+                {"beam": 6, "max_edits": 2, "max_generic": 0, "margin": 8.0, "min_rule_logp": -6.0}]
+
+    def run():
+        em = ErrorModel.load(profile="enkoping")
+        sc = Scorer(lexicon, em, Profile())
+        return [em.candidates(t, sc, **kw) for t in tokens for kw in searches]
+
+    packed = run()
+    monkeypatch.setattr(errormodel, "_packed", lambda encoded: encoded)
+    assert run() == packed
+    assert sum(bool(found) for found in packed) > len(packed) // 2
+    options = errormodel._c_module().Options([(1, "ä".encode(), -0.5, 1, 0), (2, b"", -3.0, 1, 1)])
+    assert len(options) == 2
+    with pytest.raises(TypeError):
+        errormodel._c_module().Options([(1, "ä", -0.5, 1, 0)])  # truth as text, not UTF-8
+
+
 def test_c_search_answers_the_same_whatever_it_has_searched_before():
     """The C lexicon remembers the key range of each prefix it has looked up:
     a token's readings must not depend on which tokens were searched before it
@@ -199,6 +225,20 @@ def test_the_c_key_check_answers_as_the_trie(lexicon):
         finally:
             lex._in_table = in_table
         assert sum(e is not None for e in with_check) > len(forms) // 3
+
+
+@needs_c
+def test_key_roles_are_the_roles_of_the_entries(lexicon):
+    """The compound check reads roles off the C copy of the keys
+    (Lexicon.key_roles): the bits Lexicon.roles gives, for keys in any case,
+    forms that are none, and user words (one also a key)."""
+    keys = list(lexicon._words.keys())[::200]
+    forms = (keys + [k[:-1] for k in keys] + [k.capitalize() for k in keys[:2000]] + [k.upper() for k in keys[:2000]]
+             + ["joarteamet", "Joarteamet", "xqzt", "kommunen", "KOMMUNEN", "", "ﬁnns", "İstanbul", "a-kassa", "x y"])
+    for lex in (lexicon, load_lexicon(extra_words=["Joarteamet", "xqzt", "kommunen"])):
+        assert lex.checker._look == lex.key_roles
+        assert [lex.key_roles(f) for f in forms] == [lex.roles(f) for f in forms]
+    assert sum(lexicon.roles(f) != 0 for f in forms) > len(forms) // 3
 
 
 def test_the_options_at_a_position_are_shared_by_the_texts_that_begin_alike():

@@ -175,3 +175,55 @@ def test_quote_marks_an_engine_prints_for_letters_stay_in_the_word():
     assert texts("sa ”Nasra Abdi” och") == ["sa", "Nasra", "Abdi", "och"]  # ... not when opened on this line
     assert texts("kallas trygghet” och") == ["kallas", "trygghet", "och"]  # a word: the mark closes it
     assert texts("vissa fa“ vara", quote_letters="") == ["vissa", "fa", "vara"]
+
+
+_SEGMENT_FIELDS = ("start", "end", "text", "lower", "prev_kind", "sentence_start", "capital_start", "chunk_start",
+                   "chunk_end", "hyphen_next", "after_hyphen", "next_kind")
+# pieces of text around the paragraph breaks where Segmenter cuts a block, and of the looks around a chunk
+_PIECES = ["ord", "Ord", "och", "i", "I", "a", "X", "vara", "12", "2024", ".", ",", "!", "?", ":", "-", "­", "#",
+           "##", "*", "•", "(", ")", "[", "]", "|", "“", "”", "fa“", "o.k", "e.g.", "LSS", "ARET", "kl.8", "x-",
+           "www.a.se", "@renden", " ", "  ", "\t", "\n", "\n", "\n\n", "\n\n", "\n \n", "\n\n\n", "- ", "# ", "• "]
+
+
+def _fields(segments):
+    return [tuple(getattr(s, f) for f in _SEGMENT_FIELDS) for s in segments]
+
+
+def test_segmenter_reads_a_block_as_segment_block_does():
+    """Segmenter (paragraphs read apart, those read before moved, not read
+    again) gives the segments segment_block gives, field by field, for each
+    version of a block read in turn (as after each corrector's edits): 3,000
+    random texts of pieces that meet at paragraph breaks, each edited twice."""
+    import random
+
+    from ocrfix.segments import Segmenter, segment_block
+
+    def valid(word):
+        return word in {"ord", "och", "i", "vara", "fall"}
+
+    rng = random.Random(16)
+    for n in range(3000):
+        caps_words, quote_letters = n % 2 == 0, "“”" if n % 3 else ""
+        segmenter = Segmenter(valid, quote_letters)
+        pieces = [rng.choice(_PIECES) for _ in range(rng.randint(0, 60))]
+        for _ in range(3):
+            text = "".join(pieces)
+            protected = protected_spans(text) if n % 5 else [(3, 7)]
+            expected = segment_block(text, protected, valid, quote_letters, caps_words)
+            assert _fields(segmenter.segments(text, protected, caps_words)) == _fields(expected), text
+            for _ in range(rng.randint(1, 3)):  # an edit: a piece replaced, added or dropped
+                k = rng.randint(0, len(pieces))
+                pieces[k : k + rng.randint(0, 1)] = [rng.choice(_PIECES)] * rng.randint(0, 1)
+
+
+def test_segmenter_moves_the_paragraphs_it_has_read():
+    """A paragraph read before, in the same state, is moved, not read again."""
+    from ocrfix.segments import Segmenter, segment_block
+
+    text = "Forsta stycket har ord.\n\nAndra stycket ocksa ord.\n\nTredje har fler ord.\n"
+    segmenter = Segmenter()
+    segmenter.segments(text, [])
+    before = list(segmenter._last.values())
+    edited = text.replace("Forsta stycket", "Första styckena")
+    assert _fields(segmenter.segments(edited, [])) == _fields(segment_block(edited, []))
+    assert sum(any(v is w for w in before) for v in segmenter._last.values()) == 2  # the last two paragraphs

@@ -256,8 +256,23 @@ class Lexicon:
 
             settings_path = self.directory / "compound_settings.pickle"
             settings = pickle.loads(settings_path.read_bytes())
-            self._checker = CompoundChecker(self.roles, settings)
+            self.fast_lexicons()  # (the C copy of the keys, if there is one, for key_roles)
+            self._checker = CompoundChecker(self.key_roles if self._in_table is not None else self.roles, settings)
         return self._checker
+
+    def key_roles(self, form: str) -> int:
+        """:meth:`roles`, read off the C copy of the keys: roles.bin holds each
+        key's roles and the STANDALONE bit, the user words' table WORD (as
+        :meth:`_entry` adds it). For the compound check, which asks for some
+        25 parts of each form it splits, most of them asked once: no memo of
+        entries (a miss of which cost more than this whole look-up)."""
+        lower = form.lower()
+        if "\x00" in lower:  # (left to the trie, see _entry)
+            return self.roles(form)
+        key, found = lower.encode("utf-8"), 0  # (a lone surrogate raises here as in _entry)
+        for table in self._fast:
+            found |= table.roles(key)
+        return found & ~STANDALONE
 
     def valid_many(self, lowers: list[str]) -> list[bool]:
         """:meth:`is_valid` of many lower-cased forms, in one call to the C
