@@ -40,6 +40,10 @@ ZIPF_COMPOUND_CAP = 3.5
 # An unknown word with a known word at one end: the known part this long at
 # least, the unknown rest at least this long.
 MIN_KNOWN_PART, MIN_UNKNOWN_PART = 4, 2
+# No word is this long: a longer token is no partly known compound (each cut
+# looks up and remembers a part of it; for a chunk of 32,000 characters
+# without a space that was gigabytes).
+MAX_PARTLY_KNOWN = 64
 DOMAIN_DISCOUNT = 0.3     # domain frequencies are from a small corpus
 DOC_DISCOUNT = 0.3        # a word seen intact in this document
 
@@ -202,6 +206,8 @@ class Scorer:
         it would cost a Hunspell analysis per cut."""
         best = -math.inf
         n = len(lower)
+        if n > MAX_PARTLY_KNOWN:
+            return best
         for cut in range(MIN_UNKNOWN_PART, n - MIN_KNOWN_PART + 1):
             for known, rest in ((lower[cut:], lower[:cut]), (lower[:n - cut], lower[n - cut:])):
                 z = self.word_zipf(known)
