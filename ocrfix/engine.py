@@ -33,7 +33,7 @@ from .segments import (DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Se
                        is_abbreviation, is_apostrophe_name, is_call, is_capitalised, is_caps_word, is_dotted_abbreviation,
                        is_fixed_form, is_word_with_ending, split_chunk, with_closing_garble,
                        word_pieces)
-from .tokens import protected_spans
+from .tokens import merged_spans, protected_spans
 
 STATE_KEY = "engine"
 # A word in capitals this short is read only as a word in use (see Engine.admissible).
@@ -125,7 +125,7 @@ class Engine:
         lexicon = self.scorer.lexicon
         # an English passage, a URL, a handle, inline code, a foreign name (`Łukasz`)
         # say nothing about the Swedish text's damage
-        skipped = _merged(self.foreign_spans(doc) + self.protected_spans(doc) + self._foreign_words(doc.text))
+        skipped = merged_spans(self.foreign_spans(doc) + self.protected_spans(doc) + self._foreign_words(doc.text))
         profile.observe_letters(_outside(doc.text, skipped) if skipped else doc.text)
         f, nf = 0, len(skipped)
         english = lexicon.english_words()
@@ -234,7 +234,7 @@ class Engine:
             text = doc.text
             spans = [(s, e) for s, e in protected_spans(text) if not self._garbled_handle(text[s:e])]
             if "(" in text:
-                spans = _merged(spans + self._scientific_names(text))
+                spans = merged_spans(spans + self._scientific_names(text))
             self._protected_of = (text, spans)
         return self._protected_of[1]
 
@@ -590,18 +590,6 @@ def next_word(segments: list[Segment], k: int) -> str | None:
     if nxt.readings:
         return nxt.readings[0].word
     return nxt.identity.word if nxt.identity is not None and nxt.identity.valid else None
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The union of ``spans`` as sorted, disjoint spans."""
-    out: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            if e > out[-1][1]:
-                out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-    return out
 
 
 def _outside(text: str, spans: list[tuple[int, int]]) -> str:

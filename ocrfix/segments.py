@@ -14,12 +14,13 @@ word -- for the context model, and whether it starts a sentence, for case.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 import regex
 
 from .errormodel import QUOTE_MARKS
 from .ranking import BOUNDARY, number_kind
+from .tokens import SpanSet
 
 CHUNK_RE = regex.compile(r"\S+")
 LEAD = "(\"“”‘«*•"
@@ -353,18 +354,55 @@ def chunk_matches(text: str, start: int = 0, end: int | None = None):
             yield m
 
 
-def _line_at(text: str, pos: int) -> str:
-    """The line ``pos`` is on, without the white space around it."""
-    start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
-    return text[start : end if end >= 0 else len(text)].strip()
+class _Lines:
+    """The line breaks of one text, found once, and what each table test
+    found of a line, remembered: a line of 40,000 bars (``| x | x | ...``)
+    had been copied and counted at each of its chunks (quadratic)."""
+
+    __slots__ = ("text", "breaks", "answers")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.breaks = [m.start() for m in _NEWLINE_RE.finditer(text)]
+        self.answers: dict[tuple[str, int], bool] = {}
+
+    def line(self, i: int) -> str:
+        """Line number ``i`` (from 0), without the white space around it."""
+        start = self.breaks[i - 1] + 1 if i else 0
+        end = self.breaks[i] if i < len(self.breaks) else len(self.text)
+        return self.text[start:end].strip()
+
+
+_NEWLINE_RE = regex.compile(r"\n")
+_lines_of: _Lines | None = None  # the text asked about last
+
+
+def _line_answer(text: str, pos: int, test, name: str) -> bool:
+    """``test(line)`` of the line ``pos`` is on, once per line of ``text``."""
+    global _lines_of
+    lines = _lines_of
+    if lines is None or lines.text is not text:
+        lines = _lines_of = _Lines(text)
+    i = bisect_left(lines.breaks, pos)
+    found = lines.answers.get((name, i))
+    if found is None:
+        found = lines.answers[(name, i)] = test(lines.line(i))
+    return found
+
+
+def _bar_row(line: str) -> bool:
+    return len(line) > 1 and line[0] == "|" and line[-1] == "|" and line.count("|") >= 3
+
+
+def _table_row(line: str) -> bool:
+    return line.count("|") >= 2 and (line.startswith("|") or line.endswith("|"))
 
 
 def in_bar_table_row(text: str, pos: int) -> bool:
     """Is ``pos`` on a line that opens and closes with a bar and has three
     or more (``|Datamängd|Ansvarig|``)? (OCR prose may open a line with a
     bar for ``I``, `|nom ... ti||satt`: it seldom closes one with one.)"""
-    line = _line_at(text, pos)
-    return len(line) > 1 and line[0] == "|" and line[-1] == "|" and line.count("|") >= 3
+    return _line_answer(text, pos, _bar_row, "bar")
 
 
 def in_table_row(text: str, pos: int) -> bool:
@@ -372,8 +410,7 @@ def in_table_row(text: str, pos: int) -> bool:
     one of them opening or closing the line (``| Verksamhet | Budget |``,
     ``Svar: | ja | nej |``)? In OCR prose a bar stands for ``I``, ``l`` or ``i``
     (``resurs. | dagslaget har vi |önetillägg``) and seldom ends a line."""
-    line = _line_at(text, pos)
-    return line.count("|") >= 2 and (line.startswith("|") or line.endswith("|"))
+    return _line_answer(text, pos, _table_row, "table")
 
 
 # `!` glued to an unknown word with a lower-case word after it on the same line
@@ -422,6 +459,7 @@ def _segment_range(text: str, lo: int, hi: int, sentence_start: bool, protected:
     ends after one. The whole block is one range; see :class:`Segmenter`
     for ranges read apart."""
     segments: list[Segment] = []
+    skipped = SpanSet(protected)
     prev_kind: str | None = BOUNDARY
     last_end = lo
     open_seg: Segment | None = None  # the segment just read, while nothing else has followed it
@@ -439,7 +477,7 @@ def _segment_range(text: str, lo: int, hi: int, sentence_start: bool, protected:
         elif breaks and _table_row_start(text, start):
             unit_starts.add(start)  # and a table row
         last_end = m.end()
-        if protected and any(s < m.end() and start < e for s, e in protected):
+        if skipped and skipped.overlaps(start, m.end()):
             # no context across it (`tall (Pinus sylvestris) 156 cm` is no `till <num>`); a
             # sentence may end after it (`se www.enkoping.se. I morgon`, `(Carpinus betulus).`)
             prev_kind, sentence_start, open_seg = BOUNDARY, chunk[-1] in SENTENCE_END, None

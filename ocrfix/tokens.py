@@ -31,6 +31,7 @@ Token kinds, tried in this order:
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -167,3 +168,34 @@ def tokenize(text: str, first_line: int = 0) -> Iterator[Token]:
 def detokenize(tokens) -> str:
     """Join tokens back into text (the inverse of :func:`tokenize`)."""
     return "".join(t.text for t in tokens)
+
+
+def merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of ``spans`` as sorted, disjoint spans."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+class SpanSet:
+    """Spans (protected, foreign) asked whether they overlap a range, in
+    O(log n) a question: a paragraph of 16,000 e-mail addresses had each of
+    its chunks compared with every address (minutes for 640,000 characters)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged = merged_spans(spans)
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Does some span share a character with ``start``-``end``?"""
+        i = bisect_right(self.ends, start)  # the first span ending after start
+        return i < len(self.starts) and self.starts[i] < end

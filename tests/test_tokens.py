@@ -227,3 +227,13 @@ def test_segmenter_moves_the_paragraphs_it_has_read():
     edited = text.replace("Forsta stycket", "Första styckena")
     assert _fields(segmenter.segments(edited, [])) == _fields(segment_block(edited, []))
     assert sum(any(v is w for w in before) for v in segmenter._last.values()) == 2  # the last two paragraphs
+
+
+@given(st.lists(st.tuples(st.integers(0, 200), st.integers(1, 30)), max_size=30),
+       st.integers(0, 240), st.integers(1, 40))
+def test_span_set_overlaps_as_a_scan_of_every_span_does(raw, start, length):
+    from ocrfix.tokens import SpanSet
+
+    spans = [(s, s + n) for s, n in raw]
+    end = start + length
+    assert SpanSet(spans).overlaps(start, end) == any(s < end and start < e for s, e in spans)

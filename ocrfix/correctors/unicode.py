@@ -25,7 +25,7 @@ from typing import Iterable
 import regex
 
 from ..edits import Edit, edits_from_rewrite
-from ..tokens import CODE, EMAIL, URL
+from ..tokens import CODE, EMAIL, URL, SpanSet
 from .base import Corrector, Document
 
 LIGATURES = {
@@ -104,14 +104,14 @@ class UnicodeNormalizer(Corrector):
 
     def propose(self, doc: Document) -> Iterable[Edit]:
         pos = 0
-        protected: list[tuple[int, int]] | None = None
+        protected: SpanSet | None = None
         for line in doc.text.split("\n"):
             fixed = self.fix_line(line)
             if fixed != line and "\n" not in fixed:
                 if protected is None:  # URLs, e-mail addresses, inline code: tokenise only when needed
-                    protected = [(t.start, t.end) for t in doc.tokens if t.kind in LITERAL_KINDS]
+                    protected = SpanSet([(t.start, t.end) for t in doc.tokens if t.kind in LITERAL_KINDS])
                 for edit in edits_from_rewrite(line, fixed, pos, self.name, 1.0):
-                    if not any(s < edit.end and edit.start < e for s, e in protected):
+                    if not protected.overlaps(edit.start, edit.end):
                         yield replace(edit, reason=_reason(edit.before))
             pos += len(line) + 1
 
