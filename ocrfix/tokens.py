@@ -11,7 +11,8 @@ Token kinds, tried in this order:
              of kind ``space`` so that ``\\r\\n`` files round-trip);
 ``url``      ``http(s)://…`` or ``www.…``, trailing sentence punctuation excluded,
              a bare domain or file name (``kommun.se``, ``protokoll.pdf``), or a
-             Windows path (``G:\\Mallar\\brev.docx``, ``\\\\server\\delat``);
+             Windows or Unix path (``G:\\Mallar\\brev.docx``, ``\\\\server\\delat``,
+             ``/usr/lib/ocrfix/``);
 ``email``    ``name@domain.tld``;
 ``pnr``      Swedish personal identity number, ``YYMMDD-NNNN`` / ``YYYYMMDD-NNNN``;
 ``number``   digits with inner ``.``, ``,`` or ``:`` (``2 024,5`` is two numbers);
@@ -75,6 +76,12 @@ _NAME = rf"""(?<![\w.@/-])[\w-]+(?:\.[\w-]+)*\.(?:{_SUFFIXES})(?![\w-])(?:/[^\s<
 # A Windows path (``G:\\Socialförvaltningen\\Mallar``, ``\\\\server\\delad``): a drive
 # letter or a server, backslashes, up to white space (a trailing full stop is the sentence's).
 _PATH = r"""(?<![\w\\])(?:[A-Za-z]:|\\\\[\w.$-]+)\\(?:[^\s<>"|]*[^\s<>"|.,;:!?)])?"""
+# A Unix path (``/usr/lib/ocrfix/``, ``/home/anna``): a slash opening a
+# chunk, a first name of two ASCII letters, digits, ``.``, ``_`` or ``-`` and a
+# slash after it, up to white space (a trailing full stop is the sentence's);
+# ``och/eller`` and ``1/2`` open with no slash, an engine's garbles with
+# slashes in them have no such first name (Enköping's ``/z/a/p``, ``/zﬁ//ba}``).
+_UNIX_PATH = r"""(?<![\w/])/[A-Za-z0-9_.-]{2,}/(?:[^\s<>"|]*[^\s<>"|.,;:!?)])?"""
 # A handle (``@enkopingskommun``, ``@SN_Enkoping``; a Mastodon address
 # ``@namn@server.se`` whole) or a hashtag (``#välfärd``; not ``#1``, nor the
 # ``#x41`` of an HTML entity ``&#x41;``). Either may only start where no word
@@ -91,7 +98,7 @@ _CODE = r"(?<![\w`])(?P<ticks>`+)(?=[^\s`])[^`\n]*[^\s`](?P=ticks)(?![\w`])"
 _TOKEN_RE = regex.compile(
     rf"""
     (?P<newline>\n)
-  | (?P<url>{_URL}|{_NAME}|{_PATH})
+  | (?P<url>{_URL}|{_NAME}|{_PATH}|{_UNIX_PATH})
   | (?P<email>{_EMAIL})
   | (?P<pnr>{_PNR})
   | (?P<number>\d+(?:[.,:]\d+)*)
@@ -107,10 +114,10 @@ _TOKEN_RE = regex.compile(
 
 # Just the protected kinds, for correctors that need their spans without
 # tokenising everything.
-PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}|{_NAME}|{_PATH}|{_HANDLE}|{_CODE}", regex.V0)
+PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}|{_NAME}|{_PATH}|{_UNIX_PATH}|{_HANDLE}|{_CODE}", regex.V0)
 # What each protected kind cannot match without: scanning for these first
 # spares most blocks (prose has none) the full pattern, tried at every position.
-_PROTECTED_HINT = regex.compile(rf"://|www\.|@|#\p{{L}}|`|\\|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])")
+_PROTECTED_HINT = regex.compile(rf"://|www\.|@|#\p{{L}}|`|\\|(?<![\w/])/[A-Za-z0-9_.-]{{2,}}/|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])")
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
