@@ -686,16 +686,21 @@ def _packed(encoded: list):
     """A position's UTF-8 options packed for the C search (``ocrfix._beam.Options``:
     converted once, not at every search that reads them), or the list itself
     for a C module built before it."""
-    pack = getattr(_c_module(), "Options", None)
+    pack = c_feature("Options")
     return pack(encoded) if pack is not None else encoded
 
 
+def c_feature(name: str):
+    """``ocrfix._beam.<name>``, or None without the C module (or an older
+    build without it) or with ``OCRFIX_PURE_PYTHON`` set."""
+    return None if os.environ.get("OCRFIX_PURE_PYTHON") else getattr(_c_module(), name, None)
+
+
 def _c_channel():
-    """``ocrfix._beam.channel`` (the C alignment), or None without the C module
-    or with ``OCRFIX_PURE_PYTHON`` set."""
+    """``ocrfix._beam.channel`` (the C alignment), or None: :func:`c_feature`, looked up once."""
     global _CHANNEL
     if _CHANNEL is False:
-        _CHANNEL = None if os.environ.get("OCRFIX_PURE_PYTHON") else getattr(_c_module(), "channel", None)
+        _CHANNEL = c_feature("channel")
     return _CHANNEL
 
 

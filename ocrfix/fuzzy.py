@@ -24,7 +24,6 @@ be similar enough are compared (:func:`near`, a C prefilter).
 """
 from __future__ import annotations
 
-import os
 from array import array
 from bisect import bisect_left
 from pathlib import Path
@@ -47,9 +46,9 @@ def fold_plain(text: str) -> str:
 def new_pool():
     """An empty ``ocrfix._beam.NearPool`` (the strings of :func:`near`'s
     prefilter), or None without the C module or with ``OCRFIX_PURE_PYTHON`` set."""
-    from .errormodel import _c_module
+    from .errormodel import c_feature
 
-    cls = None if os.environ.get("OCRFIX_PURE_PYTHON") else getattr(_c_module(), "NearPool", None)
+    cls = c_feature("NearPool")
     return cls() if cls is not None else None
 
 

@@ -90,7 +90,7 @@ class Resources:
 
         from .errormodel import detect_profile, letter_chunks, normalise
 
-        if sum(not c.isspace() for c in text) < min_chars:
+        if len("".join(text.split())) < min_chars:
             return "default"
         counts = Counter(normalise(letter_chunks(text.lower())))
         if not counts:

@@ -138,7 +138,8 @@ def is_call(core: str, trail: str) -> bool:
     applied to something in brackets, never read as a garble -- but not a
     word with its optional ending (``tjänst(er)``, ``vardnadshavare(n)``),
     which is read as a word."""
-    return trail[:1] == ")" and _CALL_RE.fullmatch(core) is not None and _OPTIONAL_ENDING_RE.fullmatch(core) is None
+    return (trail[:1] == ")" and "(" in core and _CALL_RE.fullmatch(core) is not None
+            and _OPTIONAL_ENDING_RE.fullmatch(core) is None)
 
 
 def is_dotted_abbreviation(core: str, trail: str = "", is_valid=None) -> bool:
@@ -515,7 +516,7 @@ def _segment_range(text: str, lo: int, hi: int, sentence_start: bool, protected:
         elif (is_dotted_abbreviation(core, trail, is_valid) or INNER_INVISIBLE_RE.search(core)
               or (("'" in core or "’" in core) and is_apostrophe_name(core))
               or (is_valid is not None and ("'" in core or "’" in core or "(" in core)
-                  and is_word_with_ending(core, trail, is_valid)) or ("(" in core and is_call(core, trail))):
+                  and is_word_with_ending(core, trail, is_valid)) or is_call(core, trail)):
             # `ö.g.`: an abbreviation; `Sa'ad`, `O'Brien`: a name; `trå'n`, `tjänst(er)`: a word with an ending;
             # `f(x)`, `parse(str)`: notation or code; or
             # a zero-width or control character inside a word (`soc\u200bialnämnden`): its pieces
