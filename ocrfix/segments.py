@@ -23,7 +23,7 @@ from .ranking import BOUNDARY, number_kind
 from .tokens import SpanSet
 
 CHUNK_RE = regex.compile(r"\S+")
-LEAD = "(\"“”‘«*•"
+LEAD = "(\"“”‘«*•‚„"
 TRAIL = ".,;:!?)\"”»’'%](}"
 # Invisible format characters (zero-width, bidi controls, BOM) and control
 # characters (backspace, C1 controls) are never part of a correction: around
@@ -75,7 +75,9 @@ AMPERSAND_NAME_RE = regex.compile(r"\p{Lu}+&\p{Lu}+")
 SENTENCE_END = set(".!?:")
 MIN_CAPS_WORD = 4
 _VOWELS = frozenset("AEIOUYÅÄÖÉ")
-QUOTE_LOOKBACK = 400  # characters searched back for a quotation opened on the line
+QUOTE_LOOKBACK = 400  # characters searched back for a quotation opened on the line (or on for its close)
+# a single quote mark closing a word: after a letter or a full stop, before a space, punctuation or the line's end
+_QUOTE_CLOSE_RE = {mark: regex.compile(f"(?<=[\\p{{L}}.!?]){mark}(?=[\\s.,;:!?)\\]”»]|$)") for mark in "'’"}
 BOUNDARY_MARKS = SENTENCE_END | {"•"}
 
 
@@ -210,6 +212,37 @@ def _quotes_kept(pieces: list[str], quote_letters: str, closing: bool) -> list[s
         else:
             out += [cut, after]
     return out
+
+
+def with_quotation_opened(text: str, start: int, lead: str, core: str) -> tuple[str, str]:
+    """``(lead, core)`` with a ``'`` or ``’`` opening the core moved to the
+    lead where it opens a quotation that closes on the line: this chunk or a
+    later one ends in the same mark (``'tillfälligt'``, ``’kanske’``). Without
+    that close the mark stays in the core: the Enköping engine prints ``'q``
+    for a ``b`` at a word's start (``'qeslut``), and a word ending in an
+    apostrophe is all but unseen in its output."""
+    mark = core[:1]
+    if mark not in "'’" or len(core) < 2:
+        return lead, core
+    after = start + len(lead) + 1
+    line_end = text.find("\n", after)
+    line_end = min(len(text) if line_end < 0 else line_end, after + QUOTE_LOOKBACK)
+    if _QUOTE_CLOSE_RE[mark].search(text, after, line_end) is None:
+        return lead, core
+    return lead + mark, core[1:]
+
+
+def with_low_quotation_closed(text: str, start: int, lead: str, core: str, trail: str) -> tuple[str, str]:
+    """``(core, trail)`` with a ``‘`` ending the core moved to the trail where
+    it closes a quotation opened by ``‚`` or ``‘`` on the line before it
+    (``‚kanske‘``). Without such an opening it stays in the core: the
+    Enköping engine prints ``‘`` as debris inside garbles (``T}jggﬁet‘``)."""
+    if core[-1:] != "‘" or len(core) < 2:
+        return core, trail
+    line_start = max(text.rfind("\n", 0, start) + 1, start - QUOTE_LOOKBACK)
+    if any(q in lead or q in text[line_start:start] for q in "‚‘"):
+        return core[:-1], "‘" + trail
+    return core, trail
 
 
 def with_closing_garble(text: str, start: int, lead: str, core: str, trail: str, quote_letters: str,
@@ -495,6 +528,8 @@ def _segment_range(text: str, lo: int, hi: int, sentence_start: bool, protected:
             if "]" in text[start : line_end if line_end >= 0 else len(text)]:
                 lead, core = lead + "[", core[1:]  # bracketed text, not a misread l
         closing = False
+        lead, core = with_quotation_opened(text, start, lead, core)
+        core, trail = with_low_quotation_closed(text, start, lead, core, trail)
         if quote_letters and (core[-1:] in QUOTE_MARKS or trail[:1] in QUOTE_MARKS):
             core, trail, closing = with_closing_garble(text, start, lead, core, trail, quote_letters, is_valid)
         misread_bang = (is_valid is not None and trail[:1] == "!" and core[-1:].isalpha() and not SURROGATE_RE.search(core)
