@@ -13,10 +13,16 @@ tokeniser and writes
 
 Sentence boundaries (. ! ? : and blank lines) are written as the pseudo-word
 ``<s>`` so the context model can score a word at the start of a sentence.
+The reports' HTML-like markup is layout, not words: a paragraph tag
+(``<p>``, ``</p>``) is a paragraph break, an inline one (``<b>``, ``<i>``,
+``<u>``, ``<sub>``) a space (its letters had been counted as the words
+``p``, ``b``, ``u``, and a one-letter split of a garble had taken ``p`` for a
+frequent word: ``4 hap. 1 §`` -> ``4 ha p. 1 §``).
 """
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -29,6 +35,8 @@ from ocrfix.tokens import NEWLINE, NUMBER, PUNCT, WORD, tokenize  # noqa: E402
 
 BOUNDARY = "<s>"
 SENTENCE_END = {".", "!", "?", ":", ";", "•"}
+PARAGRAPH_TAG = re.compile(r"</?p>")
+INLINE_TAG = re.compile(r"</?[a-z]{1,4}>")
 
 
 def damaged_ranges(path: Path) -> dict[str, list[tuple[int, int]]]:
@@ -46,10 +54,15 @@ def clean_lines(path: Path, skip: list[tuple[int, int]]) -> list[str]:
     return [l for n, l in enumerate(lines, 1) if not any(a <= n <= b for a, b in skip)]
 
 
+def without_markup(text: str) -> str:
+    """The text with its paragraph tags as paragraph breaks and its inline tags as spaces."""
+    return INLINE_TAG.sub(" ", PARAGRAPH_TAG.sub("\n\n", text))
+
+
 def sequence(text: str):
     """Words (numbers as <num>, years as <year>) with <s> at sentence and paragraph breaks."""
     newlines = 0
-    for tok in tokenize(text):
+    for tok in tokenize(without_markup(text)):
         if tok.kind == NEWLINE:
             newlines += 1
             if newlines >= 2:

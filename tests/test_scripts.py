@@ -6,6 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
+from build_domain_data import lowered_pairs, sequence  # noqa: E402
 from build_general_bigrams import html_text, is_swedish  # noqa: E402
 
 
@@ -24,3 +25,13 @@ def test_html_becomes_paragraphs_without_code():
     assert paras == ["Hjälp", "Klicka här.", "Sedan väljer du."]
     latin = '<meta charset="iso-8859-1"><p>F\xf6retagets s\xe4kerhet</p>'.encode("latin-1")
     assert "Företagets säkerhet" in html_text(latin)
+
+
+def test_report_markup_is_layout_not_words():
+    seq = list(sequence("<p>Kostnaderna <b>ökar</b> i år</p><p>Nämnden <i>beslutar</i></p>"))
+    words = [w for w in seq if w != "<s>"]
+    assert words == ["Kostnaderna", "ökar", "i", "år", "Nämnden", "beslutar"]
+    pairs = set(lowered_pairs(seq))
+    assert ("kostnaderna", "ökar") in pairs and ("år", "<s>") in pairs and ("år", "nämnden") not in pairs
+    # negative: angle brackets that are no tag leave the words around them as they are
+    assert list(sequence("a < b och c > d")) == ["a", "b", "och", "c", "d"]
