@@ -237,6 +237,11 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
+# A file of many overlong lines would print one warning per line: the first
+# few are shown, the rest counted in one closing line.
+MAX_WARNINGS_PER_FILE = 10
+
+
 def _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts) -> Iterator[str]:
     from .stream import InputError, Passthrough, read_lines
 
@@ -246,6 +251,7 @@ def _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts) -> Iterato
         stream = sys.stdin.buffer if src == "-" else open(src, "rb")
     except OSError as exc:
         raise _BadInput(f"cannot read {name}: {_reason(exc)}") from None
+    warned = [0]  # warnings about this file; past MAX_WARNINGS_PER_FILE only counted
     try:
         seen: deque = deque()
 
@@ -264,7 +270,9 @@ def _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts) -> Iterato
                     raise _CannotWrite(f"cannot write {edits_out.name}: {_reason(exc)}") from None
 
         def on_warning(message):
-            click.echo(f"ocrfix: warning: {name}: {message}", err=True)
+            warned[0] += 1
+            if warned[0] <= MAX_WARNINGS_PER_FILE:
+                click.echo(f"ocrfix: warning: {name}: {message}", err=True)
 
         lines = _reading(read_lines(stream, errors=errors, name=name), name)
         if as_diff:  # pair each output line with its input line
@@ -276,6 +284,8 @@ def _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts) -> Iterato
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+    if warned[0] > MAX_WARNINGS_PER_FILE:
+        click.echo(f"ocrfix: warning: {name}: {warned[0] - MAX_WARNINGS_PER_FILE:,} more warnings like these not shown", err=True)
 
 
 def _reading(lines: Iterable, name: str) -> Iterator:

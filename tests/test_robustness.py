@@ -432,6 +432,17 @@ def test_max_line_chars_is_tunable():
     assert res.stdout.split(b"\n")[1] == data.split(b"\n")[1]
 
 
+def test_overlong_lines_are_warned_about_a_few_times_then_counted():
+    data = "".join(f"rad {i} är för lång\n" for i in range(25)).encode()
+    res = run_cli(["--max-line-chars", "5"], data)
+    warnings = res.stderr.decode().splitlines()
+    assert res.returncode == 0 and res.stdout == data
+    assert len(warnings) == 11 and "line 10 is longer" in warnings[9]
+    assert warnings[-1].endswith("15 more warnings like these not shown")
+    few = run_cli(["--max-line-chars", "5"], data[: data.index(b"\n") + 1] * 3)  # negative: a few are all shown
+    assert len(few.stderr.decode().splitlines()) == 3 and b"not shown" not in few.stderr
+
+
 def test_output_does_not_depend_on_hash_seed():
     data = generated("mixed_everything")
     outs = set()
