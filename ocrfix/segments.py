@@ -23,8 +23,8 @@ from .ranking import BOUNDARY, number_kind
 from .tokens import SpanSet
 
 CHUNK_RE = regex.compile(r"\S+")
-LEAD = "(\"“”‘«*•‚„"
-TRAIL = ".,;:!?)\"”»’'%](}"
+LEAD = "(\"“”‘«*•‚„…"
+TRAIL = ".,;:!?)\"”»’'%](}…"
 # Invisible format characters (zero-width, bidi controls, BOM) and control
 # characters (backspace, C1 controls) are never part of a correction: around
 # a word they are lead/trail, inside one a break.

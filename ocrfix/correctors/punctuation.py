@@ -6,8 +6,8 @@ stop that no sentence ends at -- the next word is in lower case.
 
 Refuses to touch: abbreviations (``resp.``, ``t.ex.``, ``kap.``: any short
 word, or a form the lexicon knows with its full stop), a full stop before a
-number, a capital or anything but a word, a full stop in or after a
-protected span (inline code, a handle), the end of a list item whose next
+number, a capital or anything but a word, a full stop in, after or before a
+protected span (inline code, a handle, a URL), the end of a list item whose next
 line starts with the same word (``att godkänna rapporten.`` / ``att uppdra
 …``), and every full stop in a document
 that looks clean or was read by an engine that does not make this mistake.
@@ -24,7 +24,7 @@ from .base import Corrector, Document
 
 # a word of at least MIN_LETTERS letters, a full stop, space, a lower-case word
 # (white space after the full stop is required: `ökat.vilket` is some other damage)
-_STOP_RE = regex.compile(r"(?<![\p{L}\p{M}.])(\p{L}[\p{L}\p{M}]{4,})\.(?=(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)\p{Ll}\p{Ll})")
+_STOP_RE = regex.compile(r"(?<![\p{L}\p{M}.])(\p{L}[\p{L}\p{M}]{4,})\.(?=(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)(\p{Ll}\p{Ll}))")
 MIN_CONFUSION = 0.02  # P(OCR '.' | truth ',') the engine must show
 
 
@@ -42,8 +42,8 @@ class CommaForStop(Corrector):
         lexicon = eng.scorer.lexicon
         for m in _STOP_RE.finditer(doc.text):
             word = m.group(1)
-            if eng.in_foreign(doc, m.start()) or eng.in_protected(doc, m.start(), m.end()):
-                continue  # (inline code, a handle: no sentence of the text)
+            if eng.in_foreign(doc, m.start()) or eng.in_protected(doc, m.start(), m.end(2)):
+                continue  # (inline code, a handle, or a URL after it: `med öppen källkod. https://…`)
             if not lexicon.is_valid(word.lower()) or lexicon.is_word(word.lower() + "."):
                 continue
             pos = m.end(1)
