@@ -76,8 +76,8 @@ SENTENCE_END = set(".!?:")
 MIN_CAPS_WORD = 4
 _VOWELS = frozenset("AEIOUYÅÄÖÉ")
 QUOTE_LOOKBACK = 400  # characters searched back for a quotation opened on the line (or on for its close)
-# a single quote mark closing a word: after a letter or a full stop, before a space, punctuation or the line's end
-_QUOTE_CLOSE_RE = {mark: regex.compile(f"(?<=[\\p{{L}}.!?]){mark}(?=[\\s.,;:!?)\\]”»]|$)") for mark in "'’"}
+# a single quote mark closing a word: after a letter, a digit or a full stop, before a space, punctuation or the line's end
+_QUOTE_CLOSE_RE = {mark: regex.compile(f"(?<=[\\p{{L}}\\d.!?]){mark}(?=[\\s.,;:!?)\\]”»]|$)") for mark in "'’"}
 BOUNDARY_MARKS = SENTENCE_END | {"•"}
 
 

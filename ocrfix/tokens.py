@@ -27,7 +27,8 @@ Token kinds, tried in this order:
              -- the opening one after no word character and before no space,
              the closing one after no space and before no word character
              (`` `ocrfix --help` ``, ``(`belopp`)``); a lone backtick is none;
-             or a format directive or escape standing alone (``%s``, ``%.2f``, ``\\n``);
+             or a format directive or escape standing alone (``%s``, ``%.2f``, ``\\n``),
+             a long option (``--backup[=STYR]``) or a shell variable (``$HOME``);
 ``punct``    one punctuation or symbol character;
 ``other``    any other single character (controls, unassigned, …).
 """
@@ -99,7 +100,11 @@ _CODE = r"(?<![\w`])(?P<ticks>`+)(?=[^\s`])[^`\n]*[^\s`](?P=ticks)(?![\w`])"
 # ``\n``, ``\t``): notation of code, not a word with debris. Engines print
 # ``%`` and ``\`` inside garbles (Enköping's ``fo[kbo@%ving``,
 # ``sjé[\fdrséi]g'nmg``), never as a chunk of their own before one or two letters.
-_DIRECTIVE = r"(?<![\w%\\])(?:%[-+0-9.]*[A-Za-z]{1,2}|\\[abfnrtv0])(?=[\s.,;:!?)\]]|$)"
+_DIRECTIVE = r"(?<![\w%\\])(?:%[-+0-9.]*[A-Za-z]{1,2}|\\(?:[abfnrtv0]|x[0-9A-Fa-fH]{2}|u[0-9A-Fa-f]{4}))(?=[\s.,;:!?)\]]|$)"
+# A command's long option (``--zero-terminated``, ``--backup[=STYR]``,
+# ``--color='auto'``) or a shell variable (``$HOME``, ``${PREFIX}``): command
+# lines quoted in the text. No engine prints ``--`` or ``$`` before a word's letters.
+_OPTION = r"(?<![\w-])--[A-Za-z][A-Za-z0-9-]*(?:\[?=[^\s]*)?|(?<![\w$])\$\{?[A-Za-z_][A-Za-z0-9_]*\}?"
 
 _TOKEN_RE = regex.compile(
     rf"""
@@ -111,7 +116,7 @@ _TOKEN_RE = regex.compile(
   | (?P<word>\p{{L}}[\p{{L}}\p{{M}}]*)
   | (?P<space>[^\S\n]+)
   | (?P<handle>{_HANDLE})
-  | (?P<code>{_CODE}|{_DIRECTIVE})
+  | (?P<code>{_CODE}|{_DIRECTIVE}|{_OPTION})
   | (?P<punct>[\p{{P}}\p{{S}}])
   | (?P<other>(?s:.))
     """,
@@ -120,10 +125,10 @@ _TOKEN_RE = regex.compile(
 
 # Just the protected kinds, for correctors that need their spans without
 # tokenising everything.
-PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}|{_NAME}|{_PATH}|{_UNIX_PATH}|{_HANDLE}|{_CODE}|{_DIRECTIVE}", regex.V0)
+PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}|{_NAME}|{_PATH}|{_UNIX_PATH}|{_HANDLE}|{_CODE}|{_DIRECTIVE}|{_OPTION}", regex.V0)
 # What each protected kind cannot match without: scanning for these first
 # spares most blocks (prose has none) the full pattern, tried at every position.
-_PROTECTED_HINT = regex.compile(rf"://|www\.|@|#\p{{L}}|`|\\|%[-+0-9.]*[A-Za-z]|(?<![\w/])/[A-Za-z0-9_.-]{{2,}}/|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])")
+_PROTECTED_HINT = regex.compile(rf"://|www\.|@|#\p{{L}}|`|\\|%[-+0-9.]*[A-Za-z]|--[A-Za-z]|\$\{{?[A-Za-z_]|(?<![\w/])/[A-Za-z0-9_.-]{{2,}}/|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])")
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
