@@ -32,7 +32,7 @@ INVISIBLE = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200b-\u200f\u202a-\u202
 INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]")
 INNER_INVISIBLE_RE = regex.compile(f"\\p{{L}}[{INVISIBLE}]+\\p{{L}}")
 # Characters OCR engines do not produce inside words: they end a segment.
-SEGMENT_SPLIT_RE = regex.compile(f"([-–—/<>*+=#;\"“”«»_~^®©™{INVISIBLE}]+)")
+SEGMENT_SPLIT_RE = regex.compile(f"([-‐‑–—/<>*+=#;\"“”«»_~^®©™{INVISIBLE}]+)")  # (‐ ‑: U+2010, U+2011, hyphens of PDF text)
 # `&`, `!` and `?` stand for letters in OCR (`N&mndens`, `kontinuer!ig`), but
 # between two words the lexicon knows, of three letters or more, they are
 # what they look like (`vård&omsorg`, `Bygg&Miljö`, `Hej!Hallå`).
@@ -453,7 +453,7 @@ _LOWER_WORD_NEXT = regex.compile(r"[^\S\n]+\p{Ll}")
 
 
 # a word broken at a line end: `stöd-` / `pedagoger` (OCR may put an empty line between)
-_LINE_END_HYPHEN = regex.compile(r"[-­][^\S\n]*\n(?:[^\S\n]*\n)?[^\S\n]*")
+_LINE_END_HYPHEN = regex.compile(r"[-­‐‑][^\S\n]*\n(?:[^\S\n]*\n)?[^\S\n]*")
 
 
 def _table_row_start(text: str, start: int) -> bool:

@@ -134,6 +134,16 @@ def test_join_lines_drops_a_line_left_empty():
     assert out == "Detta gäller verksamheten.\nNästa rad.\n"
 
 
+def test_join_lines_reads_the_hyphens_of_pdf_text_as_hyphens():
+    # U+2010 HYPHEN and U+2011 NON-BREAKING HYPHEN, as pdftotext writes them
+    p = Pipeline(join_lines=True)
+    out = p.fix("Rollen som samordnande stöd\u2010\npedagoger har utvecklats för budget\u2011\noch skuldrådgivning.\n")
+    assert out == "Rollen som samordnande stödpedagoger\nhar utvecklats för budget\u2011\noch skuldrådgivning.\n"
+    # negative: in the default mode nothing changes, the hyphens inside a line neither
+    text = "Nya läges\u2010 och ut\u2010 pekade bitar, icke\u2011statliga organ och stöd\u2010\npedagoger.\n"
+    assert Pipeline().fix(text) == text
+
+
 def test_join_lines_keeps_crlf_line_endings_and_hyphens_after_a_letter_or_an_acronym():
     p = Pipeline(join_lines=True)
     text = "Kostnaden för verk-\r\nsamheten ökade.\r\nVia e-\r\npost och ICA-\r\nbutik.\r\nen verk-\r\nsamhet\r\nslut\r\n"

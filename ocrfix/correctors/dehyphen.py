@@ -24,9 +24,9 @@ import regex
 from ..edits import Edit
 from .base import Corrector, Document
 
-# head-  \n  tail(rest of chunk) spaces
+# head-  \n  tail(rest of chunk) spaces  (the hyphen: -, a soft hyphen, or U+2010/U+2011 of PDF text)
 # (OCR engines sometimes put an empty line between the two halves)
-_BROKEN_RE = regex.compile(r"(?<=\p{L})([-­])[^\S\n]*\n((?:[^\S\n]*\n)?[^\S\n]*)(\p{Ll}[\p{L}\p{M}]*)(\S*)([^\S\n]*)")
+_BROKEN_RE = regex.compile(r"(?<=\p{L})([-­‐‑])[^\S\n]*\n((?:[^\S\n]*\n)?[^\S\n]*)(\p{Ll}[\p{L}\p{M}]*)(\S*)([^\S\n]*)")
 MAX_HEAD = 64  # a word's first half is looked for this far back (keeps the search linear)
 _LETTER_RE = regex.compile(r"[\p{L}\p{M}]")
 
