@@ -32,7 +32,10 @@ INVISIBLE = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200b-\u200f\u202a-\u202
 INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]")
 INNER_INVISIBLE_RE = regex.compile(f"\\p{{L}}[{INVISIBLE}]+\\p{{L}}")
 # Characters OCR engines do not produce inside words: they end a segment.
-SEGMENT_SPLIT_RE = regex.compile(f"([-‐‑–—/<>*+=#;\"“”«»_~^®©™{INVISIBLE}]+)")  # (‐ ‑: U+2010, U+2011, hyphens of PDF text)
+# (‐ ‑: U+2010, U+2011, the hyphens of PDF text; the symbols after ™ -- dashes,
+# primes, single guillemets, footnote daggers, fractions, check marks -- are in
+# none of the learned tables: no engine's debris, written by the text's author.)
+SEGMENT_SPLIT_RE = regex.compile(f"([-‐‑–—/<>*+=#;\"“”«»_~^®©™‒―′″‹›¡¿¶†‡¤¦½¼¾·◦▪►✓✔✗{INVISIBLE}]+)")
 # `&`, `!` and `?` stand for letters in OCR (`N&mndens`, `kontinuer!ig`), but
 # between two words the lexicon knows, of three letters or more, they are
 # what they look like (`vård&omsorg`, `Bygg&Miljö`, `Hej!Hallå`).
