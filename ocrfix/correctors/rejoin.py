@@ -65,6 +65,8 @@ class Rejoin(Corrector):
                 continue
             if any(len(s.lower) == 1 and not s.lower.isalnum() for s in (a, b)):
                 continue  # a lone glyph between words stands for a word of its own (`både ( den`)
+            if len(b.text) == 1 and b.text.isupper() and a.text[-1:].islower():
+                continue  # a capital letter alone after a word is a name or a symbol (`dela i N filer`), no torn tail
             if a.written or b.written:
                 continue  # a paragraph the engine cannot have read (Engine._written_paragraphs): no tears
             joined = a.lower + b.lower
