@@ -438,9 +438,10 @@ class ErrorModel:
             return list(hit)
         found = self._candidates(normalise(ocr), lexicon, beam, max_edits, max_generic, margin, max_results,
                                  min_rule_logp, letter_generic, floor)
-        self._cache[key] = tuple(found)
-        if len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        if floor == -math.inf:  # a floor comes from one reading's context: that search is hardly ever asked again
+            self._cache[key] = tuple(found)
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
         return found
 
     def _candidates(self, ocr, lexicon, beam, max_edits, max_generic, margin, max_results, min_rule_logp, letter_generic,
