@@ -175,9 +175,10 @@ class FileResult:
 def process_file(task: FileTask, spec: PipelineSpec) -> FileResult:
     """Correct ``task.src`` into ``task.dst`` (and its edit log); never raises
     for a bad file: the failure is in the result and no output is written."""
-    from .stream import InputError, read_lines
+    from .stream import InputError, WarningLog, read_lines
 
     result = FileResult(task.rel)
+    warnings = WarningLog()  # (a file of endless overlong lines: a few of each kind, and a count)
     try:
         pipeline = get_pipeline(spec)
         encode_errors = "surrogateescape" if spec.errors == "passthrough" else "strict"
@@ -195,7 +196,7 @@ def process_file(task: FileTask, spec: PipelineSpec) -> FileResult:
                         edits_out.write(_json_line({"file": task.rel, **edit.to_dict()}).encode("utf-8"))
 
                 lines = _count_words(read_lines(stream, errors=spec.errors, name=task.rel), result)
-                for chunk in pipeline.fix_lines(lines, on_edit=on_edit, on_warning=result.warnings.append):
+                for chunk in pipeline.fix_lines(lines, on_edit=on_edit, on_warning=warnings.add):
                     out.write(chunk.encode("utf-8", encode_errors))
                 result.out_size = out.tell()
     except InputError as exc:  # invalid UTF-8, binary data: the message names the file
@@ -206,6 +207,7 @@ def process_file(task: FileTask, spec: PipelineSpec) -> FileResult:
         result.error = f"{task.rel}: {type(exc).__name__}: {exc}"
     else:
         result.ok = True
+    result.warnings = warnings.all_lines()
     return result
 
 

@@ -238,12 +238,12 @@ def _fail(message: str) -> None:
 
 
 # A file of many overlong lines would print one warning per line: the first
-# few are shown, the rest counted in one closing line.
-MAX_WARNINGS_PER_FILE = 10
+# few of each kind are shown, the rest counted in one closing line per kind.
+MAX_WARNINGS_PER_KIND = 10
 
 
 def _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts) -> Iterator[str]:
-    from .stream import InputError, Passthrough, read_lines
+    from .stream import InputError, Passthrough, WarningLog, read_lines
 
     if src == "-" and sys.stdin is None:
         raise _BadInput("cannot read <stdin>: standard input is closed")
@@ -251,7 +251,7 @@ def _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts) -> Iterato
         stream = sys.stdin.buffer if src == "-" else open(src, "rb")
     except OSError as exc:
         raise _BadInput(f"cannot read {name}: {_reason(exc)}") from None
-    warned = [0]  # warnings about this file; past MAX_WARNINGS_PER_FILE only counted
+    warnings = WarningLog(MAX_WARNINGS_PER_KIND)
     try:
         seen: deque = deque()
 
@@ -270,8 +270,7 @@ def _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts) -> Iterato
                     raise _CannotWrite(f"cannot write {edits_out.name}: {_reason(exc)}") from None
 
         def on_warning(message):
-            warned[0] += 1
-            if warned[0] <= MAX_WARNINGS_PER_FILE:
+            if warnings.add(message):
                 click.echo(f"ocrfix: warning: {name}: {message}", err=True)
 
         lines = _reading(read_lines(stream, errors=errors, name=name), name)
@@ -284,8 +283,8 @@ def _fix_one(pipeline, src, name, errors, as_diff, edits_out, counts) -> Iterato
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
-    if warned[0] > MAX_WARNINGS_PER_FILE:
-        click.echo(f"ocrfix: warning: {name}: {warned[0] - MAX_WARNINGS_PER_FILE:,} more warnings like these not shown", err=True)
+    for line in warnings.not_shown():
+        click.echo(f"ocrfix: warning: {name}: {line}", err=True)
 
 
 def _reading(lines: Iterable, name: str) -> Iterator:

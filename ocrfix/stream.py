@@ -8,6 +8,7 @@ input ends and memory stays flat however long the input is.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable, Iterator
 
@@ -23,6 +24,40 @@ ERROR_MODES = ("strict", "replace", "passthrough")
 
 class InputError(Exception):
     """Input that cannot be corrected: invalid UTF-8 (strict mode) or binary data."""
+
+
+class WarningLog:
+    """The warnings about one file, each kind (its message with the numbers
+    taken out) kept at most ``per_kind`` times and the rest only counted: a
+    file of a million overlong lines neither floods the terminal nor fills
+    memory, and a warning of another kind -- a corrector that failed on some
+    lines -- is never hidden behind them."""
+
+    def __init__(self, per_kind: int = 10) -> None:
+        self.per_kind = per_kind
+        self.kept: list[str] = []
+        self._seen: dict[str, list] = {}  # kind -> [count, first message]
+
+    def add(self, message: str) -> bool:
+        """Record ``message``; True if it is one of those kept (to be shown)."""
+        kind = _NUMBERS.sub("#", message)
+        seen = self._seen.setdefault(kind, [0, message])
+        seen[0] += 1
+        if seen[0] > self.per_kind:
+            return False
+        self.kept.append(message)
+        return True
+
+    def not_shown(self) -> list[str]:
+        """One line per kind with warnings left out: how many, like which."""
+        return [f"{count - self.per_kind:,} more warnings like this one not shown: {first}"
+                for count, first in self._seen.values() if count > self.per_kind]
+
+    def all_lines(self) -> list[str]:
+        return self.kept + self.not_shown()
+
+
+_NUMBERS = re.compile(r"\d[\d,]*")
 
 
 @dataclass(frozen=True, slots=True)
