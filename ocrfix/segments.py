@@ -79,8 +79,15 @@ SENTENCE_END = set(".!?:")
 MIN_CAPS_WORD = 4
 _VOWELS = frozenset("AEIOUYÅÄÖÉ")
 QUOTE_LOOKBACK = 400  # characters searched back for a quotation opened on the line (or on for its close)
-# a single quote mark closing a word: after a letter, a digit or a full stop, before a space, punctuation or the line's end
-_QUOTE_CLOSE_RE = {mark: regex.compile(f"(?<=[\\p{{L}}\\d.!?]){mark}(?=[\\s.,;:!?)\\]”»]|$)") for mark in "'’"}
+# a single quote mark closing a word: after a letter, a digit or punctuation ending a
+# quotation, before a space, punctuation or the line's end -- but not the genitive
+# mark of a name ending in s, x or z (`Lars'`, `Andreas’`), which closes nothing
+_QUOTE_OPEN_RE = {mark: regex.compile(f"(?<![\\p{{L}}\\d]){mark}(?=\\p{{L}})") for mark in "'’"}
+_QUOTE_CLOSE_RE = {mark: regex.compile(f"(?<=[\\p{{L}}\\d.!?:)])(?<!(?<!\\p{{L}})\\p{{Lu}}\\p{{Ll}}*[sxz]){mark}"
+                                       f"(?=[\\s.,;:!?)\\]”»\"/*…–—-]|$)") for mark in "'’"}
+# the last ‚ or ‘ opening a quotation (‘ before a word, after no letter), and a single mark closing one
+_LOW_QUOTE_OPEN_RE = regex.compile(r"(?r)‚|(?<![\p{L}\d])‘(?=\S)")
+_SINGLE_CLOSE_RE = regex.compile(r"(?<=\S)[‘’]")
 BOUNDARY_MARKS = SENTENCE_END | {"•"}
 
 
@@ -219,8 +226,10 @@ def _quotes_kept(pieces: list[str], quote_letters: str, closing: bool) -> list[s
 
 def with_quotation_opened(text: str, start: int, lead: str, core: str) -> tuple[str, str]:
     """``(lead, core)`` with a ``'`` or ``’`` opening the core moved to the
-    lead where it opens a quotation that closes on the line: this chunk or a
-    later one ends in the same mark (``'tillfälligt'``, ``’kanske’``). Without
+    lead where it opens a quotation that closes on the line or the next: this
+    chunk or a later one ends in the same mark before another quotation opens
+    with it (``'tillfälligt'``, ``’kanske’``; a name's genitive mark,
+    ``Lars'``, closes nothing). Without
     that close the mark stays in the core: the Enköping engine prints ``'q``
     for a ``b`` at a word's start (``'qeslut``), and a word ending in an
     apostrophe is all but unseen in its output."""
@@ -228,23 +237,49 @@ def with_quotation_opened(text: str, start: int, lead: str, core: str) -> tuple[
     if mark not in "'’" or len(core) < 2:
         return lead, core
     after = start + len(lead) + 1
-    line_end = text.find("\n", after)
-    line_end = min(len(text) if line_end < 0 else line_end, after + QUOTE_LOOKBACK)
-    if _QUOTE_CLOSE_RE[mark].search(text, after, line_end) is None:
+    reach = _quote_reach(text, after)
+    close = _QUOTE_CLOSE_RE[mark].search(text, after, reach)
+    if close is None:
         return lead, core
+    opening = _QUOTE_OPEN_RE[mark].search(text, after, close.start())
+    if opening is not None:
+        return lead, core  # another quotation opens first: that close is its own (`'qeslut ... 'nej'`)
     return lead + mark, core[1:]
+
+
+def _quote_reach(text: str, pos: int) -> int:
+    """Where a quotation opened at ``pos`` must have closed: the end of the
+    next line (a quotation may run over one line break, not a blank line),
+    at most QUOTE_LOOKBACK characters on."""
+    end = text.find("\n", pos)
+    if end >= 0 and text.startswith("\n", end + 1) is False:
+        following = text.find("\n", end + 1)
+        end = len(text) if following < 0 else following
+    return min(len(text) if end < 0 else end, pos + QUOTE_LOOKBACK)
+
+
+def _quote_start(text: str, pos: int) -> int:
+    """Where a quotation closed at ``pos`` may have opened: the start of the
+    line before (one line break, not a blank line), at most QUOTE_LOOKBACK back."""
+    start = text.rfind("\n", 0, pos)
+    if start > 0 and text[start - 1] != "\n":
+        start = text.rfind("\n", 0, start)
+    return max(start + 1, pos - QUOTE_LOOKBACK)
 
 
 def with_low_quotation_closed(text: str, start: int, lead: str, core: str, trail: str) -> tuple[str, str]:
     """``(core, trail)`` with a ``‘`` ending the core moved to the trail where
-    it closes a quotation opened by ``‚`` or ``‘`` on the line before it
-    (``‚kanske‘``). Without such an opening it stays in the core: the
+    it closes a quotation opened by ``‚`` or ``‘`` before it (on its line or
+    the one before) and not closed since (``‚kanske‘``; not after ``‘Trygg’``). Otherwise it stays in the core: the
     Enköping engine prints ``‘`` as debris inside garbles (``T}jggﬁet‘``)."""
     if core[-1:] != "‘" or len(core) < 2:
         return core, trail
-    line_start = max(text.rfind("\n", 0, start) + 1, start - QUOTE_LOOKBACK)
-    if any(q in lead or q in text[line_start:start] for q in "‚‘"):
+    if "‚" in lead or "‘" in lead:
         return core[:-1], "‘" + trail
+    line_start = _quote_start(text, start)
+    opened = _LOW_QUOTE_OPEN_RE.search(text[line_start:start])  # the last opening mark before it
+    if opened is not None and _SINGLE_CLOSE_RE.search(text, line_start + opened.end(), start) is None:
+        return core[:-1], "‘" + trail  # a quotation still open
     return core, trail
 
 

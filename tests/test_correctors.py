@@ -134,6 +134,15 @@ def test_join_lines_drops_a_line_left_empty():
     assert out == "Detta gäller verksamheten.\nNästa rad.\n"
 
 
+def test_a_quotation_may_run_over_one_line_break(pipeline):
+    text = "Det var 'tillfälligt men\nsedan permanent' enligt\nbeslutet om ‚Trygg\nhemma‘ i år.\n"
+    assert pipeline.fix(text) == text
+    assert pipeline.fix(GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + text).endswith(text)  # in a damaged document too
+    # negative: not over a blank line, where the apostrophe is read as the engine's ('qeslut: beslut)
+    garbled = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n\nNämnden fattar 'qeslut om\n\ninsatser' i år.\n"
+    assert "fattar beslut om" in pipeline.fix(garbled)
+
+
 def test_join_lines_reads_the_hyphens_of_pdf_text_as_hyphens():
     # U+2010 HYPHEN and U+2011 NON-BREAKING HYPHEN, as pdftotext writes them
     p = Pipeline(join_lines=True)
