@@ -23,8 +23,13 @@ from .ranking import BOUNDARY, number_kind
 from .tokens import SpanSet
 
 CHUNK_RE = regex.compile(r"\S+")
-LEAD = "(\"“”‘«*•‚„…"
-TRAIL = ".,;:!?)\"”»’'%](}…"
+# Marks in none of the learned tables (no engine's debris, written by the text's
+# author) stand around a word as its lead or trail: primes, single guillemets
+# (Swedish ›…›), footnote daggers (Svensson†), fractions, check marks, bullets.
+# Inside a word they stay what the correctors make of them (k†mmunen).
+_AUTHOR_MARKS = "′″‹›¶†‡¤½¼¾◦▪►✓✔✗"
+LEAD = "(\"“”‘«*•‚„…" + _AUTHOR_MARKS
+TRAIL = ".,;:!?)\"”»’'%](}…" + _AUTHOR_MARKS
 # Invisible format characters (zero-width, bidi controls, BOM) and control
 # characters (backspace, C1 controls) are never part of a correction: around
 # a word they are lead/trail, inside one a break.
@@ -32,10 +37,8 @@ INVISIBLE = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200b-\u200f\u202a-\u202
 INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]")
 INNER_INVISIBLE_RE = regex.compile(f"\\p{{L}}[{INVISIBLE}]+\\p{{L}}")
 # Characters OCR engines do not produce inside words: they end a segment.
-# (‐ ‑: U+2010, U+2011, the hyphens of PDF text; the symbols after ™ -- dashes,
-# primes, single guillemets, footnote daggers, fractions, check marks -- are in
-# none of the learned tables: no engine's debris, written by the text's author.)
-SEGMENT_SPLIT_RE = regex.compile(f"([-‐‑–—/<>*+=#;\"“”«»_~^®©™‒―′″‹›¡¿¶†‡¤¦½¼¾·◦▪►✓✔✗{INVISIBLE}]+)")
+# (‐ ‑: U+2010, U+2011, the hyphens of PDF text; ‒ ―: dashes.)
+SEGMENT_SPLIT_RE = regex.compile(f"([-‐‑–—‒―/<>*+=#;\"“”«»_~^®©™{INVISIBLE}]+)")
 # `&`, `!` and `?` stand for letters in OCR (`N&mndens`, `kontinuer!ig`), but
 # between two words the lexicon knows, of three letters or more, they are
 # what they look like (`vård&omsorg`, `Bygg&Miljö`, `Hej!Hallå`).
@@ -79,22 +82,26 @@ SENTENCE_END = set(".!?:")
 MIN_CAPS_WORD = 4
 _VOWELS = frozenset("AEIOUYÅÄÖÉ")
 QUOTE_LOOKBACK = 400  # characters searched back for a quotation opened on the line (or on for its close)
-# a single quote mark closing a word: after a letter, a digit or punctuation ending a
-# quotation, before a space, punctuation or the line's end -- but not the genitive
-# mark of a name ending in s, x or z (`Lars'`, `Andreas’`), which closes nothing
+# A single quote mark closing a quotation. Loosely (the quoted word is a word):
+# after a letter, a digit or punctuation ending a quotation, before a space,
+# punctuation, a hyphen or a slash. Strictly (the mark may be the engine's: `'q`
+# for b): after a word of plain letters on the same line, before a space or
+# punctuation, and not the genitive mark of a name ending in s, x or z (`Lars'`).
 _QUOTE_OPEN_RE = {mark: regex.compile(f"(?<![\\p{{L}}\\d]){mark}(?=\\p{{L}})") for mark in "'’"}
-_QUOTE_CLOSE_RE = {mark: regex.compile(f"(?<=[\\p{{L}}\\d.!?:)])(?<!(?<!\\p{{L}})\\p{{Lu}}\\p{{Ll}}*[sxz]){mark}"
-                                       f"(?=[\\s.,;:!?)\\]”»\"/*…–—-]|$)") for mark in "'’"}
-# the last ‚ or ‘ opening a quotation (‘ before a word, after no letter), and a single mark closing one
+_QUOTE_CLOSE_LOOSE_RE = {mark: regex.compile(f"(?<=[\\p{{L}}\\d.!?:)]){mark}(?=[\\s.,;:!?)\\]”»\"/*…–—-]|$)")
+                         for mark in "'’"}
+_QUOTE_CLOSE_STRICT_RE = {mark: regex.compile(f"(?<=(?<!\\S)[\\p{{L}}\\d]+[.!?]?)(?<!(?<!\\p{{L}})\\p{{Lu}}\\p{{Ll}}*[sxz])"
+                                              f"{mark}(?=[\\s.,;:!?)\\]”»]|$)") for mark in "'’"}
+_FIRST_LETTERS_RE = regex.compile(r"\p{L}+")
 _LOW_QUOTE_OPEN_RE = regex.compile(r"(?r)‚|(?<![\p{L}\d])‘(?=\S)")
-_SINGLE_CLOSE_RE = regex.compile(r"(?<=\S)[‘’]")
+_SINGLE_CLOSE_RE = regex.compile(r"(?<=\S)(?<!(?<!\p{L})\p{Lu}\p{Ll}*[sxz])[‘’]")  # (not a genitive: ‚Lars’ resa‘)
 BOUNDARY_MARKS = SENTENCE_END | {"•"}
 
 
 def split_chunk(chunk: str) -> tuple[str, str, str]:
     """``'(utveck[ing),'`` -> ``('(', 'utveck[ing', '),')``."""
-    if chunk[:1].isalnum() and chunk[-1:].isalnum():  # most words: nothing to strip
-        return "", chunk, ""
+    if chunk[:1].isalnum() and chunk[-1:].isalnum() and chunk[0] not in _AUTHOR_MARKS and chunk[-1] not in _AUTHOR_MARKS:
+        return "", chunk, ""  # most words: nothing to strip (½ is alphanumeric too)
     i, j = 0, len(chunk)
     while i < j and (chunk[i] in LEAD or INVISIBLE_RE.match(chunk[i])):
         i += 1
@@ -224,25 +231,33 @@ def _quotes_kept(pieces: list[str], quote_letters: str, closing: bool) -> list[s
     return out
 
 
-def with_quotation_opened(text: str, start: int, lead: str, core: str) -> tuple[str, str]:
+def with_quotation_opened(text: str, start: int, lead: str, core: str, trail: str, is_valid=None) -> tuple[str, str]:
     """``(lead, core)`` with a ``'`` or ``’`` opening the core moved to the
-    lead where it opens a quotation that closes on the line or the next: this
-    chunk or a later one ends in the same mark before another quotation opens
-    with it (``'tillfälligt'``, ``’kanske’``; a name's genitive mark,
-    ``Lars'``, closes nothing). Without
-    that close the mark stays in the core: the Enköping engine prints ``'q``
-    for a ``b`` at a word's start (``'qeslut``), and a word ending in an
-    apostrophe is all but unseen in its output."""
+    lead where it opens a quotation: the chunk itself ends in the same mark
+    (``'Nils'``), or a later chunk does before another quotation opens with
+    it -- on the line or the next if the quoted word is a word
+    (``'tillfälligt men`` / ``sedan permanent'``, ``’Hälsa Plus’``), on the
+    line and strictly (:data:`_QUOTE_CLOSE_STRICT_RE`) if it is not. Otherwise
+    the mark stays in the core: the Enköping engine prints ``'q`` for a ``b``
+    at a word's start (``'qeslut``), and a name's genitive mark later on the
+    line (``Lars'``) or the engine's own ``’`` in a garble (``az‘t‘fé’``)
+    closes nothing."""
     mark = core[:1]
     if mark not in "'’" or len(core) < 2:
         return lead, core
+    if trail[:1] == mark:
+        return lead + mark, core[1:]  # `'Nils'`: quoted in one chunk
     after = start + len(lead) + 1
-    reach = _quote_reach(text, after)
-    close = _QUOTE_CLOSE_RE[mark].search(text, after, reach)
+    first = _FIRST_LETTERS_RE.search(core, 1)
+    if first is not None and is_valid is not None and is_valid(first.group().lower()):
+        close = _QUOTE_CLOSE_LOOSE_RE[mark].search(text, after, _quote_reach(text, after))
+    else:
+        line_end = text.find("\n", after)
+        reach = min(len(text) if line_end < 0 else line_end, after + QUOTE_LOOKBACK)
+        close = _QUOTE_CLOSE_STRICT_RE[mark].search(text, after, reach)
     if close is None:
         return lead, core
-    opening = _QUOTE_OPEN_RE[mark].search(text, after, close.start())
-    if opening is not None:
+    if _QUOTE_OPEN_RE[mark].search(text, after, close.start()) is not None:
         return lead, core  # another quotation opens first: that close is its own (`'qeslut ... 'nej'`)
     return lead + mark, core[1:]
 
@@ -566,7 +581,7 @@ def _segment_range(text: str, lo: int, hi: int, sentence_start: bool, protected:
             if "]" in text[start : line_end if line_end >= 0 else len(text)]:
                 lead, core = lead + "[", core[1:]  # bracketed text, not a misread l
         closing = False
-        lead, core = with_quotation_opened(text, start, lead, core)
+        lead, core = with_quotation_opened(text, start, lead, core, trail, is_valid)
         core, trail = with_low_quotation_closed(text, start, lead, core, trail)
         if quote_letters and (core[-1:] in QUOTE_MARKS or trail[:1] in QUOTE_MARKS):
             core, trail, closing = with_closing_garble(text, start, lead, core, trail, quote_letters, is_valid)

@@ -41,16 +41,17 @@ class WarningLog:
     def add(self, message: str) -> bool:
         """Record ``message``; True if it is one of those kept (to be shown)."""
         kind = _NUMBERS.sub("#", message)
-        seen = self._seen.setdefault(kind, [0, message])
+        seen = self._seen.setdefault(kind, [0, ""])
         seen[0] += 1
         if seen[0] > self.per_kind:
+            seen[1] = seen[1] or message  # the first left out
             return False
         self.kept.append(message)
         return True
 
     def not_shown(self) -> list[str]:
         """One line per kind with warnings left out: how many, like which."""
-        return [f"{count - self.per_kind:,} more warnings like this one not shown: {first}"
+        return [f"{count - self.per_kind:,} more warnings of this kind not shown, the first: {first}"
                 for count, first in self._seen.values() if count > self.per_kind]
 
     def all_lines(self) -> list[str]:

@@ -102,9 +102,11 @@ _CODE = r"(?<![\w`])(?P<ticks>`+)(?=[^\s`])[^`\n]*[^\s`](?P=ticks)(?![\w`])"
 # ``sjé[\fdrséi]g'nmg``), never as a chunk of their own before one or two letters.
 _DIRECTIVE = r"(?<![\w%\\])(?:%[-+0-9.]*[A-Za-z]{1,2}|\\(?:[abfnrtv0]|x[0-9A-Fa-fH]{2}|u[0-9A-Fa-f]{4}))(?=[\s.,;:!?)\]]|$)"
 # A command's long option (``--zero-terminated``, ``--backup[=STYR]``,
-# ``--color='auto'``) or a shell variable (``$HOME``, ``${PREFIX}``): command
-# lines quoted in the text. No engine prints ``--`` or ``$`` before a word's letters.
-_OPTION = r"(?<![\w-])--[A-Za-z][A-Za-z0-9-]*(?:\[?=[^\s]*)?|(?<![\w$])\$\{?[A-Za-z_][A-Za-z0-9_]*\}?"
+# ``--color='auto'``) or a shell variable in capitals or braces (``$HOME``,
+# ``${prefix}``): command lines quoted in the text. The name ends at a letter
+# an option cannot have (``--fér`` is typed text with a dash and a garble);
+# a ``$`` before lower-case letters may be an engine's S (``$amverkan``).
+_OPTION = r"(?<![\w-])--[A-Za-z][A-Za-z0-9-]*(?![^\W\d_])(?:\[?=[^\s]*)?|(?<![\w$])\$(?:\{[A-Za-z_]\w*\}|[A-Z_][A-Z0-9_]*(?!\w))"
 
 _TOKEN_RE = regex.compile(
     rf"""

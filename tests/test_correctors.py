@@ -134,6 +134,11 @@ def test_join_lines_drops_a_line_left_empty():
     assert out == "Detta gäller verksamheten.\nNästa rad.\n"
 
 
+def test_a_middle_dot_between_letters_is_part_of_the_word(pipeline):
+    text = "Paral·lel och Col·legi är katalanska ord.\n"
+    assert pipeline.fix(text) == text
+
+
 def test_a_quotation_may_run_over_one_line_break(pipeline):
     text = "Det var 'tillfälligt men\nsedan permanent' enligt\nbeslutet om ‚Trygg\nhemma‘ i år.\n"
     assert pipeline.fix(text) == text

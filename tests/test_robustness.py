@@ -438,7 +438,7 @@ def test_overlong_lines_are_warned_about_a_few_times_then_counted():
     warnings = res.stderr.decode().splitlines()
     assert res.returncode == 0 and res.stdout == data
     assert len(warnings) == 11 and "line 10 is longer" in warnings[9]
-    assert "15 more warnings like this one not shown: line 1 is longer" in warnings[-1]
+    assert "15 more warnings of this kind not shown, the first: line 11 is longer" in warnings[-1]
     few = run_cli(["--max-line-chars", "5"], data[: data.index(b"\n") + 1] * 3)  # negative: a few are all shown
     assert len(few.stderr.decode().splitlines()) == 3 and b"not shown" not in few.stderr
 
@@ -451,7 +451,7 @@ def test_a_warning_of_another_kind_is_never_hidden_behind_many_of_one():
     failure = "step 'words' failed on lines 13-14 (RuntimeError: boom); its edits there were skipped"
     assert shown == [True] * 10 + [False] * 2 and log.add(failure)
     assert log.all_lines()[10] == failure and len(log.all_lines()) == 12
-    assert log.not_shown() == ["2 more warnings like this one not shown: line 1 is longer than 50 characters; passed through unchanged"]
+    assert log.not_shown() == ["2 more warnings of this kind not shown, the first: line 11 is longer than 50 characters; passed through unchanged"]
 
 
 def test_output_does_not_depend_on_hash_seed():
