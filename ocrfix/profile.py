@@ -29,7 +29,7 @@ import regex
 # code (`NO3`, `DM2`, `Q1`). An apostrophe before a capital or after the vowel of
 # a capitalised word is a name's (`O'Brien`, `Sa'ad`; OCR's: `Fb’waltningen`, `kb'pt`).
 _LIGATURES = "ﬁﬂ"
-_GARBLE_RE = regex.compile(r"\p{L}[\[\]§@&|{}]|[\[\]§@&|{}]\p{L}|\p{Ll}\d|\d\p{Ll}|(?<!(?<!\S)\p{Lu}\p{Ll}*[aeiouyåäöé])(?<=\p{L})[)(’'][\p{Ll})’']|" + f"[{_LIGATURES}]")
+_GARBLE_RE = regex.compile(r"\p{L}[\[\]§@&|{}]|[\[\]§@&|{}]\p{L}|\p{Ll}\d|\d\p{Ll}|[)(’'](?<=\p{L}.)(?<!(?<!\S)\p{Lu}\p{Ll}*[aeiouyåäöé].)[\p{Ll})’']|" + f"[{_LIGATURES}]")
 _NON_LETTERS_RE = regex.compile(r"\P{L}+")
 _DIACRITICS = "åäöÅÄÖ"
 
