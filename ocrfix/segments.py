@@ -90,11 +90,12 @@ QUOTE_LOOKBACK = 400  # characters searched back for a quotation opened on the l
 _QUOTE_OPEN_RE = {mark: regex.compile(f"(?<![\\p{{L}}\\d]){mark}(?=\\p{{L}})") for mark in "'’"}
 _QUOTE_CLOSE_LOOSE_RE = {mark: regex.compile(f"(?<=[\\p{{L}}\\d.!?:)]){mark}(?=[\\s.,;:!?)\\]”»\"/*…–—-]|$)")
                          for mark in "'’"}
-_QUOTE_CLOSE_STRICT_RE = {mark: regex.compile(f"(?<=(?<!\\S)[\\p{{L}}\\d]+[.!?]?)(?<!(?<!\\p{{L}})\\p{{Lu}}\\p{{Ll}}*[sxz])"
-                                              f"{mark}(?=[\\s.,;:!?)\\]”»]|$)") for mark in "'’"}
+# (each look-behind after the mark, so that it runs only where a mark is: linear on long words)
+_QUOTE_CLOSE_STRICT_RE = {mark: regex.compile(f"{mark}(?<=(?<!\\S)[\\p{{L}}\\d]+[.!?]?.)(?<!(?<!\\p{{L}})\\p{{Lu}}\\p{{Ll}}*[sxz].)"
+                                              f"(?=[\\s.,;:!?)\\]”»]|$)") for mark in "'’"}
 _FIRST_LETTERS_RE = regex.compile(r"\p{L}+")
 _LOW_QUOTE_OPEN_RE = regex.compile(r"(?r)‚|(?<![\p{L}\d])‘(?=\S)")
-_SINGLE_CLOSE_RE = regex.compile(r"(?<=\S)(?<!(?<!\p{L})\p{Lu}\p{Ll}*[sxz])[‘’]")  # (not a genitive: ‚Lars’ resa‘)
+_SINGLE_CLOSE_RE = regex.compile(r"[‘’](?<=\S.)(?<!(?<!\p{L})\p{Lu}\p{Ll}*[sxz].)")  # (not a genitive: ‚Lars’ resa‘)
 BOUNDARY_MARKS = SENTENCE_END | {"•"}
 
 
