@@ -268,7 +268,7 @@ def _quote_reach(text: str, pos: int) -> int:
     next line (a quotation may run over one line break, not a blank line),
     at most QUOTE_LOOKBACK characters on."""
     end = text.find("\n", pos)
-    if end >= 0 and text.startswith("\n", end + 1) is False:
+    if end >= 0 and not text.startswith("\n", end + 1):
         following = text.find("\n", end + 1)
         end = len(text) if following < 0 else following
     return min(len(text) if end < 0 else end, pos + QUOTE_LOOKBACK)
@@ -286,8 +286,9 @@ def _quote_start(text: str, pos: int) -> int:
 def with_low_quotation_closed(text: str, start: int, lead: str, core: str, trail: str) -> tuple[str, str]:
     """``(core, trail)`` with a ``‘`` ending the core moved to the trail where
     it closes a quotation opened by ``‚`` or ``‘`` before it (on its line or
-    the one before) and not closed since (``‚kanske‘``; not after ``‘Trygg’``). Otherwise it stays in the core: the
-    Enköping engine prints ``‘`` as debris inside garbles (``T}jggﬁet‘``)."""
+    the one before) and not closed since (``‚kanske‘``; not after
+    ``‘Trygg’``). Otherwise it stays in the core: the Enköping engine prints
+    ``‘`` as debris inside garbles (``T}jggﬁet‘``)."""
     if core[-1:] != "‘" or len(core) < 2:
         return core, trail
     if "‚" in lead or "‘" in lead:

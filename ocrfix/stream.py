@@ -36,7 +36,7 @@ class WarningLog:
     def __init__(self, per_kind: int = 10) -> None:
         self.per_kind = per_kind
         self.kept: list[str] = []
-        self._seen: dict[str, list] = {}  # kind -> [count, first message]
+        self._seen: dict[str, list] = {}  # kind -> [count, the first message left out]
 
     def add(self, message: str) -> bool:
         """Record ``message``; True if it is one of those kept (to be shown)."""
