@@ -38,7 +38,7 @@ PARAGRAPHS_PER_DOCUMENT = 40
 MIN_WORDS = 6
 
 
-def paragraphs(path: Path) -> list[str]:
+def paragraphs(path: Path, keep_code: bool = False) -> list[str]:
     raw = path.read_bytes()
     if path.suffix == ".txt":
         text = raw.decode("utf-8", errors="replace")
@@ -47,7 +47,7 @@ def paragraphs(path: Path) -> list[str]:
             raw.decode("utf-8")
         except UnicodeDecodeError:  # an old page in Latin-1 without a charset
             raw = raw.decode("latin-1").encode("utf-8")
-        text = html_text(raw)
+        text = html_text(raw, keep_code)
     paras = (" ".join(p.split()) for p in text.split("\n\n"))
     return [p for p in paras if len(p.split()) >= MIN_WORDS and is_swedish(p)]
 

@@ -47,24 +47,26 @@ ENGLISH = frozenset("the and of to in is that for it with as on be by this are f
 WORD_RE = regex.compile(r"\p{L}+")
 BLOCK_TAGS = {"p", "br", "div", "li", "h1", "h2", "h3", "h4", "h5", "td", "tr", "title", "dt", "dd", "table", "ul", "ol"}
 SKIP_TAGS = {"script", "style", "pre", "code", "tt", "kbd", "samp"}
+INLINE_CODE_TAGS = {"code", "tt", "kbd", "samp"}  # kept by html_text(keep_code=True)
 
 
 class _Text(HTMLParser):
-    """HTML to text: block elements become blank lines, code is dropped."""
+    """HTML to text: block elements become blank lines, the elements in ``skip`` are dropped."""
 
-    def __init__(self) -> None:
+    def __init__(self, skip: set[str]) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
+        self.skip = skip
 
     def handle_starttag(self, tag, attrs) -> None:
-        if tag in SKIP_TAGS:
+        if tag in self.skip:
             self.skipping += 1
         if tag in BLOCK_TAGS:
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag) -> None:
-        if tag in SKIP_TAGS:
+        if tag in self.skip:
             self.skipping = max(0, self.skipping - 1)
         if tag in BLOCK_TAGS:
             self.parts.append("\n\n")
@@ -74,10 +76,13 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def html_text(raw: bytes) -> str:
+def html_text(raw: bytes, keep_code: bool = False) -> str:
+    """The page's text. Code is dropped (its words are no Swedish); ``keep_code`` keeps inline
+    code, where a page is to be read as its reader sees it (a sentence may start with a
+    function's name: without it, ``databasen. returnerar den`` is no sentence)."""
     head = raw[:2000].lower()
     encoding = "latin-1" if b"iso-8859-1" in head or b"latin1" in head else "utf-8"
-    parser = _Text()
+    parser = _Text(SKIP_TAGS - INLINE_CODE_TAGS if keep_code else SKIP_TAGS)
     parser.feed(raw.decode(encoding, errors="replace"))
     return "".join(parser.parts)
 
