@@ -66,6 +66,8 @@ def main() -> None:
     ap.add_argument("--domain", choices=("others", "none", "all"), default="others")
     ap.add_argument("--settings", default="S1,S2,S3,S4,S5")
     ap.add_argument("--errors", type=int, default=0, help="show the N most frequent remaining word errors")
+    ap.add_argument("--extra-pages", type=Path, nargs="*", default=[],
+                    help="more (OCR, truth) page folders for every fold's error model (make_pages.py's)")
     args = ap.parse_args()
     dev = SHARED / "bench" / "tesseract-dev"
     if not dev.exists():
@@ -87,6 +89,7 @@ def main() -> None:
         model.parent.mkdir()
         subprocess.run([sys.executable, str(ROOT / "scripts" / "learn_error_model.py"),
                         "--pages", str(fold / "learn"), str(SHARED / "bench" / "tesseract-dev-b"),
+                        *map(str, args.extra_pages),
                         "--lines", str(SHARED / "enkoping" / "dev.jsonl"), "--out", str(model)],
                        check=True, capture_output=True)
         domain: bool | Path = args.domain == "all"

@@ -13,11 +13,14 @@ the very reports the domain tables were built from, so they cannot say how
 ocrfix does on another text. This script makes such pages from any clean
 Swedish text: SOURCE is a plain-text file (each non-empty line a paragraph,
 or blank-line-separated paragraphs with ``--paragraphs``) or a directory of
-HTML help pages (read as benchmarks/clean_text_harm.py reads them). Use
+HTML help pages or Mallard ``.page`` files (read as benchmarks/clean_text_harm.py reads HTML). Use
 text no ocrfix table was built from: the harm corpus's cases
-(benchmarks/harm_corpus/cases), or Debian's gimp-help-sv, lifelines-doc-sv,
-debian-edu-doc-legacy-sv (see clean_text_harm.py) -- not libreoffice-help-sv
-or cfi-sv (the general bigrams) nor the reports in samples/ (the domain).
+(benchmarks/harm_corpus/cases), Debian's gimp-help-sv, lifelines-doc-sv,
+debian-edu-doc-legacy-sv (see clean_text_harm.py), or the Swedish pages of
+gnome-user-docs (usr/share/help/sv) and installation-guide-amd64
+(usr/share/doc/installation-guide-amd64/sv) -- not libreoffice-help-sv or
+cfi-sv (the general bigrams) nor the reports in samples/ (the domain). Keep
+one of them apart to check a change tuned on the others.
 
 The recipe follows the dev benches' READMEs (tesseract-dev-b spells it
 out): paragraphs wrapped greedily with Pillow's font metrics into a 6.27 in
@@ -82,7 +85,7 @@ def read_documents(source: Path, blank_separated: bool) -> list[list[str]]:
     if source.is_dir():
         from clean_text_harm import paragraphs
 
-        files = sorted(p for p in source.rglob("*") if p.suffix in (".html", ".htm") and p.is_file())
+        files = sorted(p for p in source.rglob("*") if p.suffix in (".html", ".htm", ".page") and p.is_file())
         return [[p for p in paragraphs(f, keep_code=True) if not table_like(p)] for f in files]
     text = source.read_text(encoding="utf-8")
     units = re.split(r"\n\s*\n", text) if blank_separated else text.splitlines()
