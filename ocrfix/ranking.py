@@ -43,7 +43,7 @@ MIN_KNOWN_PART, MIN_UNKNOWN_PART = 4, 2
 # ... whose rest is a word or compound too, though Hunspell refuses the whole
 # (`histogramdialogen`, `volymskjutreglaget`: Swedish compounds freely, and
 # technical prose more freely than the dictionary), and whose first part may
-# begin a compound (Scorer._opens_compounds: not `sedanjuli`): a compound of
+# begin a compound (Scorer.opens_compounds: not `sedanjuli`): a compound of
 # the two at this many powers of ten below what it would be if Hunspell
 # accepted it. Without it such a word scored as a listed word beside a string
 # of letters, and a split in two beat it even at Tesseract's rare gluing.
@@ -55,6 +55,10 @@ MIN_KNOWN_PART, MIN_UNKNOWN_PART = 4, 2
 # (Without the first-part condition: 70.22 / 75.25 %, but `sedanjuli` stayed
 # whole beside the Enköping scan; penalty 3 gained less, 2.5 as much as 2.)
 UNLICENSED_COMPOUND_PENALTY = 2.0
+# log P(two words written as one compound) - log P(the two side by side): the
+# prior a compound of two words has beside them, so estimated (see
+# correctors/split.py, which weighs a split against the compound of its parts).
+UNLICENSED_COMPOUND_LOGP = (COMPOUND_BONUS - UNLICENSED_COMPOUND_PENALTY) * LN10
 # No word is this long: a longer token is no partly known compound (each cut
 # looks up and remembers a part of it; for a chunk of 32,000 characters
 # without a space that was gigabytes).
@@ -221,7 +225,7 @@ class Scorer:
         compound (``histogram`` + ``dialogen``, ``volym`` + ``skjutreglaget``)
         counts at its own frequency, UNLICENSED_COMPOUND_PENALTY powers of ten
         down, where that is more than as a string of letters -- if the first
-        part may begin a compound (:meth:`_opens_compounds`). The listed end is
+        part may begin a compound (:meth:`opens_compounds`). The listed end is
         never looked up as a compound: that would cost a Hunspell analysis per
         cut (the rest's is asked for only beside a listed end)."""
         best = -math.inf
@@ -234,14 +238,14 @@ class Scorer:
                 z = self.word_zipf(known)
                 if z > 0:
                     rest_z = self._unknown_zipf(rest)
-                    if len(rest) >= MIN_KNOWN_PART and self._opens_compounds(first):
+                    if len(rest) >= MIN_KNOWN_PART and self.opens_compounds(first):
                         known_rest = self._known_zipf(rest)
                         if known_rest > 0:
                             rest_z = max(rest_z, known_rest - UNLICENSED_COMPOUND_PENALTY)
                     best = max(best, z + rest_z - (9.0 - COMPOUND_BONUS))
         return best
 
-    def _opens_compounds(self, part: str) -> bool:
+    def opens_compounds(self, part: str) -> bool:
         """May ``part`` begin a compound, by Hunspell's flags (a first-part
         flag or a compound rule's; for a compound, those of its last part)?
         A stem may (``histogram``, ``volym``, ``sessionslogg``); a function
