@@ -104,8 +104,9 @@ def break_point(word: str, rng: random.Random) -> int | None:
     return rng.choice(letters) if letters else None
 
 
-def wrap(paragraph: str, font, width_px: float, rng: random.Random) -> list[str]:
-    lines, line = [], ""
+def wrap(paragraph: str, font, width_px: float, rng: random.Random) -> tuple[list[str], set[int]]:
+    """The paragraph's lines, and which of them end in a hyphen the layout inserted."""
+    lines, line, inserted = [], "", set()
     for word in paragraph.split():
         trial = f"{line} {word}" if line else word
         if font.getlength(trial) <= width_px:
@@ -113,6 +114,7 @@ def wrap(paragraph: str, font, width_px: float, rng: random.Random) -> list[str]
             continue
         cut = break_point(word, rng) if sum(c.isalpha() for c in word) >= 7 and line and rng.random() < 0.45 else None
         if cut is not None and font.getlength(f"{line} {word[:cut]}-") <= width_px:
+            inserted.add(len(lines))
             lines.append(f"{line} {word[:cut]}-")
             line = word[cut:]
             continue
@@ -121,22 +123,26 @@ def wrap(paragraph: str, font, width_px: float, rng: random.Random) -> list[str]
         line = word
     if line:
         lines.append(line)
-    return lines
+    return lines, inserted
 
 
-def first_page(paragraphs: list[str], font, width_px: float, rng: random.Random) -> tuple[list[str], int]:
-    """One page of rendered lines ("" between paragraphs) and how many paragraphs it used (the
-    last perhaps in part); a page never ends on a hyphenated line."""
-    page, limit = [], rng.randint(35, 45)
+def first_page(paragraphs: list[str], font, width_px: float, rng: random.Random) -> tuple[list[str], set[int], int]:
+    """One page of rendered lines ("" between paragraphs), the lines ending in a
+    hyphen the layout inserted, and how many paragraphs the page used (the last
+    perhaps in part); a page never ends on a hyphenated line."""
+    page, hyphenated, limit = [], set(), rng.randint(35, 45)
     for k, para in enumerate(paragraphs):
-        for line in wrap(para, font, width_px, rng):
+        lines, inserted = wrap(para, font, width_px, rng)
+        for i, line in enumerate(lines):
+            if i in inserted:
+                hyphenated.add(len(page))
             page.append(line)
             if len(page) >= limit and not line.endswith("-"):
-                return page, k + 1
+                return page, hyphenated, k + 1
         page.append("")
     while page and page[-1] == "":
         page.pop()
-    return page, len(paragraphs)
+    return page, hyphenated, len(paragraphs)
 
 
 def joined(lines: list[str], hyphenated: set[int]) -> list[str]:
@@ -226,15 +232,14 @@ def main() -> None:
         font = ImageFont.truetype(str(font_file), round(pt * 300 / 72))
         if start >= len(paragraphs):
             break
-        page, used = first_page(paragraphs[start : start + 80], font, TEXT_W * 300, rng)
+        page, hyphenated, used = first_page(paragraphs[start : start + 80], font, TEXT_W * 300, rng)
         start += used
-        jobs.append((f"oop_{k:03d}_{name}", name, setting, font_file, pt, page, args.seed * 1000 + k))
+        jobs.append((f"oop_{k:03d}_{name}", name, setting, font_file, pt, page, hyphenated, args.seed * 1000 + k))
 
     def make(job):
-        name, sname, setting, font_file, pt, lines, seed = job
-        hyph = {i for i, l in enumerate(lines[:-1]) if l.endswith("-") and lines[i + 1]}
+        name, sname, setting, font_file, pt, lines, hyphenated, seed = job
         gt = "\n".join(lines) + "\n"
-        gt_joined = "\n".join(joined(lines, hyph)) + "\n"
+        gt_joined = "\n".join(joined(lines, hyphenated)) + "\n"  # the text's own hyphens stay
         text = ocr(render(lines, font_file, pt, setting, seed), setting[2], setting[1])
         (args.out / f"{name}.gt.txt").write_text(gt, encoding="utf-8")
         (args.out / f"{name}.gt_joined.txt").write_text(gt_joined, encoding="utf-8")

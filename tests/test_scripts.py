@@ -5,9 +5,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 from build_domain_data import lowered_pairs, sequence  # noqa: E402
 from build_general_bigrams import html_text, is_swedish  # noqa: E402
+from make_pages import first_page, joined, table_like  # noqa: E402
 
 
 def test_only_swedish_paragraphs_are_counted():
@@ -25,6 +27,41 @@ def test_html_becomes_paragraphs_without_code():
     assert paras == ["Hjälp", "Klicka här.", "Sedan väljer du."]
     latin = '<meta charset="iso-8859-1"><p>F\xf6retagets s\xe4kerhet</p>'.encode("latin-1")
     assert "Företagets säkerhet" in html_text(latin)
+
+
+def test_inline_code_is_kept_on_request():
+    page = b"<p><code>nfamilies</code> returnerar antalet familjer.</p><pre>x = 1</pre>"
+    assert html_text(page).split() == ["returnerar", "antalet", "familjer."]
+    assert html_text(page, keep_code=True).split() == ["nfamilies", "returnerar", "antalet", "familjer."]
+
+
+class _Font:
+    """Pillow's getlength for a monospaced font: ten pixels a character."""
+
+    @staticmethod
+    def getlength(text: str) -> float:
+        return 10.0 * len(text)
+
+
+def test_pages_keep_every_word_and_undo_only_the_layouts_hyphens():
+    import random
+
+    paragraphs = ["Förvaltningen redovisar verksamhetsberättelsen för socialnämnden i år.",
+                  "Vi ger alla råd om bra budget- och skuldrådgivning."] * 30
+    page, hyphenated, used = first_page(paragraphs, _Font(), 300.0, random.Random(4))
+    assert 35 <= len(page) <= 45 and 0 < used <= len(paragraphs)
+    assert all(len(line) <= 30 for line in page) and not page[-1].endswith("-")
+    assert hyphenated and all(page[i].endswith("-") for i in hyphenated)  # some long words broken
+    assert any(line.endswith("budget-") for line in page)  # ... and the text's own hyphen at a line end
+    undone = " ".join(joined(page, hyphenated)).split()
+    source = " ".join(paragraphs[:used]).split()
+    assert undone == source[: len(undone)]  # the words of the source, in order, none torn
+    assert "budget-" in undone  # negative: the text's own hyphen is kept, not joined to `och`
+
+
+def test_table_like_lines_are_left_out_of_pages():
+    assert table_like("Kostnader\t12 345\t13 000") and table_like("Innehåll ........ 4") and table_like("2024 1 234 567 89")
+    assert not table_like("Nämnden redovisar ett underskott på 12 miljoner kronor för 2024.")
 
 
 def test_report_markup_is_layout_not_words():
