@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import Lexicon
-from .lexicon.hunspell import BEGIN, MIDDLE, RULE_SHIFT
+from .lexicon.hunspell import BEGIN, MIDDLE
 from .profile import Profile
 
 LN10 = math.log(10)
@@ -41,24 +41,28 @@ ZIPF_COMPOUND_CAP = 3.5
 # least, the unknown rest at least this long.
 MIN_KNOWN_PART, MIN_UNKNOWN_PART = 4, 2
 # ... whose rest is a word or compound too, though Hunspell refuses the whole
-# (`histogramdialogen`, `volymskjutreglaget`: Swedish compounds freely, and
-# technical prose more freely than the dictionary), and whose first part may
-# begin a compound (Scorer.opens_compounds: not `sedanjuli`): a compound of
-# the two at this many powers of ten below what it would be if Hunspell
-# accepted it. Without it such a word scored as a listed word beside a string
-# of letters, and a split in two beat it even at Tesseract's rare gluing.
-# Measured on Tesseract pages of prose outside the domain
-# (benchmarks/make_pages.py): share of character errors removed, all settings,
-# help texts 69.99 -> 70.15 %, GNOME and Debian installation guides 75.13 ->
-# 75.18 %, harm corpus 70.36 -> 70.40 %; out_of_domain 92.59 -> 92.61 %; the
-# dev benches, Enköping (dev and held-out), harm and token repair unchanged.
-# (Without the first-part condition: 70.22 / 75.25 %, but `sedanjuli` stayed
-# whole beside the Enköping scan; penalty 3 gained less, 2.5 as much as 2.)
-UNLICENSED_COMPOUND_PENALTY = 2.0
+# (`volymskjutreglaget`, `snabbmaskegenskaper`: Swedish compounds freely, and
+# technical prose more freely than the dictionary), where the first part may
+# begin a compound and the last end one by Hunspell's flags
+# (Scorer.compound_positions: not `sedanjuli`, `stödtill`, `beslutvarje`): a
+# compound of the two at this many powers of ten below what it would be if
+# Hunspell accepted it, and no more than UNLICENSED_COMPOUND_CAP. Without it
+# such a word scored as a listed word beside a string of letters, and a split
+# in two beat it even at Tesseract's rare gluing. At 2 and with a looser test
+# of the parts, content words glued by an engine that often glues
+# (`beslutvarje`, `bidragunder`, `stödtill`) were no longer split (a review
+# found 15 of 23 such glues in Enköping lines kept whole); now one glue of a
+# set of eleven is (`andrakvartalet`: `andra` may begin compounds), and 42 of
+# 47 word pairs glued into the Enköping lines are split back, as before.
+# Tesseract pages of prose outside the domain (benchmarks/make_pages.py), S1,
+# S2, S3 and S5 pooled: help texts 85.29 -> 85.36 % of the character errors
+# removed, GNOME/installation guide 88.73 -> 88.80 %, harm corpus unchanged.
+UNLICENSED_COMPOUND_PENALTY = 3.0
 # log P(two words written as one compound) - log P(the two side by side): the
 # prior a compound of two words has beside them, so estimated (see
 # correctors/split.py, which weighs a split against the compound of its parts).
 UNLICENSED_COMPOUND_LOGP = (COMPOUND_BONUS - UNLICENSED_COMPOUND_PENALTY) * LN10
+UNLICENSED_COMPOUND_CAP = ZIPF_COMPOUND_CAP - UNLICENSED_COMPOUND_PENALTY
 # No word is this long: a longer token is no partly known compound (each cut
 # looks up and remembers a part of it; for a chunk of 32,000 characters
 # without a space that was gigabytes).
@@ -224,39 +228,49 @@ class Scorer:
         reach (``möterkontrollen``). A rest the lexicon knows as a word or a
         compound (``histogram`` + ``dialogen``, ``volym`` + ``skjutreglaget``)
         counts at its own frequency, UNLICENSED_COMPOUND_PENALTY powers of ten
-        down, where that is more than as a string of letters -- if the first
-        part may begin a compound (:meth:`opens_compounds`). The listed end is
-        never looked up as a compound: that would cost a Hunspell analysis per
-        cut (the rest's is asked for only beside a listed end)."""
+        down and no more than UNLICENSED_COMPOUND_CAP, where that is more than
+        as a string of letters -- if the parts may begin and end a compound
+        (:meth:`compound_positions`). A listed end is looked up as a compound
+        only for its roles, when it has none of its own (a word only wordfreq
+        lists); the rest's analysis is asked for only beside a listed end."""
         best = -math.inf
         n = len(lower)
         if n > MAX_PARTLY_KNOWN:
             return best
         for cut in range(MIN_UNKNOWN_PART, n - MIN_KNOWN_PART + 1):
-            for known, rest, first in ((lower[cut:], lower[:cut], lower[:cut]),
-                                       (lower[:n - cut], lower[n - cut:], lower[:n - cut])):
+            for known, rest, first, last in ((lower[cut:], lower[:cut], lower[:cut], lower[cut:]),
+                                             (lower[:n - cut], lower[n - cut:], lower[:n - cut], lower[n - cut:])):
                 z = self.word_zipf(known)
                 if z > 0:
-                    rest_z = self._unknown_zipf(rest)
-                    if len(rest) >= MIN_KNOWN_PART and self.opens_compounds(first):
+                    best = max(best, z + self._unknown_zipf(rest) - (9.0 - COMPOUND_BONUS))
+                    if len(rest) >= MIN_KNOWN_PART and self.compound_positions(first, last):
                         known_rest = self._known_zipf(rest)
                         if known_rest > 0:
-                            rest_z = max(rest_z, known_rest - UNLICENSED_COMPOUND_PENALTY)
-                    best = max(best, z + rest_z - (9.0 - COMPOUND_BONUS))
+                            best = max(best, min(z + known_rest - UNLICENSED_COMPOUND_PENALTY - (9.0 - COMPOUND_BONUS),
+                                                 UNLICENSED_COMPOUND_CAP))
         return best
 
-    def opens_compounds(self, part: str) -> bool:
-        """May ``part`` begin a compound, by Hunspell's flags (a first-part
-        flag or a compound rule's; for a compound, those of its last part)?
-        A stem may (``histogram``, ``volym``, ``sessionslogg``); a function
-        word or an inflected form may not (``sedan``, ``perioden``): two such
-        words run together are two words glued (``sedanjuli``), not a compound."""
+    def compound_positions(self, first: str, last: str) -> bool:
+        """May ``first`` begin a compound and ``last`` end one, by Hunspell's
+        flags (BEGIN/END, or a COMPOUNDRULE flag a rule may begin/end with;
+        for a compound, its last part's)? Nouns and most stems may
+        (``volym`` + ``skjutreglaget``); a function word may end none
+        (``stöd`` + ``till``, ``beslut`` + ``varje``) and begin few
+        (``sedan`` + ``juli``), an inflected form begins none (``perioden``):
+        run together, those are two words glued, not a compound. The
+        dictionary's flags are conservative (``histogram`` may only end one),
+        so some true compounds are left to be split."""
+        begins, ends = self.lexicon.compound_positions
+        return bool(self._last_roles(first) & (begins | MIDDLE)) and bool(self._last_roles(last) & ends)
+
+    def _last_roles(self, part: str) -> int:
+        """The roles of ``part``, or of its last part if it is a compound."""
         lx = self.lexicon
         roles = lx.roles(part)
         if not roles:
             parts = lx.compound_parts(part)
             roles = lx.roles(parts[-1]) if parts else 0
-        return bool(roles & (BEGIN | MIDDLE) or roles >> RULE_SHIFT)
+        return roles
 
     def _part_zipf(self, part: str) -> float:
         """Zipf of a compound part; a linking form (``försörjnings``) counts as its word."""

@@ -5,7 +5,8 @@ import pytest
 
 from conftest import DATA
 from ocrfix.lexicon.hunspell import (
-    BEGIN, END, FORBIDDEN, WORD, CompoundChecker, CompoundSettings, build_roles, find_dictionary,
+    compound_position_masks,
+    BEGIN, END, FORBIDDEN, RULE_SHIFT, WORD, CompoundChecker, CompoundSettings, build_roles, find_dictionary,
 )
 
 TINY = DATA / "hunspell"
@@ -86,3 +87,15 @@ def test_agrees_with_spylls(swedish):
     disagree = [w for w in words if reference.lookup(w) != checker.check(w)]
     # known: ours accepts a few real compounds spylls rejects (gruppverksamhet)
     assert len(disagree) / len(words) <= 0.01, disagree
+
+
+def test_compound_positions_come_from_where_the_rules_let_a_flag_stand():
+    """sv_SE's `1*-3U*Y`: 1 and - may open a compound (1 is optional), only Y
+    ends it (U* may be skipped); BEGIN and END count wherever the rules say nothing."""
+    settings = CompoundSettings(rules=((("1", "*"), ("-", ""), ("3", ""), ("U", "*"), ("Y", "")), (("4", "?"), ("7", ""))),
+                                rule_flags=("1", "-", "3", "U", "Y", "4", "7"))
+    bit = {f: 1 << (RULE_SHIFT + i) for i, f in enumerate(settings.rule_flags)}
+    first, last = compound_position_masks(settings)
+    assert first == BEGIN | bit["1"] | bit["-"] | bit["4"] | bit["7"]
+    assert last == END | bit["Y"] | bit["7"]
+    assert not first & bit["Y"] and not last & (bit["1"] | bit["3"] | bit["U"])  # negatives: inner or closing flags

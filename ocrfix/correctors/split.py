@@ -9,16 +9,17 @@ learned probability that the engine glued two words, beats every reading of
 the token as one word.
 
 Refuses to touch: any valid word or Hunspell compound (``hemmaplanslösningar``
-stays one word), a token whose split is less likely than its two parts
-written as one compound (``histogramvarden`` is ``histogramvärden``, a
-compound Hunspell does not list, far likelier than ``histogram värden`` from
-an engine that seldom glues words; the parts must be MIN_KNOWN_PART letters
-long and the first one that may begin a compound: ``sedanjuli`` is split), a word with a capital in mid-sentence, after a label's colon
-or anywhere in a clean document (``Bergslagsakuten``, ``Joarteamet``,
-``Handläggare: Ermin``: names, whose compounds no dictionary lists), either half of a
-word broken at a line end (``Försa-``), numbers, abbreviations, protected
-tokens, and one-letter parts that are not frequent words on their own (``i``
-may be split off, ``b`` may not).
+stays one word); a token whose split is less likely than its two parts
+written as one compound (``volymskjutreglaget``, a compound Hunspell does
+not list, is likelier than ``volym skjutreglaget`` from an engine that
+seldom glues words; only parts of MIN_KNOWN_PART letters or more, the first
+of which may begin a compound and the last end one: ``sedanjuli``,
+``stodtill`` are split); a word with a capital in mid-sentence, after a
+label's colon or anywhere in a clean document (``Bergslagsakuten``,
+``Joarteamet``, ``Handläggare: Ermin``: names, whose compounds no
+dictionary lists); either half of a word broken at a line end (``Försa-``);
+numbers, abbreviations, protected tokens; and one-letter parts that are not
+frequent words on their own (``i`` may be split off, ``b`` may not).
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from typing import Iterable
 
 from ..edits import Edit
 from ..engine import best_reading, engine_for, next_word
-from ..ranking import BOUNDARY, MIN_KNOWN_PART, UNLICENSED_COMPOUND_LOGP
+from ..ranking import BOUNDARY, LN10, MIN_KNOWN_PART, UNLICENSED_COMPOUND_CAP, UNLICENSED_COMPOUND_LOGP
 from .base import Corrector, Document
 from .words import char_before, restore_case
 
@@ -85,11 +86,12 @@ class Split(Corrector):
                         score = (lbase + rbase + sc.error_model.glued_logp
                                  + sc.context(prev, lw, None) + sc.log_cond(lw, rw) + sc.context(None, rw, nxt))
                         options.append((score, f"{lw} {rw}"))
-                        if len(lw) >= MIN_KNOWN_PART and len(rw) >= MIN_KNOWN_PART and sc.opens_compounds(lw):
+                        if len(lw) >= MIN_KNOWN_PART and len(rw) >= MIN_KNOWN_PART and sc.compound_positions(lw, rw):
                             # the same parts as one compound: it never wins an edit here (the compound
                             # is no word the lexicon lists), but a split must be likelier than it
-                            options.append((lbase + rbase + UNLICENSED_COMPOUND_LOGP
-                                            + sc.context(prev, lw + rw, nxt), lw + rw))
+                            parts_prior = sc.log_prior(lw) + sc.log_prior(rw)
+                            compound = min(UNLICENSED_COMPOUND_LOGP, (UNLICENSED_COMPOUND_CAP - 9.0) * LN10 - parts_prior)
+                            options.append((lbase + rbase + compound + sc.context(prev, lw + rw, nxt), lw + rw))
             if len(options) == len(whole):
                 continue
             choice, confidence, margin = eng.choose(options)

@@ -78,6 +78,7 @@ class Lexicon:
         for w in extra_words:
             self._user.setdefault(w.lower(), w)
         self._checker = None
+        self._positions: tuple[int, int] | None = None
         self._fast: list | None = None
         self._chars = None
         self._frequent_words = None
@@ -249,6 +250,15 @@ class Lexicon:
         return self._fast
 
     # -- compounds -----------------------------------------------------------
+    @property
+    def compound_positions(self) -> tuple[int, int]:
+        """Role bits that let a word begin a compound, and end one (:func:`hunspell.compound_position_masks`)."""
+        if self._positions is None:
+            from .hunspell import compound_position_masks
+
+            self._positions = compound_position_masks(self.checker.settings)
+        return self._positions
+
     @property
     def checker(self):
         if self._checker is None:

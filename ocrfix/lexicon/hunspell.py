@@ -377,6 +377,25 @@ def _rule_flags(aff: AffData) -> tuple[str, ...]:
     return tuple(order)
 
 
+def compound_position_masks(settings: "CompoundSettings") -> tuple[int, int]:
+    """The role bits that let a word be the first part of a compound, and
+    those that let it be the last: BEGIN or END, or a COMPOUNDRULE flag that
+    some rule can start (end) with -- an element with ``?`` or ``*`` may be
+    skipped, so the flags after it can come first too (last: before it)."""
+    bit = {flag: 1 << (RULE_SHIFT + i) for i, flag in enumerate(settings.rule_flags)}
+    first, last = BEGIN, END
+    for rule in settings.rules:
+        for elements, side in ((rule, "first"), (tuple(reversed(rule)), "last")):
+            for flag, quantifier in elements:
+                if side == "first":
+                    first |= bit.get(flag, 0)
+                else:
+                    last |= bit.get(flag, 0)
+                if quantifier not in ("?", "*"):
+                    break
+    return first, last
+
+
 def _parse_rule(text: str) -> list[tuple[str, str]]:
     """Split a COMPOUNDRULE into ``(flag, quantifier)`` elements; quantifier is '', '?' or '*'."""
     out: list[tuple[str, str]] = []
