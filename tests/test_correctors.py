@@ -491,6 +491,17 @@ def test_names_in_a_clean_report_are_neither_split_nor_read_as_other_names(pipel
     assert pipeline.fix(report + line).endswith("\n" + line)
 
 
+def test_nothing_is_split_in_a_document_that_looks_clean(pipeline):
+    """A clean document has no glued words: a split there broke code names
+    and compounds (`ilist` -> `i list` in a manual, 13 words of the man
+    pages), so even an author's slip stays as written; beside the scan the
+    same line is split."""
+    report = CLEAN_SAMPLES[0].read_text(encoding="utf-8")[:3000].rstrip("\n") + "\n"
+    line = "Vi har enny rutin.\n"
+    assert pipeline.fix(report + line).endswith("\n" + line)
+    assert fix_in_context(pipeline, GARBLED_SAMPLE, line.strip()) == "Vi har en ny rutin."
+
+
 def test_a_name_after_a_label_is_not_split_in_a_damaged_scan(pipeline):
     scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
     out = pipeline.fix(scan + "Handläggare: Ermin Svensson.\nIen kommun finns stod.\n")

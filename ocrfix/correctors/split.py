@@ -14,12 +14,16 @@ written as one compound (``volymskjutreglaget``, a compound Hunspell does
 not list, is likelier than ``volym skjutreglaget`` from an engine that
 seldom glues words; only parts of MIN_KNOWN_PART letters or more, the first
 of which may begin a compound and the last end one: ``sedanjuli``,
-``stodtill`` are split); a word with a capital in mid-sentence, after a
-label's colon or anywhere in a clean document (``Bergslagsakuten``,
-``Joarteamet``, ``Handläggare: Ermin``: names, whose compounds no
-dictionary lists); either half of a word broken at a line end (``Försa-``);
-numbers, abbreviations, protected tokens; and one-letter parts that are not
-frequent words on their own (``i`` may be split off, ``b`` may not).
+``stodtill`` are split); a word with a capital in mid-sentence or after a
+label's colon (``Bergslagsakuten``, ``Joarteamet``, ``Handläggare: Ermin``:
+names, whose compounds no dictionary lists); either half of a word broken
+at a line end (``Försa-``); numbers, abbreviations, protected tokens;
+one-letter parts that are not frequent words on their own (``i`` may be
+split off, ``b`` may not); and
+anything in a document that looks clean (the engine's profile: not eager),
+which has no glued words to split -- there a split only ever broke what the
+lexicon does not know (``ilist`` -> ``i list`` in a manual, code names and
+compounds in man pages; on no benchmark did it mend anything).
 """
 from __future__ import annotations
 
@@ -44,6 +48,8 @@ class Split(Corrector):
 
     def propose(self, doc: Document) -> Iterable[Edit]:
         eng = engine_for(doc)
+        if not eng.eager:
+            return  # a document that looks clean has no glued words (see the module's docstring)
         sc = eng.scorer
         segs = eng.segments(doc)
         prev_word = BOUNDARY
@@ -55,14 +61,13 @@ class Split(Corrector):
                 continue  # (written: a paragraph the engine cannot have read, see Engine._written_paragraphs)
             if seg.hyphen_next or seg.after_hyphen:
                 continue  # half of a word broken at a line end: read with its other half by `words`
-            if seg.text[:1].isupper() and (not seg.sentence_start or not eng.eager
-                                           or char_before(doc.text, seg.start) == ":"):
-                # a capital in mid-sentence, after a label (`Handläggare: Ermin`) or anywhere in a
-                # document that looks clean: a name (`Bergslagsakuten`, `Ikram`), not two words glued
+            if seg.text[:1].isupper() and (not seg.sentence_start or char_before(doc.text, seg.start) == ":"):
+                # a capital in mid-sentence or after a label (`Handläggare: Ermin`): a name
+                # (`Bergslagsakuten`, `Ikram`), not two words glued
                 continue
             alpha = seg.lower.isalpha()  # a token with debris is only split off a one-letter word
             nxt = next_word(segs, k)
-            letter_splits = self._letter_word_splits(eng, seg, prev, nxt) if alpha or eng.eager else []
+            letter_splits = self._letter_word_splits(eng, seg, prev, nxt)
             if not alpha and not letter_splits:
                 continue
             whole = eng.options(seg.identity, seg.readings, prev, nxt)
@@ -71,7 +76,7 @@ class Split(Corrector):
             # a long part is searched for its readings only beside the longest word at either
             # edge (`ochsamhillsstorningar`: `och`), not beside every word a cut leaves
             searched = {max((i for i, left_ok, _ in cuts if left_ok), default=0),
-                        min((i for i, _, right_ok in cuts if right_ok), default=0)} if eng.eager else ()
+                        min((i for i, _, right_ok in cuts if right_ok), default=0)}
             for i, left_ok, right_ok in cuts:
                 # one part must be a word as it stands; only then is the other corrected
                 if not (left_ok or right_ok):
