@@ -5,7 +5,7 @@ import pytest
 
 from conftest import DATA
 from ocrfix.lexicon.hunspell import (
-    compound_position_masks,
+    compound_part_pairs,
     BEGIN, END, FORBIDDEN, RULE_SHIFT, WORD, CompoundChecker, CompoundSettings, build_roles, find_dictionary,
 )
 
@@ -89,13 +89,15 @@ def test_agrees_with_spylls(swedish):
     assert len(disagree) / len(words) <= 0.01, disagree
 
 
-def test_compound_positions_come_from_where_the_rules_let_a_flag_stand():
-    """sv_SE's `1*-3U*Y`: 1 and - may open a compound (1 is optional), only Y
-    ends it (U* may be skipped); BEGIN and END count wherever the rules say nothing."""
-    settings = CompoundSettings(rules=((("1", "*"), ("-", ""), ("3", ""), ("U", "*"), ("Y", "")), (("4", "?"), ("7", ""))),
-                                rule_flags=("1", "-", "3", "U", "Y", "4", "7"))
+def test_compound_part_pairs_are_the_flag_pairs_a_rule_joins():
+    """sv_SE's rules: `47` and `4?78` (ordinals: 7) join 4+7 and 7+8 only;
+    `1*-3U*Y` needs three parts at least; `0*` joins 0+0. A flag that begins
+    one rule and one that ends another make no pair (7 before Y: an ordinal
+    glued to a noun is two words); BEGIN before END always pairs."""
+    rules = ((("4", ""), ("7", "")), (("4", "?"), ("7", ""), ("8", "")),
+             (("1", "*"), ("-", ""), ("3", ""), ("U", "*"), ("Y", "")), (("0", "*"),))
+    settings = CompoundSettings(rules=rules, rule_flags=("4", "7", "8", "1", "-", "3", "U", "Y", "0"))
     bit = {f: 1 << (RULE_SHIFT + i) for i, f in enumerate(settings.rule_flags)}
-    first, last = compound_position_masks(settings)
-    assert first == BEGIN | bit["1"] | bit["-"] | bit["4"] | bit["7"]
-    assert last == END | bit["Y"] | bit["7"]
-    assert not first & bit["Y"] and not last & (bit["1"] | bit["3"] | bit["U"])  # negatives: inner or closing flags
+    pairs = set(compound_part_pairs(settings))
+    assert pairs == {(BEGIN, END), (bit["4"], bit["7"]), (bit["7"], bit["8"]), (bit["0"], bit["0"])}
+    assert (bit["7"], bit["Y"]) not in pairs and (bit["-"], bit["3"]) not in pairs  # negatives

@@ -12,9 +12,9 @@ Refuses to touch: any valid word or Hunspell compound (``hemmaplanslösningar``
 stays one word); a token whose split is less likely than its two parts
 written as one compound (``volymskjutreglaget``, a compound Hunspell does
 not list, is likelier than ``volym skjutreglaget`` from an engine that
-seldom glues words; only parts of MIN_KNOWN_PART letters or more, the first
-of which may begin a compound and the last end one: ``sedanjuli``,
-``stodtill`` are split); a word with a capital in mid-sentence or after a
+seldom glues words; only parts of MIN_KNOWN_PART letters or more that
+Hunspell's flags let form a compound together: ``sedanjuli``, ``stodtill``,
+``tolvmanader`` are split); a word with a capital in mid-sentence or after a
 label's colon (``Bergslagsakuten``, ``Joarteamet``, ``Handläggare: Ermin``:
 names, whose compounds no dictionary lists); either half of a word broken
 at a line end (``Försa-``); numbers, abbreviations, protected tokens;
@@ -94,7 +94,7 @@ class Split(Corrector):
                         if len(lw) >= MIN_KNOWN_PART and len(rw) >= MIN_KNOWN_PART and sc.compound_positions(lw, rw):
                             # the same parts as one compound: it never wins an edit here (the compound
                             # is no word the lexicon lists), but a split must be likelier than it
-                            parts_prior = sc.log_prior(lw) + sc.log_prior(rw)
+                            parts_prior = sc.log_prior(lw, own_occurrences=False) + sc.log_prior(rw, own_occurrences=False)
                             compound = min(UNLICENSED_COMPOUND_LOGP, (UNLICENSED_COMPOUND_CAP - 9.0) * LN10 - parts_prior)
                             options.append((lbase + rbase + compound + sc.context(prev, lw + rw, nxt), lw + rw))
             if len(options) == len(whole):

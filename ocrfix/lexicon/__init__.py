@@ -78,7 +78,7 @@ class Lexicon:
         for w in extra_words:
             self._user.setdefault(w.lower(), w)
         self._checker = None
-        self._positions: tuple[int, int] | None = None
+        self._part_pairs: tuple[tuple[int, int], ...] | None = None
         self._fast: list | None = None
         self._chars = None
         self._frequent_words = None
@@ -251,13 +251,13 @@ class Lexicon:
 
     # -- compounds -----------------------------------------------------------
     @property
-    def compound_positions(self) -> tuple[int, int]:
-        """Role bits that let a word begin a compound, and end one (:func:`hunspell.compound_position_masks`)."""
-        if self._positions is None:
-            from .hunspell import compound_position_masks
+    def compound_part_pairs(self) -> tuple[tuple[int, int], ...]:
+        """Role bits that let two words form a compound together (:func:`hunspell.compound_part_pairs`)."""
+        if self._part_pairs is None:
+            from .hunspell import compound_part_pairs
 
-            self._positions = compound_position_masks(self.checker.settings)
-        return self._positions
+            self._part_pairs = compound_part_pairs(self.checker.settings)
+        return self._part_pairs
 
     @property
     def checker(self):

@@ -377,23 +377,34 @@ def _rule_flags(aff: AffData) -> tuple[str, ...]:
     return tuple(order)
 
 
-def compound_position_masks(settings: "CompoundSettings") -> tuple[int, int]:
-    """The role bits that let a word be the first part of a compound, and
-    those that let it be the last: BEGIN or END, or a COMPOUNDRULE flag that
-    some rule can start (end) with -- an element with ``?`` or ``*`` may be
-    skipped, so the flags after it can come first too (last: before it)."""
+def compound_part_pairs(settings: "CompoundSettings") -> tuple[tuple[int, int], ...]:
+    """The role bits that let two words form a compound together, as (first
+    part's, last part's) pairs: (BEGIN, END) for compounding by flags, and for
+    each COMPOUNDRULE every pair of its flags (x, y) the rule matches as
+    exactly ``x y``. A flag that begins one rule and one that ends another
+    make no pair (sv_SE's ordinals and numbers: `4?78`, `12`, are no openers
+    of a noun compound)."""
     bit = {flag: 1 << (RULE_SHIFT + i) for i, flag in enumerate(settings.rule_flags)}
-    first, last = BEGIN, END
+    pairs = {(BEGIN, END)}
     for rule in settings.rules:
-        for elements, side in ((rule, "first"), (tuple(reversed(rule)), "last")):
-            for flag, quantifier in elements:
-                if side == "first":
-                    first |= bit.get(flag, 0)
-                else:
-                    last |= bit.get(flag, 0)
-                if quantifier not in ("?", "*"):
-                    break
-    return first, last
+        for x in settings.rule_flags:
+            for y in settings.rule_flags:
+                if _rule_matches(tuple(rule), (x, y)):
+                    pairs.add((bit[x], bit[y]))
+    return tuple(sorted(pairs))
+
+
+def _rule_matches(elements: tuple[tuple[str, str], ...], flags: tuple[str, ...]) -> bool:
+    """Does a COMPOUNDRULE (``(flag, quantifier)`` elements) match this sequence of flags exactly?"""
+    if not elements:
+        return not flags
+    (flag, quantifier), rest = elements[0], elements[1:]
+    here = bool(flags) and flags[0] == flag
+    if quantifier == "*":
+        return _rule_matches(rest, flags) or (here and _rule_matches(elements, flags[1:]))
+    if quantifier == "?":
+        return _rule_matches(rest, flags) or (here and _rule_matches(rest, flags[1:]))
+    return here and _rule_matches(rest, flags[1:])
 
 
 def _parse_rule(text: str) -> list[tuple[str, str]]:
