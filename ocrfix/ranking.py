@@ -228,10 +228,10 @@ class Scorer:
         are (-inf: no such end). Without this a long unknown word scores as a
         string of letters and loses to any valid compound the confusions can
         reach (``möterkontrollen``). A rest the lexicon knows as a word or a
-        compound (``histogram`` + ``dialogen``, ``volym`` + ``skjutreglaget``)
+        compound (``volym`` + ``skjutreglaget``, ``sessionslogg`` + ``data``)
         counts at its own frequency, UNLICENSED_COMPOUND_PENALTY powers of ten
         down and no more than UNLICENSED_COMPOUND_CAP, where that is more than
-        as a string of letters -- if the parts may begin and end a compound
+        as a string of letters -- if the parts may form a compound together
         (:meth:`compound_positions`). A listed end is looked up as a compound
         only for its roles, when it has none of its own (a word only wordfreq
         lists); the rest's analysis is asked for only beside a listed end."""

@@ -19,11 +19,11 @@ label's colon (``Bergslagsakuten``, ``Joarteamet``, ``Handläggare: Ermin``:
 names, whose compounds no dictionary lists); either half of a word broken
 at a line end (``Försa-``); numbers, abbreviations, protected tokens;
 one-letter parts that are not frequent words on their own (``i`` may be
-split off, ``b`` may not); and
-anything in a document that looks clean (the engine's profile: not eager),
-which has no glued words to split -- there a split only ever broke what the
-lexicon does not know (``ilist`` -> ``i list`` in a manual, code names and
-compounds in man pages; on no benchmark did it mend anything).
+split off, ``b`` may not); and anything in a document that looks clean (the
+engine's profile: not eager), which has no glued words to split -- there a
+split only ever broke what the lexicon does not know (``ilist`` -> ``i
+list`` in a manual, code names and compounds in man pages; on no benchmark
+did it mend anything).
 """
 from __future__ import annotations
 
