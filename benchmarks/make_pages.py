@@ -56,6 +56,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))
 
 FONTS = Path("/usr/share/fonts/truetype")
 # setting: font file, dpi, Tesseract model, ink spread (3x3 min filters), blur radius (px at 300 dpi;
@@ -201,10 +202,6 @@ def ocr(image: bytes, lang: str, dpi: int) -> str:
                               capture_output=True, text=True, check=True, env=env).stdout
 
 
-def norm_ws(s: str) -> str:
-    return " ".join(s.split())
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", type=Path)
@@ -215,7 +212,8 @@ def main() -> None:
     ap.add_argument("--settings", default="S1,S2,S3,S4,S5")
     args = ap.parse_args()
     from PIL import ImageFont
-    from rapidfuzz.distance import Levenshtein
+
+    from ocrfix.evaluate import errors
 
     rng = random.Random(args.seed)
     documents = [d for s in args.sources for d in read_documents(s, args.paragraphs) if d]
@@ -244,10 +242,9 @@ def main() -> None:
         (args.out / f"{name}.gt.txt").write_text(gt, encoding="utf-8")
         (args.out / f"{name}.gt_joined.txt").write_text(gt_joined, encoding="utf-8")
         (args.out / f"{name}.ocr.txt").write_text(text, encoding="utf-8")
-        g, o = norm_ws(gt), norm_ws(text)
-        cer = Levenshtein.distance(o, g) / max(len(g), 1)
-        wer = Levenshtein.distance(o.split(), g.split()) / max(len(g.split()), 1)
-        return (name, "other-prose", sname, f"{font_file.stem} {pt}pt", setting[1], setting[2], len(g), cer, wer)
+        char_edits, chars, word_edits, words = errors(text, gt)  # (as ocrscore.py counts them)
+        return (name, "other-prose", sname, f"{font_file.stem} {pt}pt", setting[1], setting[2], chars,
+                char_edits / max(chars, 1), word_edits / max(words, 1))
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         rows = list(pool.map(make, jobs))

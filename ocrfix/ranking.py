@@ -43,7 +43,7 @@ MIN_KNOWN_PART, MIN_UNKNOWN_PART = 4, 2
 # ... whose rest is a word or compound too, though Hunspell refuses the whole
 # (`volymskjutreglaget`, `snabbmaskegenskaper`: Swedish compounds freely, and
 # technical prose more freely than the dictionary), where the parts may form a
-# compound together by Hunspell's flags (Scorer.compound_positions: not
+# compound together by Hunspell's flags (Scorer.may_compound: not
 # `sedanjuli`, `stödtill`, `beslutvarje`, `tolvmånader`): a compound of the
 # two at this many powers of ten below what it would be if Hunspell accepted
 # it, and no more than UNLICENSED_COMPOUND_CAP. Without it such a word scored
@@ -232,7 +232,7 @@ class Scorer:
         counts at its own frequency, UNLICENSED_COMPOUND_PENALTY powers of ten
         down and no more than UNLICENSED_COMPOUND_CAP, where that is more than
         as a string of letters -- if the parts may form a compound together
-        (:meth:`compound_positions`). A listed end is looked up as a compound
+        (:meth:`may_compound`). A listed end is looked up as a compound
         only for its roles, when it has none of its own (a word only wordfreq
         lists); the rest's analysis is asked for only beside a listed end."""
         best = -math.inf
@@ -245,14 +245,14 @@ class Scorer:
                 z = self.word_zipf(known)
                 if z > 0:
                     best = max(best, z + self._unknown_zipf(rest) - (9.0 - COMPOUND_BONUS))
-                    if len(rest) >= MIN_KNOWN_PART and self.compound_positions(first, last):
+                    if len(rest) >= MIN_KNOWN_PART and self.may_compound(first, last):
                         known_rest = self._known_zipf(rest)
                         if known_rest > 0:
                             best = max(best, min(z + known_rest - UNLICENSED_COMPOUND_PENALTY - (9.0 - COMPOUND_BONUS),
                                                  UNLICENSED_COMPOUND_CAP))
         return best
 
-    def compound_positions(self, first: str, last: str) -> bool:
+    def may_compound(self, first: str, last: str) -> bool:
         """May ``first`` and ``last`` form a compound together, by Hunspell's
         flags (BEGIN before END, or two flags a COMPOUNDRULE joins:
         Lexicon.compound_part_pairs)? A part that is a compound itself counts

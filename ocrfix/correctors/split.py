@@ -91,7 +91,7 @@ class Split(Corrector):
                         score = (lbase + rbase + sc.error_model.glued_logp
                                  + sc.context(prev, lw, None) + sc.log_cond(lw, rw) + sc.context(None, rw, nxt))
                         options.append((score, f"{lw} {rw}"))
-                        if len(lw) >= MIN_KNOWN_PART and len(rw) >= MIN_KNOWN_PART and sc.compound_positions(lw, rw):
+                        if len(lw) >= MIN_KNOWN_PART and len(rw) >= MIN_KNOWN_PART and sc.may_compound(lw, rw):
                             # the same parts as one compound: it never wins an edit here (the compound
                             # is no word the lexicon lists), but a split must be likelier than it
                             parts_prior = sc.log_prior(lw, own_occurrences=False) + sc.log_prior(rw, own_occurrences=False)
