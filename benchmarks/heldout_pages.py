@@ -67,7 +67,8 @@ def main() -> None:
     ap.add_argument("--settings", default="S1,S2,S3,S4,S5")
     ap.add_argument("--errors", type=int, default=0, help="show the N most frequent remaining word errors")
     ap.add_argument("--extra-pages", type=Path, nargs="*", default=[],
-                    help="more (OCR, truth) page folders for every fold's error model (make_pages.py's)")
+                    help="more (OCR, truth) page folders for every fold's error model (make_pages.py's; "
+                         "they train their engine's profile only, as the shipped table's own pages do)")
     args = ap.parse_args()
     dev = SHARED / "bench" / "tesseract-dev"
     if not dev.exists():
@@ -89,8 +90,8 @@ def main() -> None:
         model.parent.mkdir()
         subprocess.run([sys.executable, str(ROOT / "scripts" / "learn_error_model.py"),
                         "--pages", str(fold / "learn"), str(SHARED / "bench" / "tesseract-dev-b"),
-                        *map(str, args.extra_pages),
-                        "--lines", str(SHARED / "enkoping" / "dev.jsonl"), "--out", str(model)],
+                        "--lines", str(SHARED / "enkoping" / "dev.jsonl"), "--out", str(model),
+                        "--own-profile-pages", *map(str, args.extra_pages)],
                        check=True, capture_output=True)
         domain: bool | Path = args.domain == "all"
         if args.domain == "others":

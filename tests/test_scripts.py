@@ -72,3 +72,29 @@ def test_report_markup_is_layout_not_words():
     assert ("kostnaderna", "ökar") in pairs and ("år", "<s>") in pairs and ("år", "nämnden") not in pairs
     # negative: angle brackets that are no tag leave the words around them as they are
     assert list(sequence("a < b och c > d")) == ["a", "b", "och", "c", "d"]
+
+
+def test_own_pages_add_confusions_at_a_small_weight_and_keep_the_real_rates():
+    """Pages one made oneself (make_pages.py) teach confusions the real
+    engine's pages never showed, at --own-weight; a rule both have keeps
+    mostly the real rate, and the special costs stay the real pages'."""
+    from learn_error_model import mixed, profile_table
+
+    real = profile_table([("Det giiller kontakt och bam.", "Det gäller kontakt och barn."),
+                          ("giiller hela hushallet", "gäller hela hushållet")] * 3, min_count=2)
+    made = profile_table([("kornmunen och bam", "kommunen och barn"),
+                          ("var gilla bam", "var gälla barn"),
+                          ("kornrnunen", "kommunen")] * 3, min_count=2)
+    both = mixed(real, made, 0.1)
+    assert ("m", "rn") in made.rules and ("m", "rn") not in real.rules  # (truth, ocr): m read as rn
+    assert both.rules[("m", "rn")][2] == 0.1 * made.rules[("m", "rn")][2]
+    assert ("ä", "ii") in real.rules and ("ä", "ii") not in made.rules
+    assert both.rules[("ä", "ii")][2] == 0.9 * real.rules[("ä", "ii")][2]
+    shared = real.rules[("rn", "m")][2], made.rules[("rn", "m")][2]
+    assert both.rules[("rn", "m")][2] == 0.9 * shared[0] + 0.1 * shared[1]
+    assert both.special == real.special
+    # a mixed rule less likely than the real pages' unseen edit is left out
+    floor = real.special[("<unseen>", "sub")][2]
+    assert all(p >= floor for _, _, p in both.rules.values())
+    assert all(p >= floor for _, _, p in mixed(real, made, 1e-6).rules.values())
+    assert ("m", "rn") not in mixed(real, made, 1e-6).rules
