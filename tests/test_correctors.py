@@ -616,6 +616,17 @@ def test_no_comma_for_a_full_stop_inside_inline_code_or_after_a_handle(pipeline)
     assert out == [lines[0], "Kostnaden har minskat, vilket är bra."]
 
 
+def test_a_frequent_four_letter_word_may_end_before_a_misread_comma(pipeline):
+    """`runt. året` is `runt, året` where the engine reads commas as full
+    stops; a four-letter abbreviation or rare word keeps its full stop
+    (`resp.`, `inkl.`), as any word of three letters does (`kap.`)."""
+    doc = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n")
+    lines = ["Mottagningen har öppet dygnet runt. året om.", "Beslut fattas av chef resp. handläggare.",
+             "Avgiften gäller inkl. moms enligt 13 kap. kommunallagen."]
+    out = Pipeline(["punctuation"]).fix(doc + "\n" + "\n".join(lines) + "\n").split("\n")[-4:-1]
+    assert out == ["Mottagningen har öppet dygnet runt, året om.", lines[1], lines[2]]
+
+
 def test_an_at_sign_inside_a_garbled_word_is_still_read_as_a_letter(pipeline):
     """Negative: only an `@` opening a token can open a handle; inside a word
     of the garbled sample it is OCR debris and corrected as before."""

@@ -4,13 +4,19 @@ Fixes ``har ökat. vilket innebär`` -> ``har ökat, vilket innebär``: engines
 that read commas as full stops (a confusion learned per engine) leave a full
 stop that no sentence ends at -- the next word is in lower case.
 
-Refuses to touch: abbreviations (``resp.``, ``t.ex.``, ``kap.``: any short
-word, or a form the lexicon knows with its full stop), a full stop before a
+The word before the full stop has five letters or more, or is a frequent
+four-letter word (``runt. året`` -> ``runt, året``).
+
+Refuses to touch: abbreviations (``resp.``, ``t.ex.``, ``kap.``: any word of
+three letters or less, a four-letter word that is rare or an abbreviation,
+or a form the lexicon knows with its full stop), a full stop before a
 number, a capital or anything but a word, a full stop in, after or before a
 protected span (inline code, a handle, a URL), the end of a list item whose next
 line starts with the same word (``att godkänna rapporten.`` / ``att uppdra
-…``), and every full stop in a document
-that looks clean or was read by an engine that does not make this mistake.
+…``), and every full stop in a document that looks clean (text extracted
+from HTML or PDF may have lost a name after each full stop: ``i databasen.
+kommer då att visa``) or was read by an engine that does not make this
+mistake.
 """
 from __future__ import annotations
 
@@ -22,10 +28,12 @@ from ..edits import Edit
 from ..engine import engine_for
 from .base import Corrector, Document
 
-# a word of at least MIN_LETTERS letters, a full stop, space, a lower-case word
+# a word of at least four letters, a full stop, space, a lower-case word
 # (white space after the full stop is required: `ökat.vilket` is some other damage)
-_STOP_RE = regex.compile(r"(?<![\p{L}\p{M}.])(\p{L}[\p{L}\p{M}]{4,})\.(?=(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)(\p{Ll}\p{Ll}))")
+_STOP_RE = regex.compile(r"(?<![\p{L}\p{M}.])(\p{L}[\p{L}\p{M}]{3,})\.(?=(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)(\p{Ll}\p{Ll}))")
 MIN_CONFUSION = 0.02  # P(OCR '.' | truth ',') the engine must show
+SHORT_WORD = 4            # a word this short must be frequent (and no abbreviation) ...
+SHORT_WORD_MIN_ZIPF = 4.5  # ... at least this frequent: `runt`, `till`, `vård`; not `webb`, `resp`
 
 
 class CommaForStop(Corrector):
@@ -39,18 +47,25 @@ class CommaForStop(Corrector):
         p = eng.scorer.error_model.probability(".", ",")
         if p < MIN_CONFUSION:
             return
-        lexicon = eng.scorer.lexicon
         for m in _STOP_RE.finditer(doc.text):
-            word = m.group(1)
-            if eng.in_foreign(doc, m.start()) or eng.in_protected(doc, m.start(), m.end(2)):
-                continue  # (inline code, a handle, or a URL after it: `med öppen källkod. https://…`)
-            if not lexicon.is_valid(word.lower()) or lexicon.is_word(word.lower() + "."):
+            if not self._misread(eng, doc, m):
                 continue
             pos = m.end(1)
-            if _list_item_ends(doc.text, pos):
-                continue
             yield Edit(pos, pos + 1, ".", ",", self.name, 0.9,
                        f"full stop before a lower-case word; this engine reads ',' as '.' (p={p:.2f})")
+
+    @staticmethod
+    def _misread(eng, doc: Document, m) -> bool:
+        """Is the full stop after this word a comma misread (see the module's docstring)?"""
+        word = m.group(1).lower()
+        if eng.in_foreign(doc, m.start()) or eng.in_protected(doc, m.start(), m.end(2)):
+            return False  # (inline code, a handle, or a URL after it: `med öppen källkod. https://…`)
+        lexicon = eng.scorer.lexicon
+        if not lexicon.is_valid(word) or lexicon.is_word(word + "."):
+            return False
+        if len(word) <= SHORT_WORD and (lexicon.is_abbreviation(word) or lexicon.zipf(word) < SHORT_WORD_MIN_ZIPF):
+            return False
+        return not _list_item_ends(doc.text, m.end(1))
 
 
 _FIRST_WORD_RE = regex.compile(r"[^\S\n]*(\p{L}+)")
