@@ -27,7 +27,9 @@ out): paragraphs wrapped greedily with Pillow's font metrics into a 6.27 in
 text width, 10-11.5 pt, line height 1.38, 35-45 lines a page (a paragraph
 gap counts as a line); a word of 7+ letters that overflows is hyphenated
 with probability 0.45 before the consonant that precedes a vowel, 3+
-letters on each side; drawn at 300 dpi, degraded per setting, read by
+letters on each side (wrapped with 300 dpi metrics: lines drawn at 100 dpi
+come out up to 3 % wider, still inside the margins); drawn at 300 dpi (S4
+at its own 100 dpi, see DRAWN_AT), degraded per setting, read by
 ``tesseract IMG stdout -l LANG --dpi DPI --psm 3``. Lines that look like
 tables (a tab, ``|``, dot leaders, more than 25 % digits) are left out, as
 there. The degradations' strengths are this script's own guesses, set so

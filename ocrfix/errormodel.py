@@ -408,6 +408,7 @@ class ErrorModel:
         max_generic: int = 1,
         margin: float = 12.0,
         max_results: int = 16,
+        checked: int | None = None,
         min_rule_logp: float = -math.inf,
         letter_generic: bool = False,
         floor: float = -math.inf,
@@ -420,8 +421,9 @@ class ErrorModel:
         is a complete compound head (``lexicon.is_head``), so compounds the
         dictionary never lists are found too. At each position at most
         ``beam`` readings survive, none more than ``margin`` below the best.
-        The ``max_results`` most probable complete readings are checked with
-        ``lexicon.is_valid``. ``letter_generic`` also lets one letter stand for
+        The ``max_results`` (or ``checked``) most probable complete readings
+        are checked with ``lexicon.is_valid``, and at most ``max_results``
+        valid ones returned. ``letter_generic`` also lets one letter stand for
         any other (an unseen confusion): the fallback when nothing else is found.
         No reading whose log P(ocr | word) falls below ``floor`` is extended or
         returned: a caller that knows no word could win below it is spared
@@ -430,13 +432,13 @@ class ErrorModel:
         n = len(ocr)
         if n == 0 or n > MAX_TOKEN:
             return []
-        key = (ocr, beam, max_edits, max_generic, margin, max_results, min_rule_logp, letter_generic, floor,
+        key = (ocr, beam, max_edits, max_generic, margin, max_results, checked, min_rule_logp, letter_generic, floor,
                getattr(lexicon, "cache_key", id(lexicon)))
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
             return list(hit)
-        found = self._candidates(normalise(ocr), lexicon, beam, max_edits, max_generic, margin, max_results,
+        found = self._candidates(normalise(ocr), lexicon, beam, max_edits, max_generic, margin, max_results, checked,
                                  min_rule_logp, letter_generic, floor)
         if floor == -math.inf:  # a floor comes from one reading's context: that search is hardly ever asked again
             self._cache[key] = tuple(found)
@@ -444,8 +446,8 @@ class ErrorModel:
                 self._cache.popitem(last=False)
         return found
 
-    def _candidates(self, ocr, lexicon, beam, max_edits, max_generic, margin, max_results, min_rule_logp, letter_generic,
-                    floor=-math.inf):
+    def _candidates(self, ocr, lexicon, beam, max_edits, max_generic, margin, max_results, checked, min_rule_logp,
+                    letter_generic, floor=-math.inf):
         n = len(ocr)
         if max_edits is None:
             max_edits = min(2 + n // 4, 6)
@@ -453,7 +455,8 @@ class ErrorModel:
         settings = (min_rule_logp, bool(max_generic), letter_generic)
         fast = lexicon.fast_lexicons() if hasattr(lexicon, "fast_lexicons") else []
         options = self._options_along(ocr, settings, encoded=bool(fast))
-        checked = max_results * (FALLBACK_CHECKS if letter_generic else 1)
+        if checked is None:
+            checked = max_results * (FALLBACK_CHECKS if letter_generic else 1)
         if fast and not (n == 1 and ocr in SWEDISH_LETTERS):  # (a letter's lost letters are added below)
             found = self._ranked_in_c(fast, options, lexicon, beam, margin, max_edits, max_generic, floor, checked)
             if found is not None:

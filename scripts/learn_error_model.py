@@ -20,7 +20,9 @@ Sources (read-only; the product never reads them at run time):
                   dpkg-deb -x cfi-sv_*.deb SRC; dpkg-deb -x libreoffice-help-sv_*.deb SRC
                   python benchmarks/make_pages.py --settings S4 --pages 320 --seed 31 \
                       ../train-pages/s4-cfi-libreoffice SRC
-                (the general bigrams' text, none of the benches' nor the reports').
+                (the general bigrams' text, none of the benches' nor the reports';
+                Debian bookworm's Tesseract 5.3.0). The default; with the option
+                and no folder, the table of the real pages alone.
 
 Method (Brill & Moore 2000, simplified):
   1. normalise white space, align OCR and truth word lists (Levenshtein);
@@ -61,6 +63,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 DEFAULT_PAGES = [SHARED / "bench" / "tesseract-dev", SHARED / "bench" / "tesseract-dev-b"]
 DEFAULT_LINES = [SHARED / "enkoping" / "dev.jsonl"]
+DEFAULT_OWN_PAGES = [ROOT.parent / "train-pages" / "s4-cfi-libreoffice"]  # made as the docstring says
 
 MAX_SIDE = 3
 OWN_WEIGHT = 0.1  # the share of pages of one's own making in their engine's rules (see mixed)
@@ -342,24 +345,29 @@ def mixed(real: ProfileTable, made: ProfileTable, weight: float) -> ProfileTable
     in the other. Pages one made oneself show confusions the real engine's few
     pages never happened to (`rn` read as `m`), but not at the engine's own
     rates (they lose fewer thin letters): the real pages' rates dominate where
-    they have evidence. The special costs stay the real pages', and a mixed
-    rule less likely than their unseen edit is left out."""
-    def mix(a: dict, b: dict) -> dict:
+    they have evidence. A character's identity is mixed where both show it,
+    the real pages' where only they do; one only the made pages show keeps the
+    model's default, as before. The special costs stay the real pages', and a
+    mixed rule less likely than their unseen edit is left out. The count
+    columns are written so that count / truth count is the mixed probability
+    (benchmarks/synthetic.py garbles text at that rate)."""
+    if not 0.0 <= weight <= 1.0:
+        raise ValueError(f"own-page weight {weight} is not between 0 and 1")
+
+    def mix(a: dict, b: dict, keys) -> dict:
         out = {}
-        for key in a.keys() | b.keys():
-            ca, na, pa = a.get(key, (0, 0, 0.0))
-            cb, nb, pb = b.get(key, (0, 0, 0.0))
-            out[key] = (ca + cb, na + nb, (1 - weight) * pa + weight * pb)
+        for key in keys:
+            _, na, pa = a.get(key, (0, 0, 0.0))
+            _, nb, pb = b.get(key, (0, 0, 0.0))
+            p = (1 - weight) * pa + weight * pb
+            out[key] = (round(p * (na + nb)), na + nb, p)
         return out
-    identity = mix(real.identity, made.identity)
-    for ch, (c, n, p) in list(identity.items()):
-        if ch not in real.identity:  # a character the real pages hardly show: the made pages' rate alone
-            identity[ch] = (c, n, made.identity[ch][2])
-        elif ch not in made.identity:
-            identity[ch] = (c, n, real.identity[ch][2])
+    identity = mix(real.identity, made.identity, real.identity.keys() & made.identity.keys())
+    identity.update({ch: row for ch, row in real.identity.items() if ch not in made.identity})
     # a mixed rule less likely than an unseen edit would only widen the search
     floor = real.special[("<unseen>", "sub")][2]
-    rules = {key: row for key, row in mix(real.rules, made.rules).items() if row[2] >= floor}
+    rules = {key: row for key, row in mix(real.rules, made.rules, real.rules.keys() | made.rules.keys()).items()
+             if row[2] >= floor}
     return ProfileTable(rules, identity, real.special, real.words + made.words)
 
 
@@ -367,13 +375,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=Path, nargs="*", default=DEFAULT_PAGES)
     ap.add_argument("--lines", type=Path, nargs="*", default=DEFAULT_LINES)
-    ap.add_argument("--own-profile-pages", type=Path, nargs="*", default=[],
+    ap.add_argument("--own-profile-pages", type=Path, nargs="*", default=DEFAULT_OWN_PAGES,
                     help="pages of one's own making (benchmarks/make_pages.py): mixed into their engine's "
                          "character rules with weight --own-weight, nothing else")
     ap.add_argument("--own-weight", type=float, default=OWN_WEIGHT)
     ap.add_argument("--out", type=Path, default=ROOT / "dictionaries" / "confusions.tsv")
     ap.add_argument("--min-count", type=int, default=MIN_COUNT)
     args = ap.parse_args()
+    if not 0.0 <= args.own_weight <= 1.0:
+        ap.error("--own-weight must be between 0 and 1")
+    for folder in args.own_profile_pages:
+        if not folder.is_dir():
+            ap.error(f"{folder} not found: make it as this script's docstring says, or pass "
+                     "--own-profile-pages with no folder for a table of the real pages alone")
 
     sources: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for folder in args.pages:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
@@ -98,3 +100,10 @@ def test_own_pages_add_confusions_at_a_small_weight_and_keep_the_real_rates():
     assert all(p >= floor for _, _, p in both.rules.values())
     assert all(p >= floor for _, _, p in mixed(real, made, 1e-6).rules.values())
     assert ("m", "rn") not in mixed(real, made, 1e-6).rules
+    # the count columns give the mixed probability; a character only the made pages
+    # show keeps the model's default identity (no row)
+    assert all(abs(c - p * n) <= 0.5 for c, n, p in both.rules.values())
+    only_made = made.identity.keys() - real.identity.keys()
+    assert only_made and not only_made & both.identity.keys()
+    with pytest.raises(ValueError):
+        mixed(real, made, 1.5)
