@@ -98,10 +98,13 @@ QUICK_BEAM, QUICK_MARGIN, QUICK_MIN_RULE = 6, 8.0, -6.0
 # search is cheap, and frequent short words (att, med, till) hide behind many
 # equally likely prefixes.
 SHORT_BEAM_BUDGET = 96
-# ... and of a short token's complete readings, this many (the most probable)
-# are checked against the lexicon, not the usual 16: a rich confusion table
-# reads `sum` as dozens of non-words likelier than `som` (Tesseract's Swedish
-# model, learned also from made pages: dev S4 +0.35 %, other prose S4 +0.4 %).
+# ... and in a damaged document a short token of letters also has this many
+# of its most probable complete readings checked against the lexicon, not the
+# usual 16: a rich confusion table reads `sum` as dozens of non-words likelier
+# than `som` (Tesseract's Swedish model, learned also from made pages: dev S4
+# +0.35 %, other prose S4 +0.4 %). Not in a clean document, where such a token
+# is code or a name (`ln(x)`, `dup`); whether the unseen-confusion fallback
+# runs is decided by the usual 16.
 SHORT_TOKEN, SHORT_TOKEN_CHECKED = 4, 64
 # Tokens at least this long that no learned confusion explains get a second
 # search allowing one unseen letter confusion (short ones would match anything).
@@ -347,12 +350,13 @@ class Scorer:
         still decided by what the confusions explain at any probability."""
         em = self.error_model
         beam = max(self.beam, SHORT_BEAM_BUDGET // len(ocr_lower))
-        checked = SHORT_TOKEN_CHECKED if len(ocr_lower) <= SHORT_TOKEN and ocr_lower.isalpha() else None
-        found = em.candidates(ocr_lower, self, beam=beam, floor=floor, checked=checked)
+        found = em.candidates(ocr_lower, self, beam=beam, floor=floor)
         if not found and fallback_beam:
             found = self._fallback(ocr_lower, fallback_beam, floor)
             if found and floor > -math.inf and em.candidates(ocr_lower, self, beam=beam):
                 found = []  # the confusions do explain the token, below the floor: no fallback
+        if self.damaged_document and len(ocr_lower) <= SHORT_TOKEN and ocr_lower.isalpha():
+            found = list(found) + em.candidates(ocr_lower, self, beam=beam, floor=floor, checked=SHORT_TOKEN_CHECKED)
         return self._rank(found)
 
     def lone_glyph_readings(self) -> tuple[Reading, ...]:

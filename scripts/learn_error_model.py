@@ -348,9 +348,11 @@ def mixed(real: ProfileTable, made: ProfileTable, weight: float) -> ProfileTable
     they have evidence. A character's identity is mixed where both show it,
     the real pages' where only they do; one only the made pages show keeps the
     model's default, as before. The special costs stay the real pages', and a
-    mixed rule less likely than their unseen edit is left out. The count
-    columns are written so that count / truth count is the mixed probability
-    (benchmarks/synthetic.py garbles text at that rate)."""
+    mixed rule less likely than their unseen edit is left out. A mixed row's
+    count column is its probability times the pooled truth count, rounded:
+    informative only (the runtime reads logp), and 0 for a rule whose truth
+    string is rare -- benchmarks/synthetic.py, which garbles at count / truth
+    count, is meant for the profiles learned from real pages alone (enkoping)."""
     if not 0.0 <= weight <= 1.0:
         raise ValueError(f"own-page weight {weight} is not between 0 and 1")
 

@@ -621,10 +621,18 @@ def test_a_frequent_four_letter_word_may_end_before_a_misread_comma(pipeline):
     stops; a four-letter abbreviation or rare word keeps its full stop
     (`resp.`, `inkl.`), as any word of three letters does (`kap.`)."""
     doc = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n")
-    lines = ["Mottagningen har öppet dygnet runt. året om.", "Beslut fattas av chef resp. handläggare.",
-             "Avgiften gäller inkl. moms enligt 13 kap. kommunallagen."]
-    out = Pipeline(["punctuation"]).fix(doc + "\n" + "\n".join(lines) + "\n").split("\n")[-4:-1]
-    assert out == ["Mottagningen har öppet dygnet runt, året om.", lines[1], lines[2]]
+    lines = ["Mottagningen har öppet dygnet runt. året om.",
+             "hemtjänst dygnet runt.", "trygghetslarm och ekonomiskt stöd.",  # (a list: its items end at a line's end)
+             "Beslut fattas av chef resp. handläggare.", "Avgiften gäller inkl. moms enligt 13 kap. kommunallagen."]
+    out = Pipeline(["punctuation"]).fix(doc + "\n" + "\n".join(lines) + "\n").split("\n")[-6:-1]
+    assert out == ["Mottagningen har öppet dygnet runt, året om."] + lines[1:]
+
+
+def test_short_code_tokens_in_a_clean_document_are_not_read_deeper(pipeline):
+    """Only a damaged document has its short garbles checked 64 readings deep
+    (`sum` -> `som`); in clean text such a token is code (`dup` is no `du`)."""
+    for text in ("dup skapar en kopia av filen.\n", "Kommandot dup skapar en kopia.\n"):
+        assert pipeline.fix(text) == text
 
 
 def test_an_at_sign_inside_a_garbled_word_is_still_read_as_a_letter(pipeline):

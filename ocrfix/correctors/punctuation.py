@@ -5,7 +5,9 @@ that read commas as full stops (a confusion learned per engine) leave a full
 stop that no sentence ends at -- the next word is in lower case.
 
 The word before the full stop has five letters or more, or is a frequent
-four-letter word (``runt. året`` -> ``runt, året``).
+four-letter word inside a line (``runt. året`` -> ``runt, året``; at a
+line's end such a word more often ends a list item: ``hemtjänst dygnet
+runt.`` / ``trygghetslarm och stöd.``).
 
 Refuses to touch: abbreviations (``resp.``, ``t.ex.``, ``kap.``: any word of
 three letters or less, a four-letter word that is rare or an abbreviation,
@@ -63,8 +65,9 @@ class CommaForStop(Corrector):
         lexicon = eng.scorer.lexicon
         if not lexicon.is_valid(word) or lexicon.is_word(word + "."):
             return False
-        if len(word) <= SHORT_WORD and (lexicon.is_abbreviation(word) or lexicon.zipf(word) < SHORT_WORD_MIN_ZIPF):
-            return False
+        if len(word) <= SHORT_WORD and (lexicon.is_abbreviation(word) or lexicon.zipf(word) < SHORT_WORD_MIN_ZIPF
+                                        or "\n" in doc.text[m.end(1) : m.start(2)]):
+            return False  # (at a line's end: a list item, `hemtjänst dygnet runt.` / `trygghetslarm`)
         return not _list_item_ends(doc.text, m.end(1))
 
 
