@@ -60,10 +60,6 @@ MIN_KNOWN_PART, MIN_UNKNOWN_PART = 4, 2
 # 85.29 -> 85.36 % of the character errors removed, GNOME/installation guide
 # 88.73 -> 88.80 %, harm corpus unchanged.
 UNLICENSED_COMPOUND_PENALTY = 3.0
-# log P(two words written as one compound) - log P(the two side by side): the
-# prior a compound of two words has beside them, so estimated (see
-# correctors/split.py, which weighs a split against the compound of its parts).
-UNLICENSED_COMPOUND_LOGP = (COMPOUND_BONUS - UNLICENSED_COMPOUND_PENALTY) * LN10
 UNLICENSED_COMPOUND_CAP = ZIPF_COMPOUND_CAP - UNLICENSED_COMPOUND_PENALTY
 # No word is this long: a longer token is no partly known compound (each cut
 # looks up and remembers a part of it; for a chunk of 32,000 characters
@@ -148,6 +144,15 @@ class Reading:
     @property
     def base(self) -> float:
         return self.channel + self.prior
+
+
+def unlisted_compound_zipf(first_zipf: float, last_zipf: float) -> float:
+    """Zipf of two words written as one compound Hunspell does not list: as a
+    listed compound of them, UNLICENSED_COMPOUND_PENALTY powers of ten down,
+    and no more than UNLICENSED_COMPOUND_CAP (the partly known words of
+    :meth:`Scorer._partly_known_zipf`; correctors/split.py weighs a split
+    against the compound of its parts)."""
+    return min(first_zipf + last_zipf - UNLICENSED_COMPOUND_PENALTY - (9.0 - COMPOUND_BONUS), UNLICENSED_COMPOUND_CAP)
 
 
 class Scorer:
@@ -256,8 +261,7 @@ class Scorer:
                     if len(rest) >= MIN_KNOWN_PART and self.may_compound(first, last):
                         known_rest = self._known_zipf(rest)
                         if known_rest > 0:
-                            best = max(best, min(z + known_rest - UNLICENSED_COMPOUND_PENALTY - (9.0 - COMPOUND_BONUS),
-                                                 UNLICENSED_COMPOUND_CAP))
+                            best = max(best, unlisted_compound_zipf(z, known_rest))
         return best
 
     def may_compound(self, first: str, last: str) -> bool:

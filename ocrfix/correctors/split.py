@@ -31,7 +31,7 @@ from typing import Iterable
 
 from ..edits import Edit
 from ..engine import best_reading, engine_for, next_word
-from ..ranking import BOUNDARY, LN10, MIN_KNOWN_PART, UNLICENSED_COMPOUND_CAP, UNLICENSED_COMPOUND_LOGP
+from ..ranking import BOUNDARY, LN10, MIN_KNOWN_PART, unlisted_compound_zipf
 from .base import Corrector, Document
 from .words import char_before, restore_case
 
@@ -94,8 +94,8 @@ class Split(Corrector):
                         if len(lw) >= MIN_KNOWN_PART and len(rw) >= MIN_KNOWN_PART and sc.may_compound(lw, rw):
                             # the same parts as one compound: it never wins an edit here (the compound
                             # is no word the lexicon lists), but a split must be likelier than it
-                            parts_prior = sc.log_prior(lw, own_occurrences=False) + sc.log_prior(rw, own_occurrences=False)
-                            compound = min(UNLICENSED_COMPOUND_LOGP, (UNLICENSED_COMPOUND_CAP - 9.0) * LN10 - parts_prior)
+                            zl, zr = sc.zipf_lexicon(lw), sc.zipf_lexicon(rw)
+                            compound = (unlisted_compound_zipf(zl, zr) + 9.0 - zl - zr) * LN10  # beside its parts' priors
                             options.append((lbase + rbase + compound + sc.context(prev, lw + rw, nxt), lw + rw))
             if len(options) == len(whole):
                 continue
