@@ -153,6 +153,17 @@ def test_long_options_and_shell_variables_are_code():
         assert CODE not in {kind for _, kind in kinds(text)}, text
 
 
+def test_identifiers_joined_by_underscores_are_code():
+    from ocrfix.tokens import protected_spans
+
+    text = "Sätt net_directory/subdir, sv_SE.UTF-8 och XDG_CONFIG_HOME; kör check_debian2."
+    assert [t for t, k in kinds(text) if k == CODE] == ["net_directory", "sv_SE", "XDG_CONFIG_HOME", "check_debian2"]
+    assert [text[a:b] for a, b in protected_spans(text)] == ["net_directory", "sv_SE", "XDG_CONFIG_HOME", "check_debian2"]
+    # negative: an underscore standing alone, opening or closing a word, or a blank to fill in
+    for text in ("a _ b", "_privat", "slut_", "Namn: ____", "__init__", "ord _och_ ord"):
+        assert CODE not in {kind for _, kind in kinds(text)}, text
+
+
 def test_handles_hashtags_and_inline_code_are_protected_spans():
     from ocrfix.tokens import protected_spans
 
@@ -165,7 +176,7 @@ def test_handles_and_inline_code_keep_the_tokenizer_linear():
     # a span of code holds no backtick: hostile runs cost no rescans.
     from ocrfix.tokens import _TOKEN_RE, PROTECTED_RE
 
-    for run in ("@a", "#a", "`a", "`a ", " `x", "``a", "-@a@", "@a@b-", "`"):
+    for run in ("@a", "#a", "`a", "`a ", " `x", "``a", "-@a@", "@a@b-", "`", "a_", "aa_a", "_a"):
         s = run * (100_000 // len(run))
         assert sum(1 for _ in _TOKEN_RE.finditer(s, timeout=30)) > 0
         assert sum(1 for _ in PROTECTED_RE.finditer(s, timeout=30)) >= 0
