@@ -269,7 +269,8 @@ class WordCorrector(Corrector):
             written = eng.scorer.lexicon.surface
             readings = [r for r in readings if not _all_caps(written(r.word))]
         readings = eng.admissible(seg, readings)
-        choice, confidence, margin = eng.choose(eng.options(seg.identity, readings, prev, nxt, seg.written))
+        choice, confidence, margin = eng.choose(eng.options(seg.identity, readings, prev, nxt, seg.written,
+                                                            lower_case=seg.text[:1].islower()))
         if choice == seg.lower:
             return choice, None
         if confidence >= CONFIDENT:
