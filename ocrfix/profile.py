@@ -47,6 +47,10 @@ NAMES_IGNORED_UP_TO_GARBLE = 0.005
 SHORT_TEXT_WORDS, PRIOR_WORDS = 20, 40
 # Distinct intact words remembered per document (a 100-page report has ~10,000).
 MAX_VOCABULARY = 200_000
+# Distinct unknown lower-case words remembered per document (see Profile.unknown_words).
+MAX_UNKNOWN_WORDS = 2_000
+# A lower-case unknown word this long at least may be a misread word (see Engine.evidently_misread).
+MIN_MISREAD_LENGTH = 3
 
 
 @dataclass
@@ -58,6 +62,9 @@ class Profile:
     letters: int = 0
     diacritics: int = 0
     vocabulary: dict[str, int] = field(default_factory=dict)  # intact (valid) words, lower-cased
+    # distinct unknown words written in lower case, letters only, no English word
+    # (the candidates for misread words: Engine.evidently_misread), in order of first sight
+    unknown_words: dict[str, None] = field(default_factory=dict)
 
     def observe_word(self, chunk: str, lower_core: str, valid: bool, name: bool = False) -> None:
         """Count one word token; ``name``: an unknown capitalised word in
@@ -73,6 +80,9 @@ class Profile:
                 vocabulary[lower_core] = 1
         else:
             self.unknown += 1
+            if (not name and chunk.islower() and chunk.isalpha() and len(chunk) >= MIN_MISREAD_LENGTH
+                    and len(self.unknown_words) < MAX_UNKNOWN_WORDS):
+                self.unknown_words[lower_core] = None
         # (a run of letters can only match through a ligature glyph)
         if (not chunk.isalpha() or any(g in chunk for g in _LIGATURES)) and _GARBLE_RE.search(chunk):
             self.garbled += 1

@@ -935,3 +935,25 @@ def test_a_rejoin_never_drops_a_fragment(pipeline, line):
     other (`bidrar ﬁ[[` had become `bidrar`): it is no torn word."""
     out = pipeline.fix(line + "\n")
     assert "ﬁ[[" in out or "till" in out
+
+
+def test_ocr_output_whose_errors_are_mostly_words_is_read_as_damaged(pipeline):
+    """A Tesseract S4 page of LibreOffice's help has too few unknown words for
+    the error prior to call it damaged, but several of them are misread words
+    the confusions read (`cickelbågen`, `airkekegment`): it is OCR output, and
+    its valid-looking errors are corrected (`hälla` -> `hålla`). Its ground
+    truth -- clean text -- is not read so."""
+    from ocrfix.correctors.base import Document, DocumentState
+    from ocrfix.engine import EAGER_PRIOR, engine_for
+
+    ocr = (DATA / "pages" / "libreoffice_help_swe_S4.ocr.txt").read_text(encoding="utf-8")
+    gold = (DATA / "pages" / "libreoffice_help_swe_S4.gt.txt").read_text(encoding="utf-8")
+    eng = engine_for(Document(ocr, pipeline.resources, DocumentState()))
+    assert eng.engine == "tesseract-swe" and eng.profile.error_prior < EAGER_PRIOR
+    assert eng.eager and eng.evidently_misread()
+    clean = engine_for(Document(gold, pipeline.resources, DocumentState()))
+    assert not clean.eager and not clean.evidently_misread()
+    assert ocr.count("genom att hälla ned") == 5
+    out = pipeline.fix(ocr)
+    assert out.count("genom att hålla ned") == gold.count("genom att hålla ned") == 10 and "hälla" not in out
+    assert pipeline.fix(gold) == gold
