@@ -60,30 +60,39 @@ ABBREVIATION_MIN_CHANNEL = -4.0
 # words are checked too (``for`` may be ``för``).
 EAGER_PRIOR = 0.05
 # ... and so is one with at least MISREAD_TYPES different lower-case unknown
-# words that the learned confusions read as words (``bikler``, ``amända``,
-# ``onfömsterläge``), MISREAD_SHARE of its words at least: OCR output whose
-# errors are mostly valid words (Tesseract's Swedish model at 100 dpi: ``an``
-# for ``att``), which the share of unknown words puts below EAGER_PRIOR on a
-# quarter to a third of pages. Clean text's unknown lower-case words are terms
-# (``skalkommando``, ``partman``) the confusions read as words less often:
-# of 290 clean help, GNOME and installation-guide documents none has 5 types
-# at 1.5 %; of 25 Tesseract S4 pages of other prose below EAGER_PRIOR, 15 have.
+# words of 5 letters or more (profile.MIN_MISREAD_LENGTH; no half of a word
+# hyphenated at a line's end) that the learned confusions read as words
+# (``bikler``, ``amända``, ``cickelbågen``), MISREAD_SHARE of its words at
+# least: OCR output whose errors are mostly valid words (Tesseract's Swedish
+# model at 100 dpi: ``an`` for ``att``), which the share of unknown words
+# put below EAGER_PRIOR on 25 of 88 S4 pages of other prose; 7 of them are
+# now read as damaged. Clean text's unknown lower-case words are terms and
+# command names (``skalkommando``, ``crontab``; shorter ones, ``awk``,
+# ``svn``, are not counted): none of 432 clean help, GNOME, installation-guide
+# and manual documents is (a review's Linux help texts had been, at 3 letters).
 MISREAD_TYPES, MISREAD_SHARE = 5, 0.015
 # A capitalised unknown word the confusions do not read as
 # a word with at least this channel log-probability is a name (Profile.names).
 EXPLAINED_CHANNEL = -8.0
-# log P(a token printed in lower case is a name, or an acronym): a reading the
-# lexicon writes with a capital (``Barbara``, ``Cola``, ``SD``), the token as it
-# stands included, is this much less probable for a token written small
-# (``barbara`` is ``bärbara``, ``sd`` is ``så``). Engines keep case: on the
-# tesseract-dev pages and the Enköping dev lines, 8 of 2,638 capitalised words
-# came out with a small first letter (0.3 %, mostly an ``I`` read as ``i``); a
-# writer's lower-case names (``gimp``, command names) allow for more. Measured
-# against no such cost: Tesseract pages of prose outside the domain, S1235,
-# help texts +0.2 %, GNOME +0.3 %, harm corpus +0.3 %; dev S4 +0.2 %; S4 of
-# other prose -0.3..+0.2 %; Enköping unchanged.
+# log P(a token written in lower case is a name, or an acronym): a reading the
+# lexicon writes with a capital (``Cola``, ``SD``) is this much less probable
+# for a token written small. Engines keep case: on the tesseract-dev pages and
+# the Enköping dev lines, 8 of 2,638 capitalised words came out with a small
+# first letter (0.3 %, mostly an ``I`` read as ``i``); a writer's lower-case
+# names (``gimp``, command names) allow for more. Keeping the token costs as
+# much where it is a name of NAME_MIN_LETTERS letters or more, in a damaged
+# document (``barbara`` is ``bärbara``): a shorter one is as often a word
+# the lexicon happens to write with a capital (``tor`` Thursday, ``mac``,
+# ``eva``), an English word in a Swedish text (``at``, ``may``, ``us``) or an
+# abbreviation, and a clean text writes what its writer meant (see
+# Engine.options). Measured against no such cost: Tesseract pages of prose
+# outside the domain, S1235, GNOME +0.2 %; S4 of other prose 0..+0.6 %;
+# help texts, harm corpus, dev and Enköping unchanged (a review found the
+# cost on short names turning `Care at home` into `Care åt home`). Asked by
+# the word corrector for a single token (``iPhone`` is not written small);
+# joins and splits weigh their readings without it.
 NAME_IN_LOWER_CASE = math.log(0.01)
-_ROMAN_NUMERAL_RE = regex.compile(r"[IVXLCDM]+")
+NAME_MIN_LETTERS = 5
 # Document-vocabulary matching: tokens this long, similarity (0-100) of the folded
 # forms at least this (a coarse net: the channel test below decides).
 DOC_MATCH_MIN_LENGTH, DOC_MATCH_MIN_RATIO = 5, 60
@@ -188,7 +197,7 @@ class Engine:
             # (a capitalised word a confusion reads as a word may be a misread one: `Overgripande`)
             name = not valid and (lower in english or is_apostrophe_name(core)
                                   or is_capitalised(core) and not self._explained(lower))
-            profile.observe_word(core, lower, valid, name)
+            profile.observe_word(core, lower, valid, name, fragment=_line_break_piece(doc.text, m.start(), m.end()))
 
         prior = profile.error_prior
         self.log_damaged = math.log(prior)   # log P(a token is an OCR error)
@@ -393,7 +402,9 @@ class Engine:
     def evidently_misread(self) -> bool:
         """Does the document hold enough unknown lower-case words that the
         confusions read as words to be OCR output (see MISREAD_TYPES)?
-        Asked only where the error prior says no, each word once."""
+        Asked only where the error prior says no, each word once. (A document
+        of more than MAX_UNKNOWN_WORDS / MISREAD_SHARE words, some 130,000, is
+        judged by its first MAX_UNKNOWN_WORDS unknown words: it can fall short.)"""
         profile = self.profile
         need = max(MISREAD_TYPES, math.ceil(MISREAD_SHARE * profile.words))
         if len(profile.unknown_words) < need:
@@ -542,8 +553,10 @@ class Engine:
                 lower_case: bool = False) -> list[tuple[float, str]]:
         """(score, word) for keeping the token and for each other word it may be, in context
         (``written``: in a paragraph this engine cannot have read, with a clean text's priors;
-        ``lower_case``: the token is written in lower case, so a word the lexicon writes with
-        a capital costs NAME_IN_LOWER_CASE).
+        ``lower_case``: the token is written in lower case, so a reading the lexicon writes
+        with a capital costs NAME_IN_LOWER_CASE -- and keeping the token, if it is a long
+        name, in a damaged document: in clean text a word written small is as its writer
+        wrote it).
 
         A word proposed twice (by the error model and again from the document's
         vocabulary) is one hypothesis: it keeps its better score, so that the
@@ -554,7 +567,7 @@ class Engine:
         keep = identity.base + log_intact + (0.0 if identity.valid else log_unknown_intact)
         kept = identity.word
         surface = sc.lexicon.surface
-        if lower_case and _is_name(surface(kept)):
+        if lower_case and self.eager and not written and _is_long_name(surface(kept)):
             keep += NAME_IN_LOWER_CASE
         context = sc.context  # (a hot loop: 150,000 readings in a report-length damaged text)
         scores: dict[str, float] = {}
@@ -613,10 +626,25 @@ def _letters_dropped(ocr: str, word: str) -> int:
                for op in Levenshtein.opcodes(ocr, word) if op.tag in ("delete", "replace"))
 
 
+_HYPHEN_BEFORE_RE = regex.compile(r"[-\u00ad\u2010\u2011][^\S\n]*\n[^\S\n]*\Z")
+_HYPHEN_AFTER_RE = regex.compile(r"\W*[-\u00ad\u2010\u2011][^\S\n]*(?:\n|\Z)")
+
+
+def _line_break_piece(text: str, start: int, end: int) -> bool:
+    """Is the chunk at ``start``-``end`` half of a word hyphenated at a line's
+    end (``behö-`` / ``ver``)? Such halves are no words, and no misreadings."""
+    return (_HYPHEN_AFTER_RE.match(text, end, min(len(text), end + 8)) is not None
+            or _HYPHEN_BEFORE_RE.search(text, max(0, start - 8), start) is not None)
+
+
 def _is_name(surface: str) -> bool:
-    """Is a word written so (:meth:`Lexicon.surface`) a name or an acronym?
-    (A Roman numeral is neither: ``ii)`` opens a list item as ``II)`` does.)"""
-    return surface[:1].isupper() and not _ROMAN_NUMERAL_RE.fullmatch(surface)
+    """Is a word written so (:meth:`Lexicon.surface`) a name or an acronym?"""
+    return surface[:1].isupper()
+
+
+def _is_long_name(surface: str) -> bool:
+    """... a name of NAME_MIN_LETTERS letters or more (``Barbara``; not ``Tor``, ``May``, ``SD``)?"""
+    return len(surface) >= NAME_MIN_LETTERS and surface[:1].isupper() and surface[1:].islower()
 
 
 def best_reading(seg: Segment) -> str | None:

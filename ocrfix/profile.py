@@ -50,7 +50,7 @@ MAX_VOCABULARY = 200_000
 # Distinct unknown lower-case words remembered per document (see Profile.unknown_words).
 MAX_UNKNOWN_WORDS = 2_000
 # A lower-case unknown word this long at least may be a misread word (see Engine.evidently_misread).
-MIN_MISREAD_LENGTH = 3
+MIN_MISREAD_LENGTH = 5
 
 
 @dataclass
@@ -66,9 +66,12 @@ class Profile:
     # (the candidates for misread words: Engine.evidently_misread), in order of first sight
     unknown_words: dict[str, None] = field(default_factory=dict)
 
-    def observe_word(self, chunk: str, lower_core: str, valid: bool, name: bool = False) -> None:
+    def observe_word(self, chunk: str, lower_core: str, valid: bool, name: bool = False,
+                     fragment: bool = False) -> None:
         """Count one word token; ``name``: an unknown capitalised word in
-        any position that no confusion reads as a word (see oov_rate)."""
+        any position that no confusion reads as a word (see oov_rate);
+        ``fragment``: half of a word hyphenated at a line's end (no candidate
+        for a misread word)."""
         self.words += 1
         if name:
             self.names += 1
@@ -80,7 +83,7 @@ class Profile:
                 vocabulary[lower_core] = 1
         else:
             self.unknown += 1
-            if (not name and chunk.islower() and chunk.isalpha() and len(chunk) >= MIN_MISREAD_LENGTH
+            if (not name and not fragment and chunk.islower() and chunk.isalpha() and len(chunk) >= MIN_MISREAD_LENGTH
                     and len(self.unknown_words) < MAX_UNKNOWN_WORDS):
                 self.unknown_words[lower_core] = None
         # (a run of letters can only match through a ligature glyph)

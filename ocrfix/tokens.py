@@ -113,7 +113,7 @@ _OPTION = r"(?<![\w-])--[A-Za-z][A-Za-z0-9-]*(?![^\W\d_])(?:\[?=[^\s]*)?|(?<![\w
 # letters and digits joined by underscores. No engine prints an underscore
 # inside a word it garbles (none in the Enköping scan nor on the Tesseract
 # pages), so one joining two words marks a name from code, kept as written.
-_IDENTIFIER = r"(?<!\w)[^\W_]+(?:_[^\W_]+)+(?!\w)"
+_IDENTIFIER = r"(?<!\w)[^\W_]++(?:_[^\W_]++)++(?!\w)"  # possessive: a run of `a_a_…_` fails in linear time
 
 _TOKEN_RE = regex.compile(
     rf"""

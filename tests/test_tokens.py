@@ -171,6 +171,19 @@ def test_handles_hashtags_and_inline_code_are_protected_spans():
     assert [text[a:b] for a, b in protected_spans(text)] == ["@enkopingskommun", "#välfärd", "`ocrfix --help`"]
 
 
+def test_a_failing_run_of_underscored_words_costs_linear_time():
+    # `a_a_…a_` (a trailing underscore) or `a__a` is no identifier: with backtracking
+    # each of its parts was retried from the run's start, quadratic (1.7 s for one
+    # attempt at 400,000 characters, 44 s for a line of a million); now milliseconds
+    import regex
+
+    from ocrfix.tokens import _IDENTIFIER
+
+    pattern = regex.compile(_IDENTIFIER)
+    for run in ("a_" * 200_000, "a_" * 100_000 + "_a", "å_1_" * 100_000 + "_"):
+        assert pattern.match(run, timeout=0.5) is None
+
+
 def test_handles_and_inline_code_keep_the_tokenizer_linear():
     # Each may start only where no word character (or backtick) is before it, and
     # a span of code holds no backtick: hostile runs cost no rescans.

@@ -270,7 +270,7 @@ class WordCorrector(Corrector):
             readings = [r for r in readings if not _all_caps(written(r.word))]
         readings = eng.admissible(seg, readings)
         choice, confidence, margin = eng.choose(eng.options(seg.identity, readings, prev, nxt, seg.written,
-                                                            lower_case=seg.text[:1].islower()))
+                                                            lower_case=seg.text.islower()))
         if choice == seg.lower:
             return choice, None
         if confidence >= CONFIDENT:
