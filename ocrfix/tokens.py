@@ -138,7 +138,14 @@ _TOKEN_RE = regex.compile(
 PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}|{_NAME}|{_PATH}|{_UNIX_PATH}|{_HANDLE}|{_CODE}|{_DIRECTIVE}|{_OPTION}|{_IDENTIFIER}", regex.V0)
 # What each protected kind cannot match without: scanning for these first
 # spares most blocks (prose has none) the full pattern, tried at every position.
-_PROTECTED_HINT = regex.compile(rf"[^\W_]_[^\W_]|://|www\.|@|#\p{{L}}|`|\\|%[-+0-9.]*[A-Za-z]|--[A-Za-z]|\$\{{?[A-Za-z_]|(?<![\w/])/[A-Za-z0-9_.-]{{2,}}/|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])")
+_OTHER_HINT = regex.compile(rf"://|www\.|@|#\p{{L}}|`|\\|%[-+0-9.]*[A-Za-z]|--[A-Za-z]|\$\{{?[A-Za-z_]|(?<![\w/])/[A-Za-z0-9_.-]{{2,}}/|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])")
+# An identifier's hint alone sends a line only to the identifier pattern: the
+# full one, tried at every position, is slow on long runs of some shapes
+# (`a_a.` repeated: the file-name alternative tries each of its suffixes at
+# every dot), and on a line without the other hints it finds nothing else.
+_IDENTIFIER_HINT = r"[^\W_]_[^\W_]"
+_PROTECTED_HINT = regex.compile(_IDENTIFIER_HINT + "|" + _OTHER_HINT.pattern)
+_IDENTIFIER_RE = regex.compile(_IDENTIFIER, regex.V0)
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
@@ -148,7 +155,8 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
     Each protected kind lies on one line (only inline code holds white space,
     and never a line break), and a line without a hint has none: only the
     lines with a hint are searched with the full pattern (its look-behinds
-    still see the real text before).
+    still see the real text before) -- or, where the only hints are of
+    identifiers, with theirs.
     """
     spans: list[tuple[int, int]] = []
     line_end = -1
@@ -159,7 +167,9 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
         line_end = text.find("\n", hint.end())
         if line_end < 0:
             line_end = len(text)
-        spans.extend(m.span() for m in PROTECTED_RE.finditer(text, line_start, line_end))
+        only_identifiers = _OTHER_HINT.search(text, hint.start(), line_end) is None
+        pattern = _IDENTIFIER_RE if only_identifiers else PROTECTED_RE
+        spans.extend(m.span() for m in pattern.finditer(text, line_start, line_end))
     return spans
 
 

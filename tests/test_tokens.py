@@ -61,7 +61,8 @@ def test_protected_spans_match_the_full_pattern():
 
     texts = ["Se https://www.enkoping.se/stod eller skriv till info@enkoping.se.",
              "Personnummer 19800101-1234 och 800101+1234 samt www.mark.se",
-             "Ren prosa utan adresser, 95 077 kr och 2024-05-01.", "", "a@b", "1234561234 123456-12345"]
+             "Ren prosa utan adresser, 95 077 kr och 2024-05-01.", "", "a@b", "1234561234 123456-12345",
+             "Sätt net_directory och XDG_CONFIG_HOME.", "mejla a_b@x.se eller öppna fil_1.pdf", "a_a.a_a.b_"]
     for text in texts:
         assert protected_spans(text) == [m.span() for m in PROTECTED_RE.finditer(text)], text
     assert protected_spans(texts[0]) and not protected_spans(texts[2])
@@ -69,7 +70,7 @@ def test_protected_spans_match_the_full_pattern():
 
 PROTECTED_BITS = st.sampled_from(["www.x.se", "https://a.se/b", "a@b.se", "kommun.se", "a.pdf", ".se", "x.y@c.d", "121212-1212", "19121212+1212",
                                   "1234561234", "/usr/lib/", "/z/a/p", "@", "://", "\n", " ", ".", "-", "a", "1", "\t", "\u00a0",
-                                  "@a", "h@r", "#å", "#", "&", "_", "`", "``", "`a b`", "`x`"])
+                                  "@a", "h@r", "#å", "#", "&", "_", "`", "``", "`a b`", "`x`", "a_b", "_a", "x_1.pdf"])
 
 
 @given(st.lists(st.one_of(PROTECTED_BITS, st.text(max_size=4)), max_size=30).map("".join))
