@@ -62,7 +62,7 @@ EAGER_PRIOR = 0.05
 # ... and so is one with at least MISREAD_TYPES different lower-case unknown
 # words of 5 letters or more (profile.MIN_MISREAD_LENGTH; no half of a word
 # hyphenated at a line's end) that the learned confusions read as words
-# (``bikler``, ``amända``, ``cickelbågen``), MISREAD_SHARE of its words at
+# (``bikler``, ``amända``, ``dokumemet``), MISREAD_SHARE of its words at
 # least: OCR output whose errors are mostly valid words (Tesseract's Swedish
 # model at 100 dpi: ``an`` for ``att``), which the share of unknown words
 # put below EAGER_PRIOR on 25 of 88 S4 pages of other prose; 7 of them are

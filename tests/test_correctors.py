@@ -939,8 +939,8 @@ def test_a_rejoin_never_drops_a_fragment(pipeline, line):
 
 def test_ocr_output_whose_errors_are_mostly_words_is_read_as_damaged(pipeline):
     """A Tesseract S4 page of LibreOffice's help has too few unknown words for
-    the error prior to call it damaged, but 9 of them (5 needed) are misread
-    words the confusions read (`Ahemativ`, `cclskycklet`): it is OCR output,
+    the error prior to call it damaged, but 7 of them (5 needed) are misread
+    words the confusions read (`försakra`, `dokumemet`): it is OCR output,
     so its garbles are also matched by similarity and its valid-looking
     errors are checked (`bela` -> `hela`). Its ground truth -- clean text --
     is not read so, and comes out unchanged."""
