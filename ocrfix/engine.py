@@ -32,7 +32,7 @@ from .ranking import BOUNDARY, Reading, Scorer
 from .segments import (DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, Segmenter, chunk_matches,
                        is_abbreviation, is_apostrophe_name, is_call, is_capitalised, is_caps_word, is_dotted_abbreviation,
                        is_fixed_form, is_word_with_ending, split_chunk, with_closing_garble,
-                       word_pieces)
+                       word_pieces, follows_line_end_hyphen)
 from .tokens import merged_spans, protected_spans
 
 STATE_KEY = "engine"
@@ -197,7 +197,7 @@ class Engine:
             # (a capitalised word a confusion reads as a word may be a misread one: `Overgripande`)
             name = not valid and (lower in english or is_apostrophe_name(core)
                                   or is_capitalised(core) and not self._explained(lower))
-            profile.observe_word(core, lower, valid, name, fragment=_line_break_piece(doc.text, m.start(), m.end()))
+            profile.observe_word(core, lower, valid, name, fragment=follows_line_end_hyphen(doc.text, m.start()))
 
         prior = profile.error_prior
         self.log_damaged = math.log(prior)   # log P(a token is an OCR error)
@@ -624,17 +624,6 @@ def _letters_dropped(ocr: str, word: str) -> int:
 
     return sum(sum(c in SWEDISH_LETTERS for c in ocr[op.src_start : op.src_end]) - (op.dest_end - op.dest_start)
                for op in Levenshtein.opcodes(ocr, word) if op.tag in ("delete", "replace"))
-
-
-_HYPHEN_BEFORE_RE = regex.compile(r"[-\u00ad\u2010\u2011][^\S\n]*\n[^\S\n]*\Z")
-_HYPHEN_AFTER_RE = regex.compile(r"\W*[-\u00ad\u2010\u2011][^\S\n]*(?:\n|\Z)")
-
-
-def _line_break_piece(text: str, start: int, end: int) -> bool:
-    """Is the chunk at ``start``-``end`` half of a word hyphenated at a line's
-    end (``behö-`` / ``ver``)? Such halves are no words, and no misreadings."""
-    return (_HYPHEN_AFTER_RE.match(text, end, min(len(text), end + 8)) is not None
-            or _HYPHEN_BEFORE_RE.search(text, max(0, start - 8), start) is not None)
 
 
 def _is_name(surface: str) -> bool:

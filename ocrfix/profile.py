@@ -70,8 +70,8 @@ class Profile:
                      fragment: bool = False) -> None:
         """Count one word token; ``name``: an unknown capitalised word in
         any position that no confusion reads as a word (see oov_rate);
-        ``fragment``: half of a word hyphenated at a line's end (no candidate
-        for a misread word)."""
+        ``fragment``: the second half of a word hyphenated at a line's end (no
+        candidate for a misread word; the first half keeps its hyphen)."""
         self.words += 1
         if name:
             self.names += 1

@@ -511,6 +511,15 @@ _LOWER_WORD_NEXT = regex.compile(r"[^\S\n]+\p{Ll}")
 _LINE_END_HYPHEN = regex.compile(r"[-­‐‑][^\S\n]*\n(?:[^\S\n]*\n)?[^\S\n]*")
 
 
+def follows_line_end_hyphen(text: str, start: int) -> bool:
+    """Does the chunk at ``start`` continue a word broken at a line end
+    (``ver`` after ``behö-``)? (The broken word's first half keeps its hyphen.)"""
+    i = start
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i > 0 and _LINE_END_HYPHEN.fullmatch(text, i - 1, start) is not None
+
+
 def _table_row_start(text: str, start: int) -> bool:
     """Does the line at ``start`` begin a table row: it ends in a number, as
     the line before it does (``Övriga intäkter 5,6 3,60 … 0,4``)? A row's
