@@ -28,7 +28,7 @@ from .errormodel import QUOTE_MARKS, SWEDISH_LETTERS
 from .fuzzy import fold_plain, near, new_pool
 from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, MIN_PRIOR, Profile
-from .ranking import BOUNDARY, Reading, Scorer
+from .ranking import BESIDE_ITSELF, BOUNDARY, IN_LEXICON, LN10, Reading, Scorer
 from .segments import (DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, Segmenter, chunk_matches,
                        is_abbreviation, is_apostrophe_name, is_call, is_capitalised, is_caps_word, is_dotted_abbreviation,
                        is_fixed_form, is_word_with_ending, split_chunk, with_closing_garble,
@@ -93,6 +93,13 @@ EXPLAINED_CHANNEL = -8.0
 # joins and splits weigh their readings without it.
 NAME_IN_LOWER_CASE = math.log(0.01)
 NAME_MIN_LETTERS = 5
+# A valid token's copies elsewhere in the document count for it when no rival
+# reading explains the token as an error this engine makes more often than
+# this (Engine.options): ten copies of `insticksmodulen` are not all the
+# engine's `n` for `r`, a confusion it was never seen to make. Where a rival
+# is likelier than that, they may all be one error (`for` for `för`) and
+# count for nothing.
+UNSYSTEMATIC_CHANNEL = math.log(1e-3)
 # Document-vocabulary matching: tokens this long, similarity (0-100) of the folded
 # forms at least this (a coarse net: the channel test below decides).
 DOC_MATCH_MIN_LENGTH, DOC_MATCH_MIN_RATIO = 5, 60
@@ -571,6 +578,7 @@ class Engine:
             keep += NAME_IN_LOWER_CASE
         context = sc.context  # (a hot loop: 150,000 readings in a report-length damaged text)
         scores: dict[str, float] = {}
+        best_channel = -math.inf
         for r in readings:
             word = r.word
             if word != kept:
@@ -579,7 +587,15 @@ class Engine:
                     score += NAME_IN_LOWER_CASE
                 if score > scores.get(word, -math.inf):
                     scores[word] = score
-        return [(keep + context(prev, kept, nxt), kept)] + [(s, w) for w, s in scores.items()]
+                if r.channel > best_channel:
+                    best_channel = r.channel
+        if identity.valid and scores and best_channel < UNSYSTEMATIC_CHANNEL:
+            # no rival explains the token's copies elsewhere in the document as an error this
+            # engine makes: they count for it as for any word (`insticksmodulen` beside the
+            # document's many `insticksmoduler`, one unseen confusion away)
+            keep += (sc.zipf_beside(kept) - 9.0) * LN10 - identity.prior
+            return [(keep + context(prev, kept, nxt, BESIDE_ITSELF), kept)] + [(s, w) for w, s in scores.items()]
+        return [(keep + context(prev, kept, nxt, IN_LEXICON), kept)] + [(s, w) for w, s in scores.items()]
 
     @staticmethod
     def choose(options: list[tuple[float, str]]) -> tuple[str, float, float]:

@@ -124,6 +124,9 @@ MIN_SENTENCE_ENDS = 5
 NUMBER = "<num>"
 YEAR = "<year>"  # a number 1900-2099: a different context from amounts ("år 2024", "är 2,5")
 PSEUDO_WORDS = (BOUNDARY, NUMBER, YEAR)
+# The frequency a word's prior has, against which Scorer.context measures the
+# evidence of the word before it (see there).
+IN_DOCUMENT, IN_LEXICON, BESIDE_ITSELF = "document", "lexicon", "beside"
 PSEUDO_WORD_P = 0.01  # P(pseudo-word) in the context model
 
 
@@ -178,6 +181,8 @@ class Scorer:
         self.is_head = lru_cache(maxsize=LOOKUP_CACHE)(self._is_head)
         self.identity = lru_cache(maxsize=LOOKUP_CACHE)(self._identity)
         self.log_cond = lru_cache(maxsize=LOOKUP_CACHE)(self._log_cond)
+        self.log_cond_in_lexicon = lru_cache(maxsize=LOOKUP_CACHE)(self._log_cond_in_lexicon)
+        self.log_cond_beside = lru_cache(maxsize=LOOKUP_CACHE)(self._log_cond_beside)
         self.context_weights = lru_cache(maxsize=LOOKUP_CACHE)(self._context_weights)
 
     # -- priors ----------------------------------------------------------------
@@ -433,6 +438,26 @@ class Scorer:
         The domain's pairs first; what they leave to chance is shared between
         the pairs of general Swedish and the word's own frequency."""
         p = PSEUDO_WORD_P if word in PSEUDO_WORDS else self.p_word(word)  # (_p_in_context, inlined: a hot path)
+        return self._log_cond_at(prev, word, p)
+
+    def _log_cond_in_lexicon(self, prev: str, word: str) -> float:
+        """:meth:`_log_cond` for a token read as itself, whose prior leaves out
+        the document's copies of it (:meth:`_identity`): its frequency here
+        is the lexicon's too. With the document's, the evidence of its
+        neighbours was measured against a frequency its prior never had, and
+        a word the document uses often lost to its rarer twin (``att spara``
+        read as ``att spåra`` in a text that saves things on every page)."""
+        p = PSEUDO_WORD_P if word in PSEUDO_WORDS else 10 ** (max(self.zipf_lexicon(word), MIN_ZIPF) - 9.0)
+        return self._log_cond_at(prev, word, p)
+
+    def _log_cond_beside(self, prev: str, word: str) -> float:
+        """:meth:`_log_cond` for a token read as itself at its frequency beside
+        its own occurrence (:meth:`zipf_beside`: its other copies counted, see
+        ``Engine.options``)."""
+        p = PSEUDO_WORD_P if word in PSEUDO_WORDS else 10 ** (max(self.zipf_beside(word), MIN_ZIPF) - 9.0)
+        return self._log_cond_at(prev, word, p)
+
+    def _log_cond_at(self, prev: str, word: str, p: float) -> float:
         general, domain = self.context_weights(prev)
         cond = p
         if general is not None:
@@ -475,16 +500,22 @@ class Scorer:
         boundary, a number) at PSEUDO_WORD_P, a word at its frequency."""
         return PSEUDO_WORD_P if word in PSEUDO_WORDS else self.p_word(word)
 
-    def context(self, prev: str | None, word: str, nxt: str | None) -> float:
+    def context(self, prev: str | None, word: str, nxt: str | None, frequency: str = IN_DOCUMENT) -> float:
         """The bigram evidence for ``word`` between its neighbours. A sentence's
         end after it (``nxt`` BOUNDARY) counts for the word only if the
         domain's reports end sentences with it often (MIN_SENTENCE_ENDS:
         ``år.``, ``mnkr.``); otherwise only against it. The general corpus
         (help texts: imperatives, colons) ends sentences with ``släpp`` and
-        ``sätt``, which makes no ``slapp.`` a ``släpp.``, no ``satt.`` a ``sätt.``."""
+        ``sätt``, which makes no ``slapp.`` a ``släpp.``, no ``satt.`` a ``sätt.``.
+
+        ``frequency`` is the word's own frequency the evidence before it is
+        measured against, the one its prior has: IN_DOCUMENT (its copies in
+        the document counted), IN_LEXICON (a token read as itself, its copies
+        left out: :meth:`_identity`) or BESIDE_ITSELF (its copies but this one)"""
         score = 0.0
         if prev is not None:
-            score += self.log_cond(prev, word)
+            score += (self.log_cond if frequency == IN_DOCUMENT else self.log_cond_beside if frequency == BESIDE_ITSELF
+                      else self.log_cond_in_lexicon)(prev, word)
         if nxt is not None:
             evidence = self.log_cond(word, nxt)
             if nxt == BOUNDARY and evidence > 0 and self.lexicon.domain_bigrams.count(word, nxt) < MIN_SENTENCE_ENDS:

@@ -32,7 +32,7 @@ from typing import Iterable
 from ..edits import Edit
 from ..engine import best_reading, engine_for, next_word
 from ..errormodel import SWEDISH_LETTERS
-from ..ranking import BOUNDARY, FRAGMENTS_FALLBACK_BEAM
+from ..ranking import BOUNDARY, FRAGMENTS_FALLBACK_BEAM, IN_LEXICON
 from .base import Corrector, Document
 from .words import FUNCTION_WORD_ZIPF, read_weakly, restore_case
 
@@ -103,7 +103,7 @@ class Rejoin(Corrector):
             options = [(separate, None)]
             # the joined form as it stands, if a word (a non-word's prior, costly to compute, is not needed)
             if sc.error_model.identity_logp(joined) + torn + ceiling >= separate and sc.is_valid(joined):
-                options.append((sc.identity(joined).base + torn + sc.context(prev, joined, nxt), joined))
+                options.append((sc.identity(joined).base + torn + sc.context(prev, joined, nxt, IN_LEXICON), joined))
             for r in candidates:
                 if r.word not in (joined, a.lower, b.lower):  # (one fragment alone: the other dropped, no join)
                     # each fragment the reading changes is one more damaged token
@@ -136,7 +136,7 @@ class Rejoin(Corrector):
         for letter, logp in letters.items():
             word = a.lower + letter + b.lower
             if sc.lexicon.is_word(word):
-                options.append((sc.identity(word).base + logp + eng.log_damaged + sc.context(prev, word, nxt), word))
+                options.append((sc.identity(word).base + logp + eng.log_damaged + sc.context(prev, word, nxt, IN_LEXICON), word))
         if len(options) == 1:
             return None
         word, confidence, margin = eng.choose(options)
