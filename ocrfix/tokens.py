@@ -74,8 +74,21 @@ _PNR = r"(?<!\d)(?:19|20)?\d{6}[-+]\d{4}(?!\d)"
 # written; ``arbetet.Se`` (a sentence glued to the next) is not one.
 _SUFFIXES = ("se|nu|com|org|net|eu|info|gov|edu|io|fi|no|dk|de|uk|"
              "pdf|docx?|xlsx?|pptx?|odt|ods|rtf|txt|csv|html?|xml|json|zip|jpe?g|png|gif|tiff?|svg|mp[34]|wav|"
-             "py|ipynb|c|h|cpp|js|ts|java|rb|go|rs|php|css|sh|ps1|sql|ya?ml|toml|ini|cfg|conf|md|exe|msi|dll")
-_NAME = rf"""(?<![\w.@/-])[\w-]+(?:\.[\w-]+)*\.(?:{_SUFFIXES})(?![\w-])(?:/[^\s<>"'()\[\]{{}}]*[^\s<>"'()\[\]{{}}.,;:!?])?"""
+             "py|ipynb|c|h|cpp|js|ts|java|rb|go|rs|php|css|sh|ps1|sql|ya?ml|toml|ini|cfg|conf|md|exe|msi|dll|"
+             "gz|bz2|xz|tgz|tar|iso|img|deb|rpm|bak")
+# The whole dotted run is taken at once (possessive) and must end in a suffix
+# (the look-behind): with backtracking into the run, a line of `a.` repeated
+# took time quadratic in its length (a million characters: minutes, with
+# regex 2026.11). A name whose last part is no listed suffix is no name:
+# `protokoll.pdf.old` is left to the words (as `kommun.se.b` is).
+_NAME = rf"""(?<![\w.@/-])[\w-]++(?:\.[\w-]++)*+(?<=\.(?:{_SUFFIXES}))(?![\w-])(?:/[^\s<>"'()\[\]{{}}]*[^\s<>"'()\[\]{{}}.,;:!?])?"""
+# A file name's extension written alone (`en .iso-fil`, `(*.png)`, `.ICC`):
+# a dot after no word character nor dot, then a listed suffix or three to
+# five ASCII letters or digits in lower case (two to five in capitals), no word
+# character after. No engine's debris has this shape (none in the Enköping
+# scan nor on the Tesseract pages); read as a word, `.iso` had become `isa`.
+# (Two lower-case letters may be a word after a speck: `.ar` is no extension.)
+_EXTENSION = rf"(?<![\w.])\.(?:(?:{_SUFFIXES})|[a-z][a-z0-9]{{2,4}}|[A-Z][A-Z0-9]{{1,4}})(?!\w)"
 # A Windows path (``G:\\Socialförvaltningen\\Mallar``, ``\\\\server\\delad``): a drive
 # letter or a server, backslashes, up to white space (a trailing full stop is the sentence's).
 _PATH = r"""(?<![\w\\])(?:[A-Za-z]:|\\\\[\w.$-]+)\\(?:[^\s<>"|]*[^\s<>"|.,;:!?)])?"""
@@ -118,7 +131,7 @@ _IDENTIFIER = r"(?<!\w)[^\W_]++(?:_[^\W_]++)++(?!\w)"  # possessive: a run of `a
 _TOKEN_RE = regex.compile(
     rf"""
     (?P<newline>\n)
-  | (?P<url>{_URL}|{_NAME}|{_PATH}|{_UNIX_PATH})
+  | (?P<url>{_URL}|{_NAME}|{_PATH}|{_UNIX_PATH}|{_EXTENSION})
   | (?P<email>{_EMAIL})
   | (?P<pnr>{_PNR})
   | (?P<code>{_IDENTIFIER})
@@ -135,10 +148,10 @@ _TOKEN_RE = regex.compile(
 
 # Just the protected kinds, for correctors that need their spans without
 # tokenising everything.
-PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}|{_NAME}|{_PATH}|{_UNIX_PATH}|{_HANDLE}|{_CODE}|{_DIRECTIVE}|{_OPTION}|{_IDENTIFIER}", regex.V0)
+PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}|{_NAME}|{_PATH}|{_UNIX_PATH}|{_EXTENSION}|{_HANDLE}|{_CODE}|{_DIRECTIVE}|{_OPTION}|{_IDENTIFIER}", regex.V0)
 # What each protected kind cannot match without: scanning for these first
 # spares most blocks (prose has none) the full pattern, tried at every position.
-_OTHER_HINT = regex.compile(rf"://|www\.|@|#\p{{L}}|`|\\|%[-+0-9.]*[A-Za-z]|--[A-Za-z]|\$\{{?[A-Za-z_]|(?<![\w/])/[A-Za-z0-9_.-]{{2,}}/|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])")
+_OTHER_HINT = regex.compile(rf"://|www\.|@|#\p{{L}}|`|\\|%[-+0-9.]*[A-Za-z]|--[A-Za-z]|\$\{{?[A-Za-z_]|(?<![\w/])/[A-Za-z0-9_.-]{{2,}}/|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])|{_EXTENSION}")
 # An identifier's hint alone sends a line only to the identifier pattern: the
 # full one, tried at every position, is slow on long runs of some shapes
 # (`a_a.` repeated: the file-name alternative tries each of its suffixes at
