@@ -107,6 +107,8 @@ DOC_MATCH_MIN_LENGTH, DOC_MATCH_MIN_RATIO = 5, 60
 # it at least this well (channel log-probability per OCR character: a word
 # that fits only this badly is a guess, not a reading).
 DOC_MATCH_MAX_DROPPED, DOC_MATCH_MIN_CHANNEL = 2, -3.5
+# ... the same floor for any reading of a token of plain letters this long (Engine.admissible).
+MIN_PLAIN_LENGTH = 4
 # Frequent-word matching (heavy garbles, ocrfix.fuzzy): tokens this long,
 # folded similarity at least this; the same refusals as document matching.
 LEXICON_MATCH_MIN_LENGTH, LEXICON_MATCH_MIN_RATIO = 6, 70
@@ -373,8 +375,18 @@ class Engine:
           the letters the engine prints as that mark (``ll`` for ``“``:
           ``fa“`` is ``fall``, ``Kivra”`` no ``Kiara``, ``Scrum”`` no
           ``Syrum``), and not as a word the segment without the mark explains
-          (``Balsta”`` is no ``bålsta``): there the mark stays a closing quote.
+          (``Balsta”`` is no ``bålsta``): there the mark stays a closing quote;
+        * a token of plain ASCII letters (MIN_PLAIN_LENGTH or more) only as a
+          word that explains it at least DOC_MATCH_MIN_CHANNEL per letter, as
+          document matches must: a string of ordinary letters no confusion of
+          the engine's reads as a word is one the lexicon lacks -- a command,
+          a code, a foreign term (``dconf``, ``grdctl``, ``Xref`` had become
+          ``deon``, ``gröda``, ``Året``) -- not a guess's garble.
         """
+        lower = seg.lower
+        if len(lower) >= MIN_PLAIN_LENGTH and lower.isascii() and lower.isalpha():
+            floor = DOC_MATCH_MIN_CHANNEL * len(lower)
+            readings = [r for r in readings if r.channel >= floor]
         if is_caps_word(seg.text):
             plain = fold_plain(seg.lower)
             return tuple(r for r in readings if fold_plain(r.word) == plain

@@ -18,9 +18,11 @@ Hunspell's flags let form a compound together: ``sedanjuli``, ``stodtill``,
 label's colon (``Bergslagsakuten``, ``Joarteamet``, ``Handläggare: Ermin``:
 names, whose compounds no dictionary lists); either half of a word broken
 at a line end (``Försa-``); numbers, abbreviations, protected tokens;
-one-letter parts that are not frequent words on their own (``i`` may be
-split off, ``b`` may not); and anything in a document that looks clean (the
-engine's profile: not eager), which has no glued words to split -- there a
+one-letter parts that are not frequent words on their own in Swedish at
+large (``i`` may be split off, ``b`` may not; a document that uses ``x``
+as a label does not glue it to words: ``xref`` is no ``x ref``); and
+anything in a document that looks clean (the engine's profile: not
+eager), which has no glued words to split -- there a
 split only ever broke what the lexicon does not know (``ilist`` -> ``i
 list`` in a manual, code names and compounds in man pages; on no benchmark
 did it mend anything).
@@ -132,7 +134,7 @@ class Split(Corrector):
         sc = eng.scorer
         ocr, out = seg.lower, []
         for letter, rest, left in ((ocr[0], ocr[1:], True), (ocr[-1], ocr[:-1], False)):
-            if not sc.is_valid(letter) or sc.zipf(letter) < MIN_ZIPF_ONE_LETTER:
+            if not sc.is_valid(letter) or sc.zipf_lexicon(letter) < MIN_ZIPF_ONE_LETTER:
                 continue
             for r in (seg.readings or ())[:3]:
                 if (r.word[:1] if left else r.word[-1:]) == letter:
@@ -156,7 +158,7 @@ class Split(Corrector):
         sc = eng.scorer
         valid = sc.is_valid(part)
         if len(part) == 1:
-            ok = valid and sc.zipf(part) >= MIN_ZIPF_ONE_LETTER
+            ok = valid and sc.zipf_lexicon(part) >= MIN_ZIPF_ONE_LETTER
             return [(part, sc.identity(part).base + eng.log_intact)] if ok else []
         out = [(part, sc.identity(part).base + eng.log_intact)] if valid else []
         if len(part) <= SHORT_PART:
