@@ -76,19 +76,24 @@ _SUFFIXES = ("se|nu|com|org|net|eu|info|gov|edu|io|fi|no|dk|de|uk|"
              "pdf|docx?|xlsx?|pptx?|odt|ods|rtf|txt|csv|html?|xml|json|zip|jpe?g|png|gif|tiff?|svg|mp[34]|wav|"
              "py|ipynb|c|h|cpp|js|ts|java|rb|go|rs|php|css|sh|ps1|sql|ya?ml|toml|ini|cfg|conf|md|exe|msi|dll|"
              "gz|bz2|xz|tgz|tar|iso|img|deb|rpm|bak")
-# The whole dotted run is taken at once (possessive) and must end in a suffix
-# (the look-behind): with backtracking into the run, a line of `a.` repeated
-# took time quadratic in its length (a million characters: minutes, with
-# regex 2026.11). A name whose last part is no listed suffix is no name:
-# `protokoll.pdf.old` is left to the words (as `kommun.se.b` is).
-_NAME = rf"""(?<![\w.@/-])[\w-]++(?:\.[\w-]++)*+(?<=\.(?:{_SUFFIXES}))(?![\w-])(?:/[^\s<>"'()\[\]{{}}]*[^\s<>"'()\[\]{{}}.,;:!?])?"""
+# A dotted run is taken at once (possessive): with backtracking into it, a
+# line of `a.` repeated took time quadratic in its length (a million
+# characters: minutes, with regex 2026.11). The name is the whole run if it
+# ends in a suffix (the look-behind), else the run up to its first suffix
+# that more of the run follows: a name glued to the next sentence by a lost
+# space (`bilaga.pdf.Den ska`, `rapport.docx.Sedan`), or one with a further
+# part that is no suffix (`protokoll.pdf.old`: `protokoll.pdf`).
+_NAME = (rf"""(?<![\w.@/-])(?:[\w-]++(?:\.[\w-]++)*+(?<=\.(?:{_SUFFIXES}))(?![\w-])"""
+         rf"""|[\w-]++(?:\.(?!(?:{_SUFFIXES})(?![\w-]))[\w-]++)*+\.(?:{_SUFFIXES})(?=\.[\w-]))"""
+         r"""(?:/[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?])?""")
 # A file name's extension written alone (`en .iso-fil`, `(*.png)`, `.ICC`):
-# a dot after no word character nor dot, then a listed suffix or three to
-# five ASCII letters or digits in lower case (two to five in capitals), no word
-# character after. No engine's debris has this shape (none in the Enköping
-# scan nor on the Tesseract pages); read as a word, `.iso` had become `isa`.
-# (Two lower-case letters may be a word after a speck: `.ar` is no extension.)
-_EXTENSION = rf"(?<![\w.])\.(?:(?:{_SUFFIXES})|[a-z][a-z0-9]{{2,4}}|[A-Z][A-Z0-9]{{1,4}})(?!\w)"
+# a dot after no word character nor dot, and a listed suffix, or two to five
+# ASCII capitals or digits, or -- after a `*` or before a hyphen (`(*.tt)`,
+# `.gpl-fil`) -- three to five lower-case ones; no word character after. A
+# speck before a lower-case word (`.nar`, `.att`) is no extension: the word
+# is read as any other. Read as a word, `.iso` had become `isa`.
+_EXTENSION = (rf"(?<![\w.])\.(?:(?:{_SUFFIXES})|[A-Z][A-Z0-9]{{1,4}}|(?<=\*\.)[a-z][a-z0-9]{{0,4}}"
+              r"|[a-z][a-z0-9]{2,4}(?=-))(?!\w)")
 # A Windows path (``G:\\Socialförvaltningen\\Mallar``, ``\\\\server\\delad``): a drive
 # letter or a server, backslashes, up to white space (a trailing full stop is the sentence's).
 _PATH = r"""(?<![\w\\])(?:[A-Za-z]:|\\\\[\w.$-]+)\\(?:[^\s<>"|]*[^\s<>"|.,;:!?)])?"""
