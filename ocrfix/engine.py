@@ -95,7 +95,7 @@ NAME_IN_LOWER_CASE = math.log(0.01)
 NAME_MIN_LETTERS = 5
 # A valid token's copies elsewhere in the document count for it when no rival
 # reading explains the token as an error this engine makes more often than
-# this (Engine.options): ten copies of `insticksmodulen` are not all the
+# this (Engine.options): copies of `insticksmodulen` are not all the
 # engine's `n` for `r`, a confusion it was never seen to make. Where a rival
 # is likelier than that, they may all be one error (`for` for `för`) and
 # count for nothing.
