@@ -28,7 +28,7 @@ from .errormodel import QUOTE_MARKS, SWEDISH_LETTERS
 from .fuzzy import fold_plain, near, new_pool
 from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, MIN_PRIOR, Profile
-from .ranking import BESIDE_ITSELF, BOUNDARY, DOC_DISCOUNT, IN_LEXICON, LN10, Reading, Scorer
+from .ranking import BESIDE_ITSELF, BOUNDARY, IN_LEXICON, LN10, Reading, Scorer
 from .segments import (DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, Segmenter, chunk_matches,
                        is_abbreviation, is_apostrophe_name, is_call, is_capitalised, is_caps_word, is_dotted_abbreviation,
                        is_fixed_form, is_word_with_ending, split_chunk, with_closing_garble,
@@ -607,17 +607,6 @@ class Engine:
             # document's many `insticksmoduler`, one unseen confusion away)
             keep += (sc.zipf_beside(kept) - 9.0) * LN10 - identity.prior
             return [(keep + context(prev, kept, nxt, BESIDE_ITSELF), kept)] + [(s, w) for w, s in scores.items()]
-        if not identity.valid and not self.eager and not written and scores:
-            copies = self.profile.unknown_copies.get(kept, 0) - 1
-            if copies > 0:
-                # in a document that looks clean, an unknown token that comes back as it is, is a
-                # term of the document (`partman` five times in an installation guide is no
-                # `partiman`): its other copies count for it as a word's do (Scorer.zipf_beside)
-                seen = math.log10(copies / self.profile.words * 1e9) - DOC_DISCOUNT
-                if seen > identity.prior / LN10 + 9.0:
-                    keep += (seen - 9.0) * LN10 - identity.prior
-                    left = sc.log_cond_at_zipf(prev, kept, seen) if prev is not None else 0.0
-                    return [(keep + left + context(None, kept, nxt), kept)] + [(s, w) for w, s in scores.items()]
         return [(keep + context(prev, kept, nxt, IN_LEXICON), kept)] + [(s, w) for w, s in scores.items()]
 
     @staticmethod

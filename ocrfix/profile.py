@@ -65,9 +65,6 @@ class Profile:
     # distinct unknown words written in lower case, letters only, no English word
     # (the candidates for misread words: Engine.evidently_misread), in order of first sight
     unknown_words: dict[str, None] = field(default_factory=dict)
-    # how often each unknown word (lower-cased) occurs: in a document that looks clean, a
-    # token that comes back as it is, is a term of the document (Engine.options)
-    unknown_copies: dict[str, int] = field(default_factory=dict)
 
     def observe_word(self, chunk: str, lower_core: str, valid: bool, name: bool = False,
                      fragment: bool = False) -> None:
@@ -86,11 +83,6 @@ class Profile:
                 vocabulary[lower_core] = 1
         else:
             self.unknown += 1
-            copies = self.unknown_copies
-            if lower_core in copies:
-                copies[lower_core] += 1
-            elif len(copies) < MAX_VOCABULARY:  # (bounded as the vocabulary is)
-                copies[lower_core] = 1
             if (not name and not fragment and chunk.islower() and chunk.isalpha() and len(chunk) >= MIN_MISREAD_LENGTH
                     and len(self.unknown_words) < MAX_UNKNOWN_WORDS):
                 self.unknown_words[lower_core] = None

@@ -996,17 +996,3 @@ def test_a_word_the_document_uses_often_is_kept_beside_its_rarer_twin(pipeline):
     # ... and the others mostly get their letters back (the document is read as damaged)
     restored = [g == o for g, o in pairs if g != g.translate(str.maketrans("åäöÅÄÖ", "aaoAAO"))]
     assert sum(restored) >= 0.8 * len(restored)
-
-
-def test_a_term_a_clean_document_repeats_is_kept(pipeline):
-    """`partman` (Debian's partitioner) three times in a clean paragraph had
-    become `partiman` each time: an unknown word that comes back as it is in a
-    document that looks clean is a term of the document, its other copies
-    counting for it as a word's do."""
-    from ocrfix.correctors.base import Document, DocumentState
-    from ocrfix.engine import engine_for
-
-    text = (DATA / "partitioning_guide.txt").read_text(encoding="utf-8")
-    assert text.count("partman") == 3
-    assert not engine_for(Document(text, pipeline.resources, DocumentState())).eager
-    assert pipeline.fix(text) == text
