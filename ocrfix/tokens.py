@@ -75,7 +75,8 @@ _PNR = r"(?<!\d)(?:19|20)?\d{6}[-+]\d{4}(?!\d)"
 _SUFFIXES = ("se|nu|com|org|net|eu|info|gov|edu|io|fi|no|dk|de|uk|"
              "pdf|docx?|xlsx?|pptx?|odt|ods|rtf|txt|csv|html?|xml|json|zip|jpe?g|png|gif|tiff?|svg|mp[34]|wav|"
              "py|ipynb|c|h|cpp|js|ts|java|rb|go|rs|php|css|sh|ps1|sql|ya?ml|toml|ini|cfg|conf|md|exe|msi|dll|"
-             "gz|bz2|xz|tgz|tar|iso|img|deb|rpm|bak")
+             "gz|bz2|xz|tgz|tar|iso|img|deb|rpm|bak|odp|odg|epub|log|ttf|otf|woff2?|dat|bin|ogg|mov|avi|mkv|webm|"
+             "psd|xcf|mbox|ico|bmp|eps|tex|bib|srt|vcf|ics|gpl|sqlite|db")
 # A dotted run is taken at once (possessive): with backtracking into it, a
 # line of `a.` repeated took time quadratic in its length (a million
 # characters: minutes, with regex 2026.11). The name is the whole run if it

@@ -113,7 +113,8 @@ def test_a_file_name_is_its_dotted_run_up_to_a_suffix():
 @pytest.mark.parametrize("text, extension", [("Skriv avbildningen (en .iso-fil) till minnet", ".iso"),
                                              ("Välj profilen (*.png) och .ICC", ".png"), ("kör .py-filen", ".py"),
                                              ("Filerna (*.tt) och .gpl-filen", ".tt"), ("Filerna (*.tt) och .gpl-filen", ".gpl"),
-                                             ("Läs om .NET och .SE-domäner", ".SE")])
+                                             ("Läs om .NET och .SE-domäner", ".SE"), ("Spara som .odp eller .log", ".odp"),
+                                             ("filändelsen .gpl.", ".gpl")])
 def test_a_file_extension_written_alone_is_protected(text, extension):
     """Read as a word, `.iso` had become `isa` on a page of Debian's installation guide."""
     assert extension in [text[s:e] for s, e in protected_spans(text)]
