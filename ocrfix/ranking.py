@@ -181,6 +181,7 @@ class Scorer:
         self.is_head = lru_cache(maxsize=LOOKUP_CACHE)(self._is_head)
         self.identity = lru_cache(maxsize=LOOKUP_CACHE)(self._identity)
         self.log_cond = lru_cache(maxsize=LOOKUP_CACHE)(self._log_cond)
+        self.log_cond_own = lru_cache(maxsize=LOOKUP_CACHE)(self._log_cond_own)
         # the same with the word's own frequency given as a Zipf value (see context)
         self.log_cond_at_zipf = lru_cache(maxsize=LOOKUP_CACHE)(
             lambda prev, word, zipf: self._log_cond(prev, word, 10 ** (max(zipf, MIN_ZIPF) - 9.0)))
@@ -511,7 +512,7 @@ class Scorer:
         (``att andra`` for ``att ändra`` 4 times in 45 on the help pages)."""
         score = 0.0
         if prev is not None:
-            score += self.log_cond(prev, word) if frequency == IN_DOCUMENT else self._log_cond_own(prev, word, frequency)
+            score += self.log_cond(prev, word) if frequency == IN_DOCUMENT else self.log_cond_own(prev, word, frequency)
         if nxt is not None:
             evidence = self.log_cond(word, nxt)
             if nxt == BOUNDARY and evidence > 0 and self.lexicon.domain_bigrams.count(word, nxt) < MIN_SENTENCE_ENDS:
