@@ -89,10 +89,11 @@ _NAME = (rf"""(?<![\w.@/-])(?:[\w-]++(?:\.[\w-]++)*+(?<=\.(?:{_SUFFIXES}))(?![\w
          r"""(?:/[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?])?""")
 # A file name's extension written alone (`en .iso-fil`, `(*.png)`, `.ICC`):
 # a dot after no word character nor dot, and a listed suffix, or two to five
-# ASCII capitals or digits, or -- after a `*` or before a hyphen (`(*.tt)`,
-# `.gpl-fil`) -- three to five lower-case ones; no word character after. A
-# speck before a lower-case word (`.nar`, `.att`) is no extension: the word
-# is read as any other. Read as a word, `.iso` had become `isa`.
+# ASCII capitals or digits, or one to five lower-case letters or digits after
+# a `*` (`(*.tt)`, `*.o`), or three to five before a hyphen (`.abc-fil`); no
+# word character after. A speck before a lower-case word (`.nar`, `.att`)
+# is no extension: the word is read as any other. Read as a word, `.iso`
+# had become `isa`.
 _EXTENSION = (rf"(?<![\w.])\.(?:(?:{_SUFFIXES})|[A-Z][A-Z0-9]{{1,4}}|(?<=\*\.)[a-z][a-z0-9]{{0,4}}"
               r"|[a-z][a-z0-9]{2,4}(?=-))(?!\w)")
 # A Windows path (``G:\\Socialförvaltningen\\Mallar``, ``\\\\server\\delad``): a drive
