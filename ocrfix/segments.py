@@ -508,7 +508,8 @@ _LOWER_WORD_NEXT = regex.compile(r"[^\S\n]+\p{Ll}")
 
 
 # a word broken at a line end: `stöd-` / `pedagoger` (OCR may put an empty line between)
-_LINE_END_HYPHEN = regex.compile(r"[-­‐‑][^\S\n]*\n(?:[^\S\n]*\n)?[^\S\n]*")
+_LINE_END_HYPHENS = "-\u00ad\u2010\u2011"  # the hyphens _LINE_END_HYPHEN opens with
+_LINE_END_HYPHEN = regex.compile(f"[{_LINE_END_HYPHENS}]" + r"[^\S\n]*\n(?:[^\S\n]*\n)?[^\S\n]*")
 
 
 def follows_line_end_hyphen(text: str, start: int) -> bool:
@@ -517,7 +518,8 @@ def follows_line_end_hyphen(text: str, start: int) -> bool:
     i = start
     while i > 0 and text[i - 1].isspace():
         i -= 1
-    return i > 0 and _LINE_END_HYPHEN.fullmatch(text, i - 1, start) is not None
+    # (asked of every word the profile counts: most have no hyphen before them)
+    return i > 0 and text[i - 1] in _LINE_END_HYPHENS and _LINE_END_HYPHEN.fullmatch(text, i - 1, start) is not None
 
 
 def _table_row_start(text: str, start: int) -> bool:
