@@ -10,9 +10,10 @@ Token kinds, tried in this order:
 ``newline``  ``\\n`` (a ``\\r`` before it stays a separate ``space``-like token
              of kind ``space`` so that ``\\r\\n`` files round-trip);
 ``url``      ``http(s)://…`` or ``www.…``, trailing sentence punctuation excluded,
-             a bare domain or file name (``kommun.se``, ``protokoll.pdf``), or a
-             Windows or Unix path (``G:\\Mallar\\brev.docx``, ``\\\\server\\delat``,
-             ``/usr/lib/ocrfix/``);
+             a bare domain or file name (``kommun.se``, ``protokoll.pdf``, also
+             after directories: ``billing/export.py``), or a Windows or Unix
+             path (``G:\\Mallar\\brev.docx``, ``\\\\server\\delat``,
+             ``/usr/lib/ocrfix/``, ``.venv/bin/activate``, ``~/.config``);
 ``email``    ``name@domain.tld``;
 ``pnr``      Swedish personal identity number, ``YYMMDD-NNNN`` / ``YYYYMMDD-NNNN``;
 ``number``   digits with inner ``.``, ``,`` or ``:`` (``2 024,5`` is two numbers);
@@ -83,8 +84,10 @@ _SUFFIXES = ("se|nu|com|org|net|eu|info|gov|edu|io|fi|no|dk|de|uk|"
 # ends in a suffix (the look-behind), else the run up to its first suffix
 # that more of the run follows: a name glued to the next sentence by a lost
 # space (`bilaga.pdf.Den ska`, `rapport.docx.Sedan`), or one with a further
-# part that is no suffix (`protokoll.pdf.old`: `protokoll.pdf`).
-_NAME = (rf"""(?<![\w.@/-])(?:[\w-]++(?:\.[\w-]++)*+(?<=\.(?:{_SUFFIXES}))(?![\w-])"""
+# part that is no suffix (`protokoll.pdf.old`: `protokoll.pdf`). Directories
+# may come before it (`billing/export.py`, `ut/resultat.xlsx`, `../data/a.csv`).
+_FILE = rf"[\w-]++(?:\.[\w-]++)*+(?<=\.(?:{_SUFFIXES}))(?![\w-])"
+_NAME = (rf"""(?<![\w.@/-])(?:(?:(?:\.\.?|~)/)?(?:[\w.-]++/)++{_FILE}|{_FILE}"""
          rf"""|[\w-]++(?:\.(?!(?:{_SUFFIXES})(?![\w-]))[\w-]++)*+\.(?:{_SUFFIXES})(?=\.[\w-]))"""
          r"""(?:/[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?])?""")
 # A file name's extension written alone (`en .iso-fil`, `(*.png)`, `.ICC`):
@@ -104,7 +107,10 @@ _PATH = r"""(?<![\w\\])(?:[A-Za-z]:|\\\\[\w.$-]+)\\(?:[^\s<>"|]*[^\s<>"|.,;:!?)]
 # slash after it, up to white space (a trailing full stop is the sentence's);
 # ``och/eller`` and ``1/2`` open with no slash, an engine's garbles with
 # slashes in them have no such first name (Enköping's ``/z/a/p``, ``/zﬁ//ba}``).
-_UNIX_PATH = r"""(?<![\w/])/[A-Za-z0-9_.-]{2,}/(?:[^\s<>"|]*[^\s<>"|.,;:!?)])?"""
+# Or a relative one from ``./``, ``../``, ``~/`` or a hidden directory
+# (``.venv/bin/activate``, ``~/.config``): no engine opens a garble so.
+_UNIX_PATH = (r"""(?<![\w/])/[A-Za-z0-9_.-]{2,}/(?:[^\s<>"|]*[^\s<>"|.,;:!?)])?"""
+              r"""|(?<![\w/.])(?:\.\.?|~|\.[A-Za-z0-9_-]+)/(?:[^\s<>"|]*[^\s<>"|.,;:!?)])?""")
 # A handle (``@enkopingskommun``, ``@SN_Enkoping``; a Mastodon address
 # ``@namn@server.se`` whole) or a hashtag (``#välfärd``; not ``#1``, nor the
 # ``#x41`` of an HTML entity ``&#x41;``). Either may only start where no word
@@ -158,7 +164,7 @@ _TOKEN_RE = regex.compile(
 PROTECTED_RE = regex.compile(f"{_URL}|{_EMAIL}|{_PNR}|{_NAME}|{_PATH}|{_UNIX_PATH}|{_EXTENSION}|{_HANDLE}|{_CODE}|{_DIRECTIVE}|{_OPTION}|{_IDENTIFIER}", regex.V0)
 # What each protected kind cannot match without: scanning for these first
 # spares most blocks (prose has none) the full pattern, tried at every position.
-_OTHER_HINT = regex.compile(rf"://|www\.|@|#\p{{L}}|`|\\|%[-+0-9.]*[A-Za-z]|--[A-Za-z]|\$\{{?[A-Za-z_]|(?<![\w/])/[A-Za-z0-9_.-]{{2,}}/|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])|{_EXTENSION}")
+_OTHER_HINT = regex.compile(rf"://|www\.|@|#\p{{L}}|`|\\|%[-+0-9.]*[A-Za-z]|--[A-Za-z]|\$\{{?[A-Za-z_]|(?<![\w/])/[A-Za-z0-9_.-]{{2,}}/|(?<![\w/.])(?:\.\.?|~|\.[A-Za-z0-9_-]+)/|\d{{6}}[-+]\d{{4}}|\.(?:{_SUFFIXES})(?![\w-])|{_EXTENSION}")
 # An identifier's hint alone sends a line only to the identifier pattern: the
 # full one, tried at every position, is slow on long runs of some shapes
 # (`a_a.` repeated: the file-name alternative tries each of its suffixes at

@@ -110,6 +110,25 @@ def test_a_file_name_is_its_dotted_run_up_to_a_suffix():
         assert pattern.search(run * 500_000, timeout=2) is None
 
 
+@pytest.mark.parametrize("text, path", [("Fixat en bugg i billing/export.py som gav fel", "billing/export.py"),
+                                        ("Skriv till ut/resultat.xlsx.", "ut/resultat.xlsx"),
+                                        ("Kör source .venv/bin/activate först", ".venv/bin/activate"),
+                                        ("Läs ../data/utfall.csv och ~/.config/ocrfix.", "../data/utfall.csv"),
+                                        ("Läs ../data/utfall.csv och ~/.config/ocrfix.", "~/.config/ocrfix"),
+                                        ("Kör ./configure igen", "./configure")])
+def test_a_relative_path_is_protected(text, path):
+    """A helper's Markdown and release notes: `billing/export.py` had become
+    `billing/exporter`, `.venv/bin/activate` `ven/bin/activate`."""
+    assert path in [text[s:e] for s, e in protected_spans(text)]
+
+
+@pytest.mark.parametrize("text", ["och/eller sedan", "Vuxen/Ekonomiskt stöd", "s/eapas", "/z/a/p och /fra\"gor",
+                                  "Sam/zörbig/zef", "kg/livsmedel.", "Hälso- /sjukvård"])
+def test_words_and_garbles_with_slashes_are_no_paths(text):
+    """Word pairs and Enköping's garbles, which print `/` for letters, open with no `./`, `~/` or `.name/`."""
+    assert protected_spans(text) == []
+
+
 @pytest.mark.parametrize("text, extension", [("Skriv avbildningen (en .iso-fil) till minnet", ".iso"),
                                              ("Välj profilen (*.png) och .ICC", ".png"), ("kör .py-filen", ".py"),
                                              ("Filerna (*.tt) och .gpl-filen", ".tt"), ("Filerna (*.tt) och .gpl-filen", ".gpl"),
