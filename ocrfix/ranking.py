@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import Lexicon
-from .lexicon.hunspell import BEGIN, MIDDLE
+from .lexicon.hunspell import BEGIN, MIDDLE, WORD
 from .profile import Profile
 
 LN10 = math.log(10)
@@ -282,16 +282,25 @@ class Scorer:
         ordinal or a number begins no noun compound (``tredje`` + ``kvartalet``,
         ``tolv`` + ``månader``): run together, those are two words glued. The
         dictionary's flags are conservative (``histogram`` may only end a
-        compound), so some true compounds are still split."""
+        compound): the split corrector still weighs such parts as a compound,
+        lower (:meth:`in_compounds`)."""
         first_roles, last_roles = self._last_roles(first, middle=True), self._last_roles(last)
         return any(first_roles & begins and last_roles & ends for begins, ends in self.lexicon.compound_part_pairs)
 
+    def in_compounds(self, part: str) -> bool:
+        """May ``part`` (or its last part, if a compound) stand in some
+        compound by Hunspell's flags? Nouns, verbs and adjectives mostly may;
+        function words, adverbs and numbers (``sedan``, ``till``, ``tolv``) not."""
+        return bool(self._last_roles(part) & ~WORD)
+
     def _last_roles(self, part: str, middle: bool = False) -> int:
         """The roles of ``part``, or of its last part if it is a compound (with
-        ``middle``, a middle role of that last part counts as a first one)."""
+        ``middle``, a middle role of that last part counts as a first one).
+        A form listed with no role in compounds (one only wordfreq lists)
+        counts by its compound analysis, if it has one."""
         lx = self.lexicon
         roles = lx.roles(part)
-        if not roles:
+        if not roles & ~WORD:
             parts = lx.compound_parts(part)
             roles = lx.roles(parts[-1]) if parts else 0
             if middle and roles & MIDDLE:
