@@ -302,9 +302,10 @@ class Scorer:
         roles = lx.roles(part)
         if not roles & ~WORD:
             parts = lx.compound_parts(part)
-            roles = lx.roles(parts[-1]) if parts else 0
-            if middle and roles & MIDDLE:
-                roles |= BEGIN
+            if parts:
+                roles = lx.roles(parts[-1])
+                if middle and roles & MIDDLE:
+                    roles |= BEGIN
         return roles
 
     def _part_zipf(self, part: str) -> float:
