@@ -1,5 +1,5 @@
-"""Passages and words in another language: English, German, Finnish or
-Northern Sami in a Swedish report, names and words with letters Swedish
+"""Passages and words in another language: English, German, Norwegian,
+Danish, Finnish or Northern Sami in a Swedish report, names and words with letters Swedish
 does not write.
 
 The word-level correctors read every word as Swedish, so an English summary
@@ -41,9 +41,31 @@ _LIGATURES = frozenset("\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06")
 _NOT_SWEDISH_RE = regex.compile(r"[^\x00-\x7fåäöéÅÄÖÉ\ufb00-\ufb06]")
 
 
+# Swedish function words Norwegian and Danish write alike (``det``, ``som``,
+# ``på``): Swedish against the other languages, no evidence against those two.
+SHARED_WITH_NORDIC = "sv+no"
+SWEDISH = frozenset({"sv", SHARED_WITH_NORDIC})
+
+
+def _swedish(counts: dict[str, int], against: str) -> int:
+    """The Swedish function words of ``counts`` that tell Swedish from the language ``against``."""
+    swedish = counts.get("sv", 0)
+    return swedish - counts.get(SHARED_WITH_NORDIC, 0) if against == "no" else swedish
+
+
+def _not_swedish(own: dict[str, int], lang: str) -> bool:
+    """May a line with these function words belong to a passage in ``lang``?
+    Not if it has more Swedish ones than ``lang``'s, nor if it has Swedish
+    ones (if only those Norwegian writes alike: `Ur det norska inlägget`)
+    and none of ``lang``'s."""
+    theirs = own.get(lang, 0)
+    return theirs >= _swedish(own, lang) and (theirs > 0 or not own.get("sv", 0))
+
+
 @lru_cache(maxsize=1)
 def function_words() -> dict[str, str]:
-    """word -> language code (``sv``, ``en``, ``de``, ``fi``, ``se``)."""
+    """word -> language code (``sv``, ``en``, ``de``, ``no`` (Norwegian and Danish), ``fi``, ``se``;
+    ``sv+no``: a Swedish word Norwegian and Danish write alike)."""
     table: dict[str, str] = {}
     with open(data_path("function_words.tsv"), encoding="utf-8") as f:
         for line in f:
@@ -57,7 +79,7 @@ def function_words() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _foreign_forms() -> frozenset[str]:
     """The other languages' function words, in lower case and capitalised."""
-    foreign = [w for w, lang in function_words().items() if lang != "sv"]
+    foreign = [w for w, lang in function_words().items() if lang not in SWEDISH]
     return frozenset(f for w in foreign for f in (w, w[:1].upper() + w[1:]))
 
 
@@ -83,6 +105,8 @@ def foreign_spans(text: str) -> list[tuple[int, int]]:
                     lang = words.get(w)
                     if lang is not None:
                         found[lang] = found.get(lang, 0) + 1
+                        if lang == SHARED_WITH_NORDIC:  # Swedish too, but no evidence against Norwegian or Danish
+                            found["sv"] = found.get("sv", 0) + 1
             counted[i] = found
         return counted[i]
 
@@ -98,9 +122,8 @@ def foreign_spans(text: str) -> list[tuple[int, int]]:
                 continue
             for lang, k in c.items():
                 window[lang] = window.get(lang, 0) + k
-        swedish = window.get("sv", 0)
-        return any(k >= MIN_FOREIGN and k >= DOMINANCE * swedish and own.get(lang, 0) >= own.get("sv", 0)
-                   for lang, k in window.items() if lang != "sv")
+        return any(k >= MIN_FOREIGN and k >= DOMINANCE * _swedish(window, lang) and _not_swedish(own, lang)
+                   for lang, k in window.items() if lang not in SWEDISH)
 
     n = len(lines)
     foreign_lines = set()

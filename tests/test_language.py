@@ -25,6 +25,16 @@ FINNISH = """Tietoa suomeksi
 Kunta kuuluu suomen kielen hallintoalueeseen, ja sinulla on oikeus käyttää suomea kunnan kanssa. Voit saada
 vanhustenhuoltoa kokonaan tai osittain suomeksi, jos haluat. Ota yhteyttä asiakaspalveluun, puhelin 0171-625 00.
 """
+# Nordic cooperation: a Norwegian and a Danish speaker quoted in a report
+# (a helper's harm hunt; `kommunene fikk` had become `kommunens fisk`).
+NORWEGIAN = """«Vi ser at flere barn enn før blir plassert utenfor hjemmet, og at mange av dem har behov for tjenester
+fra både barnevernet og psykisk helsevern. Det er derfor viktig at kommunene og spesialisthelsetjenesten samarbeider
+bedre. Vi har ennå ikke sett den fulle effekten av reformen, og kommunene fikk et større faglig ansvar.»
+"""
+DANISH = """«Kommunerne skal inddrage børn og unge mere i de beslutninger, der vedrører dem, og barnet får ret til en
+bisidder. Vi oplever, at det kræver et stort kulturskifte blandt sagsbehandlerne, og at der er behov for
+efteruddannelse.»
+"""
 SWEDISH = """Under våren genomfördes en kartläggning av hur många hushåll som fick ekonomiskt bistånd.
 Resultatet visade att andelen långvariga biståndsmottagare minskade något jämfört med föregående år.
 Mormor stickade vantar av ull och Pappa sa att hon skulle komma.
@@ -36,7 +46,8 @@ def pipeline():
     return Pipeline()
 
 
-@pytest.mark.parametrize("text", [ENGLISH, GERMAN, FINNISH, SWEDISH + ENGLISH, ENGLISH + "\n" + SWEDISH + GERMAN,
+@pytest.mark.parametrize("text", [ENGLISH, GERMAN, FINNISH, NORWEGIAN, DANISH, SWEDISH + ENGLISH, SWEDISH + NORWEGIAN,
+                                  ENGLISH + "\n" + SWEDISH + GERMAN,
                                   ENGLISH.splitlines(keepends=True)[2]])
 def test_foreign_passages_and_the_swedish_beside_them_stay(pipeline, text):
     assert pipeline.fix(text) == text
@@ -47,6 +58,17 @@ def test_a_foreign_passage_in_a_damaged_scan_stays_and_the_scan_is_still_correct
     out = pipeline.fix(garbled + ENGLISH)
     alone = pipeline.fix(garbled)
     assert out == alone + ENGLISH and alone != garbled
+
+
+def test_norwegian_and_danish_passages_are_foreign_though_they_share_swedish_function_words():
+    """`det`, `som`, `på`, `vi`, `har` are theirs too: they tell Swedish from
+    English or German, not from Norwegian or Danish. A Swedish line beside
+    with only such words (`Ur det norska inlägget`) stays Swedish."""
+    intro = "Ur det norska inlägget (återgivet på originalspråk):\n"
+    for passage in (NORWEGIAN, DANISH):
+        text = SWEDISH + intro + passage + SWEDISH
+        assert [text[s:e] for s, e in foreign_spans(text)] == [passage]
+    assert foreign_spans(SWEDISH * 3) == []
 
 
 def test_only_the_foreign_lines_are_foreign():
