@@ -199,6 +199,32 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A Markdown code fence: a line of three backticks or more (after at most three
+# spaces), with an info string (```python). Tildes, which also fence code in
+# Markdown, are left out: a plain-text report draws separator lines with them.
+_FENCE_RE = regex.compile(r"^[ \t]{0,3}(`{3,})([^`\n]*)$", regex.M)
+
+
+def fenced_code_spans(text: str, open_fence: str | None = None) -> tuple[list[tuple[int, int]], str | None]:
+    """The spans of ``text`` inside Markdown code fences, fences included,
+    and the fence still open at its end (None: none). ``open_fence`` is the
+    fence open where ``text`` begins (a block after one that opened it): a
+    fence is closed by a line of as many backticks or more and nothing else."""
+    if open_fence is None and "```" not in text:
+        return [], None
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _FENCE_RE.finditer(text):
+        if open_fence is None:
+            open_fence, start = m.group(1), m.start()
+        elif len(m.group(1)) >= len(open_fence) and not m.group(2).strip():
+            spans.append((start, m.end()))
+            open_fence = None
+    if open_fence is not None:
+        spans.append((start, len(text)))
+    return spans, open_fence
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     """One token: its text, kind and position.
