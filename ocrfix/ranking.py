@@ -295,17 +295,14 @@ class Scorer:
 
     def _last_roles(self, part: str, middle: bool = False) -> int:
         """The roles of ``part``, or of its last part if it is a compound (with
-        ``middle``, a middle role of that last part counts as a first one).
-        A form listed with no role in compounds (one only wordfreq lists)
-        counts by its compound analysis, if it has one."""
+        ``middle``, a middle role of that last part counts as a first one)."""
         lx = self.lexicon
         roles = lx.roles(part)
-        if not roles & ~WORD:
+        if not roles:
             parts = lx.compound_parts(part)
-            if parts:
-                roles = lx.roles(parts[-1])
-                if middle and roles & MIDDLE:
-                    roles |= BEGIN
+            roles = lx.roles(parts[-1]) if parts else 0
+            if middle and roles & MIDDLE:
+                roles |= BEGIN
         return roles
 
     def _part_zipf(self, part: str) -> float:
