@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable, Iterator
 
+from .tokens import closes_fence
+
 # Blocks end at a paragraph break once they hold this many lines or chars.
 # The first block is bigger: it is where a document's profile is learnt.
 FIRST_BLOCK_LINES, FIRST_BLOCK_CHARS = 2000, 512 * 1024
@@ -182,7 +184,8 @@ def blocks(
     max_line_chars: int = 1_000_000,
     on_warning: Callable[[str], None] | None = None,
 ) -> Iterator[str | Passthrough]:
-    """Group lines into blocks ending at paragraph breaks.
+    """Group lines into blocks ending at paragraph breaks (none inside a
+    Markdown code fence, so that the fence is protected whole).
 
     Each text item is a line ending in ``\\n``; only the last may lack it. A
     text item without ``\\n`` followed by another item raises ValueError: the
@@ -194,6 +197,7 @@ def blocks(
     chars = 0
     want_lines, want_chars = FIRST_BLOCK_LINES, FIRST_BLOCK_CHARS
     line_no = 0
+    fence = None  # the Markdown code fence open (see ocrfix.tokens.fenced_code_spans)
     unended = False  # the item before had no \n: it must have been the last
     for line in lines:
         if unended:
@@ -214,8 +218,10 @@ def blocks(
         buf.append(line)
         chars += len(line)
         line_no += 1
+        if "```" in line:
+            fence = closes_fence(line, fence)
         if len(buf) >= want_lines or chars >= want_chars:
-            paragraph_break = not line.strip()
+            paragraph_break = not line.strip() and fence is None  # (a blank line in fenced code is none)
             hard = len(buf) >= want_lines * HARD_LIMIT_FACTOR or chars >= want_chars * HARD_LIMIT_FACTOR
             soft_hyphen_end = line.rstrip().endswith("-")
             if (paragraph_break or hard) and (not soft_hyphen_end or hard):

@@ -205,24 +205,34 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
 _FENCE_RE = regex.compile(r"^[ \t]{0,3}(`{3,})([^`\n]*)$", regex.M)
 
 
-def fenced_code_spans(text: str, open_fence: str | None = None) -> tuple[list[tuple[int, int]], str | None]:
-    """The spans of ``text`` inside Markdown code fences, fences included,
-    and the fence still open at its end (None: none). ``open_fence`` is the
-    fence open where ``text`` begins (a block after one that opened it): a
-    fence is closed by a line of as many backticks or more and nothing else."""
-    if open_fence is None and "```" not in text:
-        return [], None
+def closes_fence(line: str, open_fence: str | None) -> str | None:
+    """The fence open after ``line`` (one line, its ``\n`` allowed), given
+    ``open_fence`` open before it: a line of backticks opens one; one of as
+    many backticks or more, and nothing else, closes it."""
+    m = _FENCE_RE.match(line.rstrip("\n"))
+    if m is None:
+        return open_fence
+    if open_fence is None:
+        return m.group(1)
+    return None if len(m.group(1)) >= len(open_fence) and not m.group(2).strip() else open_fence
+
+
+def fenced_code_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` inside closed Markdown code fences, fences
+    included. A fence never closed in ``text`` protects nothing: one stray
+    line of backticks must not silence the rest of a document (the stream
+    ends no block inside an open fence, :func:`ocrfix.stream.blocks`)."""
+    if "```" not in text:
+        return []
     spans: list[tuple[int, int]] = []
-    start = 0
+    open_fence, start = None, 0
     for m in _FENCE_RE.finditer(text):
         if open_fence is None:
             open_fence, start = m.group(1), m.start()
         elif len(m.group(1)) >= len(open_fence) and not m.group(2).strip():
             spans.append((start, m.end()))
             open_fence = None
-    if open_fence is not None:
-        spans.append((start, len(text)))
-    return spans, open_fence
+    return spans
 
 
 @dataclass(frozen=True, slots=True)

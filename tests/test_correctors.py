@@ -509,8 +509,9 @@ def test_a_clean_text_with_many_unknown_words_is_not_read_as_damaged(pipeline, n
 def test_markdown_code_blocks_beside_a_damaged_scan_stay(pipeline, monkeypatch):
     """A helper's harm hunt: in a Markdown README `python3 -m venv .venv`
     had become `python3 -m verv aveny`, `for rad in` `för rad in`. Fenced
-    code is left as written, also where the fence opened in an earlier block
-    of the stream; the scan's words around it are still corrected."""
+    code is left as written, also where the stream's blocks are short (no
+    block ends inside a fence); the scan's words around it are still
+    corrected. A fence never closed protects nothing."""
     import ocrfix.stream as stream
 
     scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
@@ -518,9 +519,10 @@ def test_markdown_code_blocks_beside_a_damaged_scan_stay(pipeline, monkeypatch):
     out = pipeline.fix(scan + "Kör koden:\n" + code + "Detta ar klart.\n")
     assert code in out and out.endswith("Detta är klart.\n")
     monkeypatch.setattr(stream, "FIRST_BLOCK_LINES", 5)
-    monkeypatch.setattr(stream, "BLOCK_LINES", 2)  # the blank line inside the fence ends a block
+    monkeypatch.setattr(stream, "BLOCK_LINES", 3)  # the blank line inside the fence would end a block
     out = Pipeline().fix(scan + "Kör koden:\n" + code + "Detta ar klart.\n")
     assert code in out and out.endswith("Detta är klart.\n")
+    assert pipeline.fix(scan + "```\nDetta ar klart.\n").endswith("```\nDetta är klart.\n")
 
 
 def test_nothing_is_split_in_a_document_that_looks_clean(pipeline):

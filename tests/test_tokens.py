@@ -110,19 +110,19 @@ def test_a_file_name_is_its_dotted_run_up_to_a_suffix():
         assert pattern.search(run * 500_000, timeout=2) is None
 
 
-def test_markdown_code_fences_are_spans_and_stay_open_across_blocks():
-    from ocrfix.tokens import fenced_code_spans
+def test_markdown_code_fences_are_spans_when_closed():
+    from ocrfix.tokens import closes_fence, fenced_code_spans
 
-    text = "Kör så här:\n```bash\npython3 -m venv .venv\n```\nSedan:\n````\nfor rad in data:\n```\nprint(rad)\n"
-    spans, still_open = fenced_code_spans(text)
-    assert [text[s:e] for s, e in spans] == ["```bash\npython3 -m venv .venv\n```",
-                                             "````\nfor rad in data:\n```\nprint(rad)\n"]
-    assert still_open == "````"  # a shorter fence closes none; the next block begins inside
-    spans, still_open = fenced_code_spans("ar=2024\n````\nTexten fortsatter.\n", "````")
-    assert spans == [(0, 12)] and still_open is None
+    text = "Kör så här:\n```bash\npython3 -m venv .venv\n```\nSedan:\n````\nfor rad in data:\n```\nprint(rad)\n````\n"
+    assert [text[s:e] for s, e in fenced_code_spans(text)] == [
+        "```bash\npython3 -m venv .venv\n```", "````\nfor rad in data:\n```\nprint(rad)\n````"]  # a shorter fence closes none
+    # a fence never closed protects nothing (one stray line must not silence a document)
+    assert fenced_code_spans("Rubrik\n```\nDetta ar en text som fortsatter.\n") == []
     # no fence: prose, inline code, tildes (a plain-text report's separator lines)
     for prose in ("Vi använder `git` och ``a`` här.\n", "~~~~~~~~~~\nRubrik\n~~~~~~~~~~\n", "a ``` b\n"):
-        assert fenced_code_spans(prose) == ([], None)
+        assert fenced_code_spans(prose) == []
+    assert closes_fence("```python\n", None) == "```" and closes_fence("```\n", "```") is None
+    assert closes_fence("```python\n", "```") == "```" and closes_fence("``\n", "```") == "```"
 
 
 @pytest.mark.parametrize("text, path", [("Fixat en bugg i billing/export.py som gav fel", "billing/export.py"),
