@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import Lexicon
-from .lexicon.hunspell import BEGIN, MIDDLE, WORD
+from .lexicon.hunspell import BEGIN, MIDDLE
 from .profile import Profile
 
 LN10 = math.log(10)
@@ -282,16 +282,9 @@ class Scorer:
         ordinal or a number begins no noun compound (``tredje`` + ``kvartalet``,
         ``tolv`` + ``månader``): run together, those are two words glued. The
         dictionary's flags are conservative (``histogram`` may only end a
-        compound): the split corrector still weighs such parts as a compound,
-        lower (:meth:`in_compounds`)."""
+        compound), so some true compounds are still split."""
         first_roles, last_roles = self._last_roles(first, middle=True), self._last_roles(last)
         return any(first_roles & begins and last_roles & ends for begins, ends in self.lexicon.compound_part_pairs)
-
-    def in_compounds(self, part: str) -> bool:
-        """May ``part`` (or its last part, if a compound) stand in some
-        compound by Hunspell's flags? Nouns, verbs and adjectives mostly may;
-        function words, adverbs and numbers (``sedan``, ``till``, ``tolv``) not."""
-        return bool(self._last_roles(part) & ~WORD)
 
     def _last_roles(self, part: str, middle: bool = False) -> int:
         """The roles of ``part``, or of its last part if it is a compound (with

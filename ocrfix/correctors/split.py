@@ -12,12 +12,10 @@ Refuses to touch: any valid word or Hunspell compound (``hemmaplanslösningar``
 stays one word); a token whose split is less likely than its two parts
 written as one compound (``volymskjutreglaget``, a compound Hunspell does
 not list, is likelier than ``volym skjutreglaget`` from an engine that
-seldom glues words; parts of MIN_KNOWN_PART letters or more, weighed as a
-compound UNFLAGGED_COMPOUND_PENALTY powers of ten lower where Hunspell's
-flags do not let them form one though each may stand in a compound:
-``histogramdialogen`` stays whole, while ``sedanjuli``, ``stodtill``,
-``tolvmanader`` are split); a word with a capital in mid-sentence or after a
-label's colon (``Bergslagsakuten``, ``Joarteamet``, ``Handläggare: Ermin``:
+seldom glues words, the compound weighed in its parts' context; only
+parts of MIN_KNOWN_PART letters or more that Hunspell's flags let form a
+compound together: ``sedanjuli``, ``stodtill``, ``tolvmanader`` are split);
+a word with a capital in mid-sentence or after a label's colon (``Bergslagsakuten``, ``Joarteamet``, ``Handläggare: Ermin``:
 names, whose compounds no dictionary lists); either half of a word broken
 at a line end (``Försa-``); numbers, abbreviations, protected tokens;
 one-letter parts that are not frequent words on their own in Swedish at
@@ -44,14 +42,6 @@ SHORT_PART = 4          # parts this short may be corrected too (pa -> på)
 LONG_PART_READINGS = 2  # readings of a longer part tried beside a part that is a word
 MAX_VARIED = 4          # ... made with å/ä for a and ö for o at up to this many letters
 MIN_ZIPF_ONE_LETTER = 6.0
-# Two parts Hunspell's flags do not let form a compound together, though
-# each may stand in some compound (``histogram`` may only end one), are
-# still weighed as one, this many powers of ten below a compound the flags
-# allow: the flags are conservative for technical prose
-# (``histogramdialogen``, ``korsreferensnyckel``). A part no compound may
-# hold -- a function word, an adverb, a number (``sedan``, ``till``,
-# ``tolv``) -- is a word of its own: ``sedanjuli`` is two words glued.
-UNFLAGGED_COMPOUND_PENALTY = 1.0
 
 
 class Split(Corrector):
@@ -103,7 +93,7 @@ class Split(Corrector):
                         score = (lbase + rbase + sc.error_model.glued_logp
                                  + sc.context(prev, lw, None) + sc.log_cond(lw, rw) + sc.context(None, rw, nxt))
                         options.append((score, f"{lw} {rw}"))
-                        if len(lw) >= MIN_KNOWN_PART and len(rw) >= MIN_KNOWN_PART:
+                        if len(lw) >= MIN_KNOWN_PART and len(rw) >= MIN_KNOWN_PART and sc.may_compound(lw, rw):
                             # the same parts as one compound: it never wins an edit here (the compound
                             # is no word the lexicon lists), but a split must be likelier than it. Its
                             # context is its parts': the first part's before it, the last part's (the
@@ -113,10 +103,6 @@ class Split(Corrector):
                             # the bigrams know after the word before: `en korsreferens nyckel`.)
                             zl, zr = sc.zipf_lexicon(lw), sc.zipf_lexicon(rw)
                             compound = (unlisted_compound_zipf(zl, zr) + 9.0 - zl - zr) * LN10  # beside its parts' priors
-                            if not sc.may_compound(lw, rw):
-                                if not (sc.in_compounds(lw) and sc.in_compounds(rw)):
-                                    continue  # a function word, an adverb, a number: two words glued
-                                compound -= UNFLAGGED_COMPOUND_PENALTY * LN10
                             options.append((lbase + rbase + compound + sc.context(prev, lw, None)
                                             + sc.context(None, rw, nxt), lw + rw))
             if len(options) == len(whole):
