@@ -57,9 +57,11 @@ def _not_swedish(own: dict[str, int], lang: str) -> bool:
     """May a line with these function words belong to a passage in ``lang``?
     Not if it has more Swedish ones than ``lang``'s, nor if it has Swedish
     ones (if only those Norwegian writes alike: `Ur det norska inlägget`)
-    and none of ``lang``'s."""
+    and none of ``lang``'s. A line next to Norwegian or Danish needs words
+    of its own in them: those languages look like Swedish (`Nämden noterade
+    inlägget.` after a quote is Swedish)."""
     theirs = own.get(lang, 0)
-    return theirs >= _swedish(own, lang) and (theirs > 0 or not own.get("sv", 0))
+    return theirs >= _swedish(own, lang) and (theirs > 0 or not own.get("sv", 0) and lang != "no")
 
 
 @lru_cache(maxsize=1)
