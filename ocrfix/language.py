@@ -41,6 +41,7 @@ _LIGATURES = frozenset("\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06")
 _NOT_SWEDISH_RE = regex.compile(r"[^\x00-\x7fåäöéÅÄÖÉ\ufb00-\ufb06]")
 
 
+_SWEDISH_ONLY_LETTERS = regex.compile(r"[äöÄÖ]")  # Norwegian and Danish write æ and ø
 # Swedish function words Norwegian and Danish write alike (``det``, ``som``,
 # ``på``): Swedish against the other languages, no evidence against those two.
 SHARED_WITH_NORDIC = "sv+no"
@@ -53,15 +54,17 @@ def _swedish(counts: dict[str, int], against: str) -> int:
     return swedish - counts.get(SHARED_WITH_NORDIC, 0) if against == "no" else swedish
 
 
-def _not_swedish(own: dict[str, int], lang: str) -> bool:
+def _not_swedish(own: dict[str, int], lang: str, line: str) -> bool:
     """May a line with these function words belong to a passage in ``lang``?
     Not if it has more Swedish ones than ``lang``'s, nor if it has Swedish
     ones (if only those Norwegian writes alike: `Ur det norska inlägget`)
-    and none of ``lang``'s. A line next to Norwegian or Danish needs words
-    of its own in them: those languages look like Swedish (`Nämden noterade
-    inlägget.` after a quote is Swedish)."""
+    and none of ``lang``'s; nor, beside Norwegian or Danish, which look like
+    Swedish, a line with none of theirs and an ä or ö, which they never
+    write (`Nämden noterade inlägget.` after a quote is Swedish)."""
     theirs = own.get(lang, 0)
-    return theirs >= _swedish(own, lang) and (theirs > 0 or not own.get("sv", 0) and lang != "no")
+    if theirs:
+        return theirs >= _swedish(own, lang)
+    return not own.get("sv", 0) and not (lang == "no" and _SWEDISH_ONLY_LETTERS.search(line))
 
 
 @lru_cache(maxsize=1)
@@ -124,7 +127,8 @@ def foreign_spans(text: str) -> list[tuple[int, int]]:
                 continue
             for lang, k in c.items():
                 window[lang] = window.get(lang, 0) + k
-        return any(k >= MIN_FOREIGN and k >= DOMINANCE * _swedish(window, lang) and _not_swedish(own, lang)
+        return any(k >= MIN_FOREIGN and k >= DOMINANCE * _swedish(window, lang)
+                   and _not_swedish(own, lang, lines[line])
                    for lang, k in window.items() if lang not in SWEDISH)
 
     n = len(lines)
