@@ -71,12 +71,6 @@ EAGER_PRIOR = 0.05
 # ``svn``, are not counted): none of 432 clean help, GNOME, installation-guide
 # and manual documents is (a review's Linux help texts had been, at 3 letters).
 MISREAD_TYPES, MISREAD_SHARE = 5, 0.015
-# A document whose error prior says "damaged" is clean after all if at least
-# TERMS_MIN_UNKNOWN such words are unknown, fewer than TERMS_MAX_EXPLAINED of
-# them read as words and fewer than TERMS_MAX_NEAR_WORDS so read or one slip
-# from a word, and at most TERMS_MAX_GARBLE of its words hold OCR debris (see
-# Engine.unknown_words_are_terms).
-TERMS_MIN_UNKNOWN, TERMS_MAX_EXPLAINED, TERMS_MAX_NEAR_WORDS, TERMS_MAX_GARBLE = 8, 0.15, 0.3, 0.02
 # A capitalised unknown word the confusions do not read as
 # a word with at least this channel log-probability is a name (Profile.names).
 EXPLAINED_CHANNEL = -8.0
@@ -217,7 +211,7 @@ class Engine:
         prior = profile.error_prior
         self.log_damaged = math.log(prior)   # log P(a token is an OCR error)
         self.log_intact = math.log1p(-prior)
-        self.eager = (prior >= EAGER_PRIOR and not self.unknown_words_are_terms()) or self.evidently_misread()
+        self.eager = prior >= EAGER_PRIOR or self.evidently_misread()
         if len(self._observed) == 1:
             self.scorer.damaged_document = self.eager
         # P(intact | unknown to the lexicon): clean text of this genre has
@@ -438,63 +432,16 @@ class Engine:
         need = max(MISREAD_TYPES, math.ceil(MISREAD_SHARE * profile.words))
         if len(profile.unknown_words) < need:
             return False
+        memo = self._misread
         found = 0
         for word in profile.unknown_words:
-            found += self._misread_word(word)
+            known = memo.get(word)
+            if known is None:
+                known = memo[word] = self._explained(word)
+            found += known
             if found >= need:
                 return True
         return False
-
-    def unknown_words_are_terms(self) -> bool:
-        """Are the document's unknown words what a clean text of a special
-        kind has -- terms, foreign words, names -- rather than misreadings?
-        So they are where, with its å/ä/ö intact and little OCR debris
-        (TERMS_MAX_GARBLE), at least TERMS_MIN_UNKNOWN unknown lower-case
-        words of 5 letters or more (Profile.unknown_words) are seldom read as
-        words by the learned confusions (below TERMS_MAX_EXPLAINED of them)
-        and seldom near a word in any other way (below TERMS_MAX_NEAR_WORDS
-        with those): one letter added, doubled or swapped (damage of an
-        engine the confusions were not learned from: ``suddiig``), or like a
-        word of the document (:meth:`document_readings`). Their number alone
-        had made such a text "damaged" (a medical record's ``palpabel``, a
-        reference list's ``anbringelser``), and then its valid words were
-        checked as OCR errors (``mg`` -> ``mig``). Old spellings are one
-        slip from today's (``hvilken``, ``gifva``): they are not terms. The
-        OCR pages of every benchmark have a fifth of their unknown words read
-        by the confusions at least (Tesseract's Swedish model at 100 dpi),
-        most far more."""
-        profile = self.profile
-        if (profile.diacritics_lost or profile.garble_rate > TERMS_MAX_GARBLE
-                or len(profile.unknown_words) < TERMS_MIN_UNKNOWN):
-            return False
-        n = len(profile.unknown_words)
-        read, near = 0, 0
-        for word in profile.unknown_words:
-            if self._misread_word(word):
-                read += 1
-            elif self._one_slip_from_word(word) or self.document_readings(word):
-                near += 1
-            if read >= TERMS_MAX_EXPLAINED * n or read + near >= TERMS_MAX_NEAR_WORDS * n:
-                return False
-        return True
-
-    def _one_slip_from_word(self, lower: str) -> bool:
-        """Is ``lower`` a word with one letter added or doubled, or two
-        neighbours swapped (``proportiornerna``, ``suddiig``, ``bildpunktter``)?
-        Damage the learned confusions may not model (an engine or a typist
-        other than the one they were learned from), but no term's spelling."""
-        is_valid = self.scorer.is_valid
-        n = len(lower)
-        return (any(is_valid(lower[:i] + lower[i + 1:]) for i in range(n))
-                or any(lower[i] != lower[i + 1] and is_valid(lower[:i] + lower[i + 1] + lower[i] + lower[i + 2:])
-                       for i in range(n - 1)))
-
-    def _misread_word(self, word: str) -> bool:
-        """:meth:`_explained`, remembered per unknown word of the profile."""
-        known = self._misread.get(word)
-        if known is None:
-            known = self._misread[word] = self._explained(word)
-        return known
 
     def _explained(self, lower: str) -> bool:
         """Do the learned confusions read ``lower`` as some word, at least as
