@@ -153,6 +153,9 @@ class Engine:
         self._pool_set: set[str] = set()
         self._frequent_matches: dict[str, list[tuple[str, float]]] = {}  # see frequent_word_readings
         self._read_memo: dict[tuple, tuple] = {}  # (text, written, eager) -> (identity, readings), see read
+        # the Markdown code fence open where each block begins (by its first line), and after the last one
+        self._fence_at: dict[int, str | None] = {}
+        self._fence_open: str | None = None
         self.log_damaged = self.log_intact = self.log_unknown_intact = 0.0
         self.eager = False
 
@@ -162,6 +165,8 @@ class Engine:
         if doc.first_line in self._observed:
             return
         self._observed.add(doc.first_line)
+        self._fence_at[doc.first_line] = self._fence_open  # (blocks are observed in order)
+        self._fence_open = fenced_code_spans(doc.text, self._fence_open)[1]
         profile = self.profile
         lexicon = self.scorer.lexicon
         # an English passage, a URL, a handle, inline code, a foreign name (`Łukasz`)
@@ -277,7 +282,7 @@ class Engine:
             spans = [(s, e) for s, e in protected_spans(text) if not self._garbled_handle(text[s:e])]
             if "(" in text:
                 spans = merged_spans(spans + self._scientific_names(text))
-            fenced = fenced_code_spans(text)
+            fenced = fenced_code_spans(text, self._fence_at.get(doc.first_line))[0]
             if fenced:
                 spans = merged_spans(spans + fenced)
             self._protected_of = (text, spans)

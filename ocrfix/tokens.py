@@ -217,22 +217,25 @@ def closes_fence(line: str, open_fence: str | None) -> str | None:
     return None if len(m.group(1)) >= len(open_fence) and not m.group(2).strip() else open_fence
 
 
-def fenced_code_spans(text: str) -> list[tuple[int, int]]:
+def fenced_code_spans(text: str, open_fence: str | None = None) -> tuple[list[tuple[int, int]], str | None]:
     """The spans of ``text`` inside closed Markdown code fences, fences
-    included. A fence never closed in ``text`` protects nothing: one stray
-    line of backticks must not silence the rest of a document (the stream
-    ends no block inside an open fence, :func:`ocrfix.stream.blocks`)."""
-    if "```" not in text:
-        return []
+    included, and the fence still open at its end (None: none). A fence never
+    closed in ``text`` protects nothing: one stray line of backticks must not
+    silence the rest of a document (the stream ends no block inside an open
+    fence, :func:`ocrfix.stream.blocks`, but for its hard limit). ``open_fence``
+    is a fence open where ``text`` begins (a block cut inside code at that
+    limit): its closing line ends a span from the start, and opens nothing."""
+    if open_fence is None and "```" not in text:
+        return [], None
     spans: list[tuple[int, int]] = []
-    open_fence, start = None, 0
+    start = 0
     for m in _FENCE_RE.finditer(text):
         if open_fence is None:
             open_fence, start = m.group(1), m.start()
         elif len(m.group(1)) >= len(open_fence) and not m.group(2).strip():
             spans.append((start, m.end()))
             open_fence = None
-    return spans
+    return spans, open_fence
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,13 +114,20 @@ def test_markdown_code_fences_are_spans_when_closed():
     from ocrfix.tokens import closes_fence, fenced_code_spans
 
     text = "Kör så här:\n```bash\npython3 -m venv .venv\n```\nSedan:\n````\nfor rad in data:\n```\nprint(rad)\n````\n"
-    assert [text[s:e] for s, e in fenced_code_spans(text)] == [
+    spans, still_open = fenced_code_spans(text)
+    assert [text[s:e] for s, e in spans] == [
         "```bash\npython3 -m venv .venv\n```", "````\nfor rad in data:\n```\nprint(rad)\n````"]  # a shorter fence closes none
+    assert still_open is None
     # a fence never closed protects nothing (one stray line must not silence a document)
-    assert fenced_code_spans("Rubrik\n```\nDetta ar en text som fortsatter.\n") == []
+    assert fenced_code_spans("Rubrik\n```\nDetta ar en text som fortsatter.\n") == ([], "```")
+    # a block that begins inside code (cut at the stream's hard limit): its first closing line ends a span,
+    # and the next fence opens one (a review: they had swapped, protecting the prose between them)
+    text = "x = 1\n```\nDetta ar text.\n```python\ny = 2\n```\n"
+    spans, still_open = fenced_code_spans(text, "```")
+    assert [text[s:e] for s, e in spans] == ["x = 1\n```", "```python\ny = 2\n```"] and still_open is None
     # no fence: prose, inline code, tildes (a plain-text report's separator lines)
     for prose in ("Vi använder `git` och ``a`` här.\n", "~~~~~~~~~~\nRubrik\n~~~~~~~~~~\n", "a ``` b\n"):
-        assert fenced_code_spans(prose) == []
+        assert fenced_code_spans(prose) == ([], None)
     assert closes_fence("```python\n", None) == "```" and closes_fence("```\n", "```") is None
     assert closes_fence("```python\n", "```") == "```" and closes_fence("``\n", "```") == "```"
 
