@@ -42,6 +42,7 @@ _NOT_SWEDISH_RE = regex.compile(r"[^\x00-\x7fåäöéÅÄÖÉ\ufb00-\ufb06]")
 
 
 _SWEDISH_ONLY_LETTERS = regex.compile(r"[äöÄÖ]")  # Norwegian and Danish write æ and ø
+MAX_BARE_NORDIC_WORDS = 3  # see _not_swedish
 # Swedish function words Norwegian and Danish write alike (``det``, ``som``,
 # ``på``): Swedish against the other languages, no evidence against those two.
 SHARED_WITH_NORDIC = "sv+no"
@@ -58,13 +59,17 @@ def _not_swedish(own: dict[str, int], lang: str, line: str) -> bool:
     """May a line with these function words belong to a passage in ``lang``?
     Not if it has more Swedish ones than ``lang``'s, nor if it has Swedish
     ones (if only those Norwegian writes alike: `Ur det norska inlägget`)
-    and none of ``lang``'s; nor, beside Norwegian or Danish, which look like
-    Swedish, a line with none of theirs and an ä or ö, which they never
-    write (`Nämden noterade inlägget.` after a quote is Swedish)."""
+    and none of ``lang``'s. Beside Norwegian or Danish, which look like
+    Swedish, a line with none of theirs joins only as a quote's short last
+    line (`efteruddannelse.»`): at most MAX_BARE_NORDIC_WORDS words, and no ä
+    or ö, which they never write (`Nämden noterade inlägget.`, `Beslut:
+    protokolet justeras omgående` after a quote are Swedish)."""
     theirs = own.get(lang, 0)
     if theirs:
         return theirs >= _swedish(own, lang)
-    return not own.get("sv", 0) and not (lang == "no" and _SWEDISH_ONLY_LETTERS.search(line))
+    if own.get("sv", 0):
+        return False
+    return lang != "no" or (len(line.split()) <= MAX_BARE_NORDIC_WORDS and not _SWEDISH_ONLY_LETTERS.search(line))
 
 
 @lru_cache(maxsize=1)

@@ -65,10 +65,11 @@ def test_norwegian_and_danish_passages_are_foreign_though_they_share_swedish_fun
     English or German, not from Norwegian or Danish. A Swedish line beside
     with only such words (`Ur det norska inlägget`) stays Swedish."""
     intro = "Ur det norska inlägget (återgivet på originalspråk):\n"
-    after = "Nämnden noterade inlägget. Ordföranden tackade.\n"  # no function word: Swedish beside Norwegian (a review)
-    for passage in (NORWEGIAN, DANISH):
-        text = SWEDISH + intro + passage + after + SWEDISH
-        assert [text[s:e] for s, e in foreign_spans(text)] == [passage]
+    # no function word, Swedish beside Norwegian (two reviews): with ä/ö, or longer than a quote's last line
+    for after in ("Nämnden noterade inlägget. Ordföranden tackade.\n", "Beslut: protokolet justeras omgående, ordforanden tackade.\n"):
+        for passage in (NORWEGIAN, DANISH):
+            text = SWEDISH + intro + passage + after + SWEDISH
+            assert [text[s:e] for s, e in foreign_spans(text)] == [passage]
     assert foreign_spans(SWEDISH * 3) == []
 
 
