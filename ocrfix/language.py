@@ -1,6 +1,6 @@
 """Passages and words in another language: English, German, Norwegian,
-Danish, Finnish or Northern Sami in a Swedish report, names and words with letters Swedish
-does not write.
+Danish, Finnish or Northern Sami in a Swedish report, names and words with
+letters Swedish does not write.
 
 The word-level correctors read every word as Swedish, so an English summary
 would be "corrected" word by word (``for`` -> ``för``, ``answer`` ->

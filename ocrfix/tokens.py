@@ -205,16 +205,19 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
 _FENCE_RE = regex.compile(r"^[ \t]{0,3}(`{3,})([^`\n]*)$", regex.M)
 
 
-def closes_fence(line: str, open_fence: str | None) -> str | None:
-    """The fence open after ``line`` (one line, its ``\n`` allowed), given
+def _fence_after(fence_line, open_fence: str | None) -> str | None:
+    """The fence open after a fence line (a _FENCE_RE match), given
     ``open_fence`` open before it: a line of backticks opens one; one of as
     many backticks or more, and nothing else, closes it."""
-    m = _FENCE_RE.match(line.rstrip("\n"))
-    if m is None:
-        return open_fence
     if open_fence is None:
-        return m.group(1)
-    return None if len(m.group(1)) >= len(open_fence) and not m.group(2).strip() else open_fence
+        return fence_line.group(1)
+    return None if len(fence_line.group(1)) >= len(open_fence) and not fence_line.group(2).strip() else open_fence
+
+
+def closes_fence(line: str, open_fence: str | None) -> str | None:
+    """The fence open after ``line`` (one line, its ``\n`` allowed), given ``open_fence`` open before it."""
+    m = _FENCE_RE.match(line.rstrip("\n"))
+    return open_fence if m is None else _fence_after(m, open_fence)
 
 
 def fenced_code_spans(text: str, open_fence: str | None = None) -> tuple[list[tuple[int, int]], str | None]:
@@ -230,11 +233,12 @@ def fenced_code_spans(text: str, open_fence: str | None = None) -> tuple[list[tu
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _FENCE_RE.finditer(text):
+        after = _fence_after(m, open_fence)
         if open_fence is None:
-            open_fence, start = m.group(1), m.start()
-        elif len(m.group(1)) >= len(open_fence) and not m.group(2).strip():
+            start = m.start()
+        elif after is None:
             spans.append((start, m.end()))
-            open_fence = None
+        open_fence = after
     return spans, open_fence
 
 

@@ -15,8 +15,9 @@ not list, is likelier than ``volym skjutreglaget`` from an engine that
 seldom glues words, the compound weighed in its parts' context; only
 parts of MIN_KNOWN_PART letters or more that Hunspell's flags let form a
 compound together: ``sedanjuli``, ``stodtill``, ``tolvmanader`` are split);
-a word with a capital in mid-sentence or after a label's colon (``Bergslagsakuten``, ``Joarteamet``, ``Handläggare: Ermin``:
-names, whose compounds no dictionary lists); either half of a word broken
+a word with a capital in mid-sentence or after a label's colon
+(``Bergslagsakuten``, ``Joarteamet``, ``Handläggare: Ermin``: names, whose
+compounds no dictionary lists); either half of a word broken
 at a line end (``Försa-``); numbers, abbreviations, protected tokens;
 one-letter parts that are not frequent words on their own in Swedish at
 large (``i`` may be split off, ``b`` may not; a document that uses ``x``
