@@ -37,8 +37,11 @@ INVISIBLE = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200b-\u200f\u202a-\u202
 INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]")
 INNER_INVISIBLE_RE = regex.compile(f"\\p{{L}}[{INVISIBLE}]+\\p{{L}}")
 # Characters OCR engines do not produce inside words: they end a segment.
-# (‐ ‑: U+2010, U+2011, the hyphens of PDF text; ‒ ―: dashes.)
-SEGMENT_SPLIT_RE = regex.compile(f"([-‐‑–—‒―/<>*+=#;\"“”«»_~^®©™{INVISIBLE}]+)")
+# (‐ ‑: U+2010, U+2011, the hyphens of PDF text; ‒ ―: dashes.) A bracket
+# closing right after a hyphen ends one too: an optional part written out
+# (`(administratörs-)behörighet`, `(eller sök-)rättighet`, `[-]hup`), not a
+# misread letter -- no engine's garble in the dev OCR has one there.
+SEGMENT_SPLIT_RE = regex.compile(f"((?:[-‐‑–—‒―][)\\]]|[-‐‑–—‒―/<>*+=#;\"“”«»_~^®©™{INVISIBLE}])+)")
 # `&`, `!` and `?` stand for letters in OCR (`N&mndens`, `kontinuer!ig`), but
 # between two words the lexicon knows, of three letters or more, they are
 # what they look like (`vård&omsorg`, `Bygg&Miljö`, `Hej!Hallå`).
