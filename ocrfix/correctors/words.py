@@ -24,7 +24,8 @@ Refuses to touch: numbers, dates, amounts, URLs, e-mail addresses, personal
 identity numbers, ALL-CAPS and mixed-case abbreviations (``LSS``, ``SoL``,
 ``ÄktB``), one-letter tokens (except, in a damaged document, a lone letter or
 glyph between two words: ``|`` for ``i``, ``d`` for ``då``), names glued to
-numbers (``Agenda2030``), a valid word with a footnote number
+numbers (``Agenda2030``), a unit after its number (``5 mg``, ``40 kr``,
+``12 GB``: ``dictionaries/units.txt``), a valid word with a footnote number
 (``Socialnämnden1``; unless its digit read as a letter is a word far more
 probable than a footnote: ``sn6`` -> ``snö``, ``SF1`` -> ``SFI``), an
 abbreviation the lexicon knows with its full stop (``fr.``, ``uppl.``); it never
@@ -36,13 +37,15 @@ word beside another capitalised word (``Bo Sall``: a name).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Iterable
 
 import regex
 
 from ..edits import Edit
 from ..engine import engine_for, next_word
-from ..ranking import BOUNDARY
+from ..ranking import BOUNDARY, NUMBER, YEAR
+from ..resources import data_path, read_word_list
 from ..segments import is_capitalised
 from .base import Corrector, Document
 
@@ -177,6 +180,12 @@ FOOTNOTE_RE = regex.compile(r"(\p{L}+)(\d+)")
 FOOTNOTE_LOGP = math.log(1 / 32_000)
 
 
+@lru_cache(maxsize=1)
+def units() -> frozenset[str]:
+    """Units written after a number (``dictionaries/units.txt``): ``mg``, ``kr``, ``GB``."""
+    return frozenset(read_word_list(data_path("units.txt")))
+
+
 class WordCorrector(Corrector):
     name = "words"
     description = "noisy-channel word correction: learned OCR confusions × lexicon × context"
@@ -208,8 +217,8 @@ class WordCorrector(Corrector):
             if not seg.readings and seg.identity.valid:  # a word with no rival reading
                 prev_word = seg.lower
                 continue
-            if self._abbreviation(eng, seg, doc.text):
-                prev_word = None
+            if self._abbreviation(eng, seg, doc.text) or seg.prev_kind in (NUMBER, YEAR) and seg.text in units():
+                prev_word = None  # (`5 mg`, `40 kr`: a unit after its number)
                 continue
             digits_as_letters = None
             footnote = self._footnote_mark(eng, seg)
