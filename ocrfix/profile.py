@@ -65,8 +65,9 @@ class Profile:
     diacritics: int = 0
     vocabulary: dict[str, int] = field(default_factory=dict)  # intact (valid) words, lower-cased
     # distinct unknown words written in lower case, letters only, no English word
-    # (the candidates for misread words: Engine.evidently_misread), in order of first sight
-    unknown_words: dict[str, None] = field(default_factory=dict)
+    # (the candidates for misread words: Engine.evidently_misread), in order of
+    # first sight, with the times each was seen
+    unknown_words: dict[str, int] = field(default_factory=dict)
 
     def observe_word(self, chunk: str, lower_core: str, valid: bool, name: bool = False,
                      fragment: bool = False) -> None:
@@ -86,8 +87,8 @@ class Profile:
         else:
             self.unknown += 1
             if (not name and not fragment and chunk.islower() and chunk.isalpha() and len(chunk) >= MIN_MISREAD_LENGTH
-                    and len(self.unknown_words) < MAX_UNKNOWN_WORDS):
-                self.unknown_words[lower_core] = None
+                    and (lower_core in self.unknown_words or len(self.unknown_words) < MAX_UNKNOWN_WORDS)):
+                self.unknown_words[lower_core] = self.unknown_words.get(lower_core, 0) + 1
         # (a run of letters can only match through a ligature glyph)
         if (not chunk.isalpha() or any(g in chunk for g in _LIGATURES)) and _GARBLE_RE.search(chunk):
             self.garbled += 1

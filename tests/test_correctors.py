@@ -602,6 +602,22 @@ def test_windows_paths_stay_in_a_damaged_scan(pipeline):
     assert pipeline.fix(scan + line).endswith(line)
 
 
+def test_a_term_a_clean_document_repeats_is_read_only_as_a_word_it_has(pipeline):
+    """`partman`, the installer's partitioner, four times in a help text: an
+    unknown word the document repeats where the text looks clean is a term of
+    its own (it had become `partiman` each time); a repeated garble whose word
+    the document has intact elsewhere is still read (`posstivt` beside `positivt`)."""
+    text = (DATA / "repeated_term.txt").read_text(encoding="utf-8")
+    assert text.count("partman") == 4 and pipeline.fix(text) == text
+    report = ("Enkätens resultat\n\nSvaren var i huvudsak positivt inställda till det nya arbetssättet, och många "
+              "beskrev att samarbetet mellan enheterna har blivit bättre.\n\nDet som uppfattades som mest posstivt "
+              "var de gemensamma planeringsdagarna, och även handledningen bedömdes som positivt av en majoritet.\n\n"
+              "Sammantaget visar enkäten ett posstivt resultat, och ledningsgruppen föreslår att arbetssättet "
+              "införs i hela förvaltningen från och med hösten.\n")
+    out = pipeline.fix(report)
+    assert "posstivt" not in out and out == report.replace("posstivt", "positivt")
+
+
 def test_the_profile_counts_what_the_correctors_read(pipeline):
     from ocrfix.correctors.base import Document, DocumentState
     from ocrfix.engine import engine_for

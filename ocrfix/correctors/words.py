@@ -31,8 +31,10 @@ probable than a footnote: ``sn6`` -> ``snö``, ``SF1`` -> ``SFI``), an
 abbreviation the lexicon knows with its full stop (``fr.``, ``uppl.``); it never
 reads a token written in lower case as an acronym (``kbpt`` may be
 ``köpt``, not ``KBT``); and -- in a document that looks clean -- any word
-the lexicon or the document itself vouches for, and a capitalised unknown
-word beside another capitalised word (``Bo Sall``: a name).
+the lexicon or the document itself vouches for, a capitalised unknown
+word beside another capitalised word (``Bo Sall``: a name), and an unknown
+word the document repeats (``partman``: a term of its own) -- unless as a
+word the document has intact elsewhere (``posstivt`` beside ``positivt``).
 """
 from __future__ import annotations
 
@@ -180,6 +182,11 @@ FOOTNOTE_RE = regex.compile(r"(\p{L}+)(\d+)")
 FOOTNOTE_LOGP = math.log(1 / 32_000)
 
 
+# Times an unknown lower-case word is written in a clean-looking document
+# before it counts as a term of the document (see propose).
+REPEATED_TERM = 2
+
+
 @lru_cache(maxsize=1)
 def units() -> frozenset[str]:
     """Units written after a number (``dictionaries/units.txt``): ``mg``, ``kr``, ``GB``."""
@@ -239,6 +246,13 @@ class WordCorrector(Corrector):
                 # in a clean document a short capitalised unknown word is a name, not another name
                 # misread (`Ikram` is not `Iran`, `Hibo` not `Hiba`): only common words may win
                 readings = tuple(r for r in readings if not eng.scorer.lexicon.surface(r.word)[:1].isupper())
+            if (not eager and not seg.identity.valid and seg.text.islower()
+                    and eng.profile.unknown_words.get(seg.lower, 0) >= REPEATED_TERM):
+                # a word the document repeats, unknown to the lexicon, where the text looks
+                # clean: a term of its own (`partman` had become `partiman`), read only as a
+                # word the document has intact elsewhere (`ahernativ` beside its `alternativ`)
+                vocabulary = eng.profile.vocabulary
+                readings = tuple(r for r in readings if r.word in vocabulary)
             weak = eager and not seg.identity.valid and not digits_as_letters and read_weakly(readings)
             if weak:
                 readings = tuple(readings) + eng.similar_readings(seg.lower)
