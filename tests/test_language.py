@@ -35,6 +35,8 @@ DANISH = """«Kommunerne skal inddrage børn og unge mere i de beslutninger, der
 bisidder. Vi oplever, at det kræver et stort kulturskifte blandt sagsbehandlerne, og at der er behov for
 efteruddannelse.»
 """
+# A Danish song title in a concert programme (a harm hunt: `Havde` had become `Hade`)
+DANISH_TITLE = "3. Havde jeg, o havde jeg en dattersøn, o ja!\n"
 SWEDISH = """Under våren genomfördes en kartläggning av hur många hushåll som fick ekonomiskt bistånd.
 Resultatet visade att andelen långvariga biståndsmottagare minskade något jämfört med föregående år.
 Mormor stickade vantar av ull och Pappa sa att hon skulle komma.
@@ -46,7 +48,8 @@ def pipeline():
     return Pipeline()
 
 
-@pytest.mark.parametrize("text", [ENGLISH, GERMAN, FINNISH, NORWEGIAN, DANISH, SWEDISH + ENGLISH, SWEDISH + NORWEGIAN,
+@pytest.mark.parametrize("text", [ENGLISH, GERMAN, FINNISH, NORWEGIAN, DANISH, DANISH_TITLE, SWEDISH + ENGLISH,
+                                  SWEDISH + NORWEGIAN,
                                   ENGLISH + "\n" + SWEDISH + GERMAN,
                                   ENGLISH.splitlines(keepends=True)[2]])
 def test_foreign_passages_and_the_swedish_beside_them_stay(pipeline, text):
