@@ -78,8 +78,8 @@ SURROGATE_RE = regex.compile(r"[\ud800-\udfff]")
 # `Agenda2030`, `COVID19`, `SFS2001` are names glued to numbers, never corrected.
 DIGIT_RUN_RE = regex.compile(r"\d\d")
 # An abbreviation or number with a Swedish ending after a colon: `LSS:s`,
-# `SoL:s`, `IFO:s`, `E4:an`, `3:e`, `N:e` -- one word, never corrected.
-COLON_ENDING_RE = regex.compile(r"([\p{Lu}\d][\p{L}\d]*):\p{Ll}{1,3}")
+# `SoL:s`, `IFO:s`, `E4:an`, `3:e`, `N:e`, `ID:erna`, `SMS:ens` -- one word, never corrected.
+COLON_ENDING_RE = regex.compile(r"([\p{Lu}\d][\p{L}\d]*):\p{Ll}{1,5}")
 AMPERSAND_NAME_RE = regex.compile(r"\p{Lu}+&\p{Lu}+")
 SENTENCE_END = set(".!?:")
 MIN_CAPS_WORD = 4
