@@ -21,7 +21,9 @@ compounds no dictionary lists); either half of a word broken
 at a line end (``Försa-``); numbers, abbreviations, protected tokens;
 one-letter parts that are not frequent words on their own in Swedish at
 large (``i`` may be split off, ``b`` may not; a document that uses ``x``
-as a label does not glue it to words: ``xref`` is no ``x ref``); and
+as a label does not glue it to words: ``xref`` is no ``x ref``); an
+acronym read into a token written in lower case (``lsusb`` is no ``LSS
+usb``); and
 anything in a document that looks clean (the engine's profile: not
 eager), which has no glued words to split -- there a
 split only ever broke what the lexicon does not know (``ilist`` -> ``i
@@ -36,7 +38,7 @@ from ..edits import Edit
 from ..engine import best_reading, engine_for, next_word
 from ..ranking import BOUNDARY, LN10, MIN_KNOWN_PART, unlisted_compound_zipf
 from .base import Corrector, Document
-from .words import char_before, restore_case
+from .words import _all_caps, char_before, restore_case
 
 MAX_TOKEN = 30
 SHORT_PART = 4          # parts this short may be corrected too (pa -> på)
@@ -75,6 +77,9 @@ class Split(Corrector):
                 continue
             whole = eng.options(seg.identity, seg.readings, prev, nxt)
             options = list(whole) + letter_splits
+            # an engine that misreads letters keeps their case: no part of a token written in
+            # lower case is an acronym (`lsusb` is no `LSS usb`), as no whole one is (see words)
+            no_acronyms = not any(c.isupper() for c in seg.text)
             cuts = [(i, sc.is_valid(seg.lower[:i]), sc.is_valid(seg.lower[i:])) for i in range(1, n if alpha else 1)]
             # a long part is searched for its readings only beside the longest word at either
             # edge (`ochsamhillsstorningar`: `och`), not beside every word a cut leaves
@@ -87,6 +92,10 @@ class Split(Corrector):
                 search = i in searched
                 left = self._part(eng, seg.lower[:i], right_ok, search)
                 right = self._part(eng, seg.lower[i:], left_ok, search)
+                if no_acronyms:
+                    surface = sc.lexicon.surface
+                    left = [(w, b) for w, b in left if not _all_caps(surface(w))]
+                    right = [(w, b) for w, b in right if not _all_caps(surface(w))]
                 if not left or not right:
                     continue
                 for lw, lbase in left:
