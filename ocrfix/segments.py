@@ -410,6 +410,28 @@ _OPENER_RE = {o: regex.compile(r"(?:^|\s)" + regex.escape(o)) for o in "([{"}
 _LIST_LABEL_END = regex.compile(r"(?:^|\s)\w\s*$")
 
 
+_CLOSING_BRACKET_RE = regex.compile(r"[^\n\]]*?\p{L}\](?!\p{L})")
+
+
+def _bracket_closes(text: str, start: int, memo: dict[int, tuple[int, bool]]) -> bool:
+    """Does the ``[`` at ``start`` open bracketed text: a ``]`` later on its
+    line, or closing a word on the next (``[det`` / ``engelska originalet]``)?
+    Not a ``]`` opening a word there: Enköping's ``[agstiftning`` (lagstiftning)
+    has ``]ntegrationsenheten`` below it, both brackets misread letters.
+    ``memo`` keeps, per line end, the line's last ``]`` and the answer for
+    the next line: a line of many ``[`` is read once, not once per bracket."""
+    line_end = text.find("\n", start)
+    if line_end < 0:
+        line_end = len(text)
+    known = memo.get(line_end)
+    if known is None:
+        line_start = text.rfind("\n", 0, line_end) + 1
+        closes_below = line_end < len(text) and _CLOSING_BRACKET_RE.match(text, line_end + 1) is not None
+        known = memo[line_end] = (text.rfind("]", line_start, line_end), closes_below)
+    last, closes_below = known
+    return last > start or closes_below
+
+
 def _stray_bracket(text: str, m) -> bool:
     """A lone bracket before a word with no partner near it (``både ( den
     enskilda``): a misread letter, not punctuation (``( se bilaga )`` is).
@@ -567,6 +589,7 @@ def _segment_range(text: str, lo: int, hi: int, sentence_start: bool, protected:
     last_end = lo
     open_seg: Segment | None = None  # the segment just read, while nothing else has followed it
     unit_starts: set[int] = set()  # chunks opening a paragraph or a table row
+    brackets: dict[int, tuple[int, bool]] = {}  # see _bracket_closes
     for m in chunk_matches(text, lo, hi):
         start, chunk = m.start(), m.group()
         if chunk[0] == "|" and chunk.strip("|") == "" and in_bar_table_row(text, start):
@@ -592,10 +615,8 @@ def _segment_range(text: str, lo: int, hi: int, sentence_start: bool, protected:
             prev_kind, sentence_start = None, False
             continue
         lead, core, trail = split_chunk(chunk)
-        if core.startswith("["):
-            line_end = text.find("\n", start)
-            if "]" in text[start : line_end if line_end >= 0 else len(text)]:
-                lead, core = lead + "[", core[1:]  # bracketed text, not a misread l
+        if core.startswith("[") and _bracket_closes(text, start, brackets):
+            lead, core = lead + "[", core[1:]  # bracketed text, not a misread l
         closing = False
         lead, core = with_quotation_opened(text, start, lead, core, trail, is_valid)
         core, trail = with_low_quotation_closed(text, start, lead, core, trail)

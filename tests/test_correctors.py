@@ -618,6 +618,19 @@ def test_a_term_a_clean_document_repeats_is_read_only_as_a_word_it_has(pipeline)
     assert "posstivt" not in out and out == report.replace("posstivt", "positivt")
 
 
+def test_bracketed_text_may_close_on_the_next_line(pipeline):
+    """`[det` / `engelska originalet]`: a bracket closing a word on the next
+    line opens bracketed text (the `[` had been dropped as a misread `l`);
+    a `]` opening a word below is the engine's too (Enköping: `[agstiftning`
+    above `]ntegrationsenheten`, lagstiftning and Integrationsenheten)."""
+    text = "Versionen används under villkoren i denna licens [det\nengelska originalet] i den form som visas nedan.\n"
+    scan = GARBLED_SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+    assert pipeline.fix(text) == text and pipeline.fix(scan + text).endswith(text)
+    garbled = "Arbetet med [agstiftning sker\ntillsammans med EHB, ]ntegrationsenheten och andra.\n"
+    assert pipeline.fix(scan + garbled).endswith("Arbetet med lagstiftning sker\ntillsammans med EHB, "
+                                                 "Integrationsenheten och andra.\n")
+
+
 def test_the_profile_counts_what_the_correctors_read(pipeline):
     from ocrfix.correctors.base import Document, DocumentState
     from ocrfix.engine import engine_for
