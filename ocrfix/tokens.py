@@ -126,8 +126,9 @@ _CODE = r"(?<![\w`])(?P<ticks>`+)(?=[^\s`])[^`\n]*[^\s`](?P=ticks)(?![\w`])"
 # A format directive or an escape written alone (``%s``, ``%d``, ``%.2f``,
 # ``\n``, ``\t``): notation of code, not a word with debris. Engines print
 # ``%`` and ``\`` inside garbles (Enköping's ``fo[kbo@%ving``,
-# ``sjé[\fdrséi]g'nmg``), never as a chunk of their own before one or two letters.
-_DIRECTIVE = r"(?<![\w%\\])(?:%[-+0-9.]*[A-Za-z]{1,2}|\\(?:[abfnrtv0]|x[0-9A-Fa-fH]{2}|u[0-9A-Fa-f]{4}))(?=[\s.,;:!?)\]]|$)"
+# ``sjé[\fdrséi]g'nmg``), never as a chunk of their own before one or two
+# letters; a quotation may close after one (``”%f”``).
+_DIRECTIVE = r'(?<![\w%\\])(?:%[-+0-9.]*[A-Za-z]{1,2}|\\(?:[abfnrtv0]|x[0-9A-Fa-fH]{2}|u[0-9A-Fa-f]{4}))(?=[\s.,;:!?)\]"”’»]|$)'
 # A command's long option (``--zero-terminated``, ``--backup[=STYR]``,
 # ``--color='auto'``) or a shell variable in capitals or braces (``$HOME``,
 # ``${prefix}``): command lines quoted in the text. The name ends at a letter

@@ -217,8 +217,8 @@ def test_backticks_that_do_not_pair_up_on_a_line_are_no_code():
 
 
 def test_format_directives_and_escapes_standing_alone_are_code():
-    got = kinds("Datum med %d, %m och %y. Tecknen \\n och (\\t) samt %.2f visas.")
-    assert [t for t, k in got if k == CODE] == ["%d", "%m", "%y", "\\n", "\\t", "%.2f"]
+    got = kinds("Datum med %d, %m och %y. Tecknen \\n och (\\t) samt %.2f visas, som ”%f” och \"%s\".")
+    assert [t for t, k in got if k == CODE] == ["%d", "%m", "%y", "\\n", "\\t", "%.2f", "%f", "%s"]
     # negative: a percent sign after a number, inside a word or a garble (the Enköping
     # engine prints % and \ inside garbles: fo[kbo@%ving, sjé[\fdrséi]g'nmg), a word after it
     for text in ("50% av budgeten", "5 % av", "fo[kbo@%ving,", "sjé[\\fdrséi]g'nmg.", "%enheter", "a\\n"):
