@@ -95,10 +95,11 @@ _NAME = (rf"""(?<![\w.@/-])(?:(?:(?:\.\.?|~)/)?(?:[\w.-]++/)++{_FILE}|{_FILE}"""
 # ASCII capitals or digits, or one to five lower-case letters or digits after
 # a `*` (`(*.tt)`, `*.o`), or three to five before a hyphen (`.abc-fil`); no
 # word character after. A speck before a lower-case word (`.nar`, `.att`)
-# is no extension: the word is read as any other. Read as a word, `.iso`
-# had become `isa`.
+# is no extension: the word is read as any other; but a lone letter after
+# the dot is one (`.o`, `.d`, `.y`: a speck before `i` or `a` may be OCR's).
+# Read as a word, `.iso` had become `isa`, `”.d”` `”d”`.
 _EXTENSION = (rf"(?<![\w.])\.(?:(?:{_SUFFIXES})|[A-Z][A-Z0-9]{{1,4}}|(?<=\*\.)[a-z][a-z0-9]{{0,4}}"
-              r"|[a-z][a-z0-9]{2,4}(?=-))(?!\w)")
+              r"|[a-z][a-z0-9]{2,4}(?=-)|[b-hj-z])(?!\w)")
 # A Windows path (``G:\\Socialförvaltningen\\Mallar``, ``\\\\server\\delad``): a drive
 # letter or a server, backslashes, up to white space (a trailing full stop is the sentence's).
 _PATH = r"""(?<![\w\\])(?:[A-Za-z]:|\\\\[\w.$-]+)\\(?:[^\s<>"|]*[^\s<>"|.,;:!?)])?"""

@@ -155,14 +155,15 @@ def test_words_and_garbles_with_slashes_are_no_paths(text):
                                              ("Välj profilen (*.png) och .ICC", ".png"), ("kör .py-filen", ".py"),
                                              ("Filerna (*.tt) och .gpl-filen", ".tt"), ("Filerna (*.tt) och .gpl-filen", ".gpl"),
                                              ("Läs om .NET och .SE-domäner", ".SE"), ("Spara som .odp eller .log", ".odp"),
-                                             ("filändelsen .gpl.", ".gpl")])
+                                             ("filändelsen .gpl.", ".gpl"), ("filer som slutar i .o (inklusive .o själv)", ".o"),
+                                             ("med ändelsen ”.d” tillagd", ".d"), ("filer som slutar på .y. Till", ".y")])
 def test_a_file_extension_written_alone_is_protected(text, extension):
     """Read as a word, `.iso` had become `isa` on a page of Debian's installation guide."""
     assert extension in [text[s:e] for s, e in protected_spans(text)]
     assert extension in [t.text for t in tokenize(text) if t.kind == "url"]
 
 
-@pytest.mark.parametrize("text", ["ett .ar senare", "Det var .nar vi kom", "beslutade .att ge", "i ,.den och -.och",
+@pytest.mark.parametrize("text", ["ett .ar senare", "Det var .nar vi kom", "beslutade .att ge", "i ,.den och -.och", "hus .i stan",
                                   "t.ex. och m.m.", "slutet. Nästa", "...och sedan", "kl.13 och 1.5"])
 def test_a_dot_before_a_word_is_no_file_extension(text):
     """A speck before a lower-case word (`.nar` is `när`, a review found it kept), abbreviations, a sentence's end."""
