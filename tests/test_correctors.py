@@ -605,8 +605,10 @@ def test_windows_paths_stay_in_a_damaged_scan(pipeline):
 def test_a_term_a_clean_document_repeats_is_read_only_as_a_word_it_has(pipeline):
     """`partman`, the installer's partitioner, four times in a help text: an
     unknown word the document repeats where the text looks clean is a term of
-    its own (it had become `partiman` each time); a repeated garble whose word
-    the document has intact elsewhere is still read (`posstivt` beside `positivt`)."""
+    its own (it had become `partiman`, a rare word, each time); a repeated
+    garble is still read as a word the document has intact elsewhere
+    (`posstivt` beside `positivt`) or a word in common use (`ellcr`, twice:
+    a review found it left when the rule allowed only the document's words)."""
     text = (DATA / "repeated_term.txt").read_text(encoding="utf-8")
     assert text.count("partman") == 4 and pipeline.fix(text) == text
     report = ("Enkätens resultat\n\nSvaren var i huvudsak positivt inställda till det nya arbetssättet, och många "
@@ -616,6 +618,9 @@ def test_a_term_a_clean_document_repeats_is_read_only_as_a_word_it_has(pipeline)
               "införs i hela förvaltningen från och med hösten.\n")
     out = pipeline.fix(report)
     assert "posstivt" not in out and out == report.replace("posstivt", "positivt")
+    twice = ("Ansökan kan lämnas via e-tjänsten ellcr på papper till socialkontoret.\n"
+             "Beslutet kan överklagas skriftligt ellcr muntligt inom tre veckor.\n")
+    assert pipeline.fix(twice) == twice.replace("ellcr", "eller")
 
 
 def test_bracketed_text_may_close_on_the_next_line(pipeline):

@@ -34,7 +34,8 @@ reads a token written in lower case as an acronym (``kbpt`` may be
 the lexicon or the document itself vouches for, a capitalised unknown
 word beside another capitalised word (``Bo Sall``: a name), and an unknown
 word the document repeats (``partman``: a term of its own) -- unless as a
-word the document has intact elsewhere (``posstivt`` beside ``positivt``).
+word in common use (``ellcr`` twice is ``eller``) or one the document has
+intact elsewhere.
 """
 from __future__ import annotations
 
@@ -185,6 +186,10 @@ FOOTNOTE_LOGP = math.log(1 / 32_000)
 # Times an unknown lower-case word is written in a clean-looking document
 # before it counts as a term of the document (see propose).
 REPEATED_TERM = 2
+# ... which is still read as a word in common use (`ellcr` written twice is
+# `eller`; a running footer's `sicla` is `sida`), not as a rare one
+# (`partman` is no `partiman`, Zipf 1.1).
+TERM_RIVAL_ZIPF = 2.5
 
 
 @lru_cache(maxsize=1)
@@ -250,9 +255,10 @@ class WordCorrector(Corrector):
                     and eng.profile.unknown_words.get(seg.lower, 0) >= REPEATED_TERM):
                 # a word the document repeats, unknown to the lexicon, where the text looks
                 # clean: a term of its own (`partman` had become `partiman`), read only as a
-                # word the document has intact elsewhere (`ahernativ` beside its `alternativ`)
-                vocabulary = eng.profile.vocabulary
-                readings = tuple(r for r in readings if r.word in vocabulary)
+                # word in common use or one the document has intact elsewhere (`ahernativ`
+                # beside its `alternativ`)
+                vocabulary, zipf = eng.profile.vocabulary, eng.scorer.lexicon.zipf
+                readings = tuple(r for r in readings if r.word in vocabulary or zipf(r.word) >= TERM_RIVAL_ZIPF)
             weak = eager and not seg.identity.valid and not digits_as_letters and read_weakly(readings)
             if weak:
                 readings = tuple(readings) + eng.similar_readings(seg.lower)
