@@ -29,7 +29,7 @@ from .fuzzy import fold_plain, near, new_pool
 from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, MIN_PRIOR, Profile
 from .ranking import BESIDE_ITSELF, BOUNDARY, IN_LEXICON, LN10, Reading, Scorer
-from .segments import (DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, Segmenter, chunk_matches,
+from .segments import (DIGITS_RE, bracket_opened_before, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, Segmenter, chunk_matches,
                        is_abbreviation, is_apostrophe_name, is_call, is_capitalised, is_caps_word, is_dotted_abbreviation,
                        is_fixed_form, is_word_with_ending, split_chunk, with_closing_garble,
                        word_pieces, follows_line_end_hyphen)
@@ -198,7 +198,8 @@ class Engine:
                         or is_fixed_form(core) or is_dotted_abbreviation(core, trail, self.scorer.is_valid)
                         or is_word_with_ending(core, trail, self.scorer.is_valid) or is_call(core, trail)):
                     continue
-                pieces = word_pieces(core, self.scorer.is_valid, quote_letters, closing)
+                opened = (")" in core or "]" in core) and bracket_opened_before(doc.text, m.start() + len(lead), core)
+                pieces = word_pieces(core, self.scorer.is_valid, quote_letters, closing, opened)
                 if not pieces:
                     continue  # markup, numbers, single letters (`<b>4</b>`): nothing a corrector reads
             lower = core.lower()

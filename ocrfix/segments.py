@@ -37,11 +37,14 @@ INVISIBLE = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200b-\u200f\u202a-\u202
 INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]")
 INNER_INVISIBLE_RE = regex.compile(f"\\p{{L}}[{INVISIBLE}]+\\p{{L}}")
 # Characters OCR engines do not produce inside words: they end a segment.
-# (‐ ‑: U+2010, U+2011, the hyphens of PDF text; ‒ ―: dashes.) A bracket
-# closing right after a hyphen ends one too: an optional part written out
-# (`(administratörs-)behörighet`, `(eller sök-)rättighet`, `[-]hup`), not a
-# misread letter -- no engine's garble in the dev OCR has one there.
-SEGMENT_SPLIT_RE = regex.compile(f"((?:[-‐‑–—‒―][)\\]]|[-‐‑–—‒―/<>*+=#;\"“”«»_~^®©™{INVISIBLE}])+)")
+# (‐ ‑: U+2010, U+2011, the hyphens of PDF text; ‒ ―: dashes.)
+SEGMENT_SPLIT_RE = regex.compile(f"([-‐‑–—‒―/<>*+=#;\"“”«»_~^®©™{INVISIBLE}]+)")
+# ... and, where a bracket is open before it (bracket_opened_before), a
+# bracket closing right after a hyphen: an optional part written out
+# (`(administratörs-)behörighet`, `(eller sök-)rättighet`, `[-]hup`). With no
+# bracket open it is a misread letter (`SoL-)nsatser`, `e-)egitimation`).
+SEGMENT_SPLIT_OPTIONAL_RE = regex.compile(f"((?:[-‐‑–—‒―][)\\]]|[-‐‑–—‒―/<>*+=#;\"“”«»_~^®©™{INVISIBLE}])+)")
+_HYPHEN_CLOSE_RE = regex.compile(r"[-‐‑–—‒―][)\]]")
 # `&`, `!` and `?` stand for letters in OCR (`N&mndens`, `kontinuer!ig`), but
 # between two words the lexicon knows, of three letters or more, they are
 # what they look like (`vård&omsorg`, `Bygg&Miljö`, `Hej!Hallå`).
@@ -194,15 +197,33 @@ def is_caps_word(piece: str) -> bool:
     return len(piece) >= MIN_CAPS_WORD and piece.isalpha() and piece.isupper() and not _VOWELS.isdisjoint(piece)
 
 
-def split_core(core: str, is_valid=None, quote_letters: str = "", closing: bool = False) -> list[str]:
+def bracket_opened_before(text: str, core_start: int, core: str) -> bool:
+    """Is a bracket open where a bracket closes right after a hyphen in
+    ``core`` (at ``core_start`` in ``text``): a ``(`` or ``[`` not closed
+    again in the BRACKET_REACH characters of its line before that point?"""
+    m = _HYPHEN_CLOSE_RE.search(core)
+    if m is None:
+        return False
+    pos = core_start + m.end() - 1
+    closer = text[pos]
+    opener = "(" if closer == ")" else "["
+    line_start = max(text.rfind("\n", 0, pos) + 1, pos - BRACKET_REACH)
+    before = text[line_start:pos]
+    return before.count(opener) > before.count(closer)
+
+
+def split_core(core: str, is_valid=None, quote_letters: str = "", closing: bool = False,
+               bracket_opened: bool = False) -> list[str]:
     """A chunk's core cut at characters OCR engines do not produce inside
     words (the cuts kept as pieces of their own), and -- given ``is_valid``
     (lower-cased word -> bool) -- at ``&``, ``!``, ``?`` between two valid
     words (``vård&omsorg``). A quote mark the engine prints for letters
     (``quote_letters``, see ErrorModel.quote_letters) is no cut between two
     letters (``inneha”a``, ``utfå“et``: no quotation opens inside a word),
-    nor -- ``closing``, see :func:`with_closing_garble` -- at the core's end."""
-    pieces = SEGMENT_SPLIT_RE.split(core)
+    nor -- ``closing``, see :func:`with_closing_garble` -- at the core's end.
+    ``bracket_opened``: a bracket closing after a hyphen is a cut (see
+    :func:`bracket_opened_before`)."""
+    pieces = (SEGMENT_SPLIT_OPTIONAL_RE if bracket_opened else SEGMENT_SPLIT_RE).split(core)
     if quote_letters and len(pieces) > 1:
         pieces = _quotes_kept(pieces, quote_letters, closing)
     if "." in core and _INNER_STOP_RE.search(core):  # `rapporten.Den` -> `rapporten`, `.`, `Den`
@@ -333,13 +354,14 @@ def piece_parts(piece: str, closing: bool = False) -> tuple[str, str, str]:
     return split_chunk(piece)
 
 
-def word_pieces(core: str, is_valid=None, quote_letters: str = "", closing: bool = False) -> list[str]:
+def word_pieces(core: str, is_valid=None, quote_letters: str = "", closing: bool = False,
+                bracket_opened: bool = False) -> list[str]:
     """The pieces of a chunk's core that :func:`segment_block` makes segments
     of (lone characters aside): ``mg/l`` -> ``['mg']``, ``PFAS-halten`` ->
     ``['halten']``, ``3:e`` -> ``[]``."""
     pieces = []
-    for piece in split_core(core, is_valid, quote_letters, closing):
-        if piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
+    for piece in split_core(core, is_valid, quote_letters, closing, bracket_opened):
+        if piece and not SEGMENT_SPLIT_OPTIONAL_RE.fullmatch(piece):
             p_core = piece_parts(piece, closing)[1]
             if is_word_piece(p_core):
                 pieces.append(p_core)
@@ -410,14 +432,15 @@ _OPENER_RE = {o: regex.compile(r"(?:^|\s)" + regex.escape(o)) for o in "([{"}
 _LIST_LABEL_END = regex.compile(r"(?:^|\s)\w\s*$")
 
 
-_CLOSING_BRACKET_RE = regex.compile(r"[^\n\]]*?\p{L}\](?!\p{L})")
+_CLOSING_BRACKET_RE = regex.compile(r"[^\n\[\]]*?\p{L}\](?![\p{L}\d])")
 
 
 def _bracket_closes(text: str, start: int, memo: dict[int, tuple[int, bool]]) -> bool:
     """Does the ``[`` at ``start`` open bracketed text: a ``]`` later on its
-    line, or closing a word on the next (``[det`` / ``engelska originalet]``)?
-    Not a ``]`` opening a word there: Enköping's ``[agstiftning`` (lagstiftning)
-    has ``]ntegrationsenheten`` below it, both brackets misread letters.
+    line, or closing a word on the next (``[det`` / ``engelska originalet]``),
+    before any ``[`` there? Not a ``]`` inside a word there (a misread
+    letter: Enköping's ``[agstiftning``, lagstiftning, has
+    ``]ntegrationsenheten`` below it, Tesseract prints ``l]6sningar``).
     ``memo`` keeps, per line end, the line's last ``]`` and the answer for
     the next line: a line of many ``[`` is read once, not once per bracket."""
     line_end = text.find("\n", start)
@@ -656,9 +679,10 @@ def _segment_range(text: str, lo: int, hi: int, sentence_start: bool, protected:
             prev_kind, sentence_start, open_seg = None, False, None  # (the bracket ends the word: no next_kind)
             pieces = ()
         else:
-            pieces = split_core(core, is_valid, quote_letters, closing)
+            pieces = split_core(core, is_valid, quote_letters, closing,
+                                (")" in core or "]" in core) and bracket_opened_before(text, pos, core))
         for piece in pieces:
-            if piece and not SEGMENT_SPLIT_RE.fullmatch(piece):
+            if piece and not SEGMENT_SPLIT_OPTIONAL_RE.fullmatch(piece):
                 p_lead, p_core, p_trail = piece_parts(piece, closing)
                 if misread_bang and p_trail == "!" and pos + len(piece) == core_end:
                     p_core += "!"  # the last piece keeps the misread letter

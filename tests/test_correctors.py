@@ -634,6 +634,10 @@ def test_bracketed_text_may_close_on_the_next_line(pipeline):
     garbled = "Arbetet med [agstiftning sker\ntillsammans med EHB, ]ntegrationsenheten och andra.\n"
     assert pipeline.fix(scan + garbled).endswith("Arbetet med lagstiftning sker\ntillsammans med EHB, "
                                                  "Integrationsenheten och andra.\n")
+    # a `]` inside a word below (Tesseract's `l]6sningar`) closes nothing either (a review)
+    garbled = "Enligt den nya [agstiftningen ska socialtjansten hitta\nl]6sningar som passar barnet.\n"
+    assert pipeline.fix(scan + garbled).endswith("Enligt den nya lagstiftningen ska socialtjänsten hitta\n"
+                                                 "lösningar som passar barnet.\n")
 
 
 def test_the_profile_counts_what_the_correctors_read(pipeline):
