@@ -654,7 +654,8 @@ def test_the_profile_counts_what_the_correctors_read(pipeline):
     names = profile("Deltagare: Sa'ad Haddad, Ra'ed Mansour och Mu'taz Ali samt Siobhan O'Brien.")
     assert names.garbled == 0  # an apostrophe after a name's vowel or before a capital
     assert profile("Fb’waltningen har kb'pt vård ﬁ)’r barn.").garbled == 3
-    measures = profile("Släpvagn 750kg, flak 205x116cm, 12st lådor, version v2.3.1 och 2,5cm kant, 75 m2 och 3 km2.")
+    measures = profile("Släpvagn 750kg, flak 205x116cm, 12st lådor, version v2.3.1 och 2,5cm kant, 75 m2, 3 km2, "
+                       "ledare 1,5 mm2 och 3,5m2 golv.")
     assert measures.garbled == 0  # a number of two digits or with decimals beside letters is a measure, m2 a unit
     assert profile("Vi fick st6d f6r 6ppen vård i sn6.").garbled == 4  # a lone digit among letters is debris
     garbled = profile("Halten var 8 mg/l i utveck[ing av 6ppenvarden enligt Socialndmnden.")
