@@ -28,8 +28,9 @@ import regex
 # debris beside a lower-case letter (`6ppen`, `sn6`); beside capitals it is a
 # code (`NO3`, `DM2`, `Q1`); a number of two digits or more (or with its
 # decimals) beside letters is a measure or a name (`750kg`, `12st`, `2,5cm`,
-# `205x116cm`, `amd64`, `v2.3.1`), and `m2`, `mm2`, `km3` are units. An apostrophe before a capital or after the vowel of
-# a capitalised word is a name's (`O'Brien`, `Sa'ad`; OCR's: `Fb’waltningen`, `kb'pt`).
+# `205x116cm`, `amd64`, `v2.3.1`), and `m2`, `mm2`, `km3` are units. An
+# apostrophe before a capital or after the vowel of a capitalised word is a
+# name's (`O'Brien`, `Sa'ad`; OCR's: `Fb’waltningen`, `kb'pt`).
 _LIGATURES = "ﬁﬂ"
 _GARBLE_RE = regex.compile(r"\p{L}[\[\]§@&|{}]|[\[\]§@&|{}]\p{L}|\p{Ll}\d(?![\d.,:]?\d)(?<!(?<!\p{L})[kcdm]?m[23])|(?<!\d[.,:]?)\d\p{Ll}|[)(’'](?<=\p{L}.)(?<!(?<!\S)\p{Lu}\p{Ll}*[aeiouyåäöé].)[\p{Ll})’']|" + f"[{_LIGATURES}]")
 _NON_LETTERS_RE = regex.compile(r"\P{L}+")
