@@ -432,15 +432,16 @@ _OPENER_RE = {o: regex.compile(r"(?:^|\s)" + regex.escape(o)) for o in "([{"}
 _LIST_LABEL_END = regex.compile(r"(?:^|\s)\w\s*$")
 
 
-_CLOSING_BRACKET_RE = regex.compile(r"[^\n\[\]]*?\p{L}\](?![\p{L}\d])")
+_CLOSING_BRACKET_RE = regex.compile(r"[^\n\[\]]*?\p{L}{2}\](?![\p{L}\d])")
 
 
 def _bracket_closes(text: str, start: int, memo: dict[int, tuple[int, bool]]) -> bool:
     """Does the ``[`` at ``start`` open bracketed text: a ``]`` later on its
-    line, or closing a word on the next (``[det`` / ``engelska originalet]``),
-    before any ``[`` there? Not a ``]`` inside a word there (a misread
-    letter: Enköping's ``[agstiftning``, lagstiftning, has
-    ``]ntegrationsenheten`` below it, Tesseract prints ``l]6sningar``).
+    line, or closing a word of two letters or more on the next (``[det`` /
+    ``engelska originalet]``), before any ``[`` there? Not a ``]`` inside a
+    word there (a misread letter: Enköping's ``[agstiftning``, lagstiftning,
+    has ``]ntegrationsenheten`` below it, Tesseract prints ``l]6sningar``),
+    nor one after a lone letter (Tesseract's ``a]``, ``I]`` for ``a)``, ``I)``).
     ``memo`` keeps, per line end, the line's last ``]`` and the answer for
     the next line: a line of many ``[`` is read once, not once per bracket."""
     line_end = text.find("\n", start)

@@ -638,6 +638,9 @@ def test_bracketed_text_may_close_on_the_next_line(pipeline):
     garbled = "Enligt den nya [agstiftningen ska socialtjansten hitta\nl]6sningar som passar barnet.\n"
     assert pipeline.fix(scan + garbled).endswith("Enligt den nya lagstiftningen ska socialtjänsten hitta\n"
                                                  "lösningar som passar barnet.\n")
+    # nor one after a lone letter, Tesseract's `a]` for a list label's `a)` (a second review)
+    garbled = "Enligt [agen ska socialnamnden bland annat\na] utreda barnets behov.\n"
+    assert pipeline.fix(scan + garbled).endswith("Enligt lagen ska socialnämnden bland annat\na] utreda barnets behov.\n")
 
 
 def test_the_profile_counts_what_the_correctors_read(pipeline):
