@@ -29,9 +29,9 @@ from .fuzzy import fold_plain, near, new_pool
 from .language import foreign_spans, foreign_word_spans
 from .profile import BASELINE_OOV, MIN_PRIOR, Profile
 from .ranking import BESIDE_ITSELF, BOUNDARY, IN_LEXICON, LN10, Reading, Scorer
-from .segments import (DIGITS_RE, bracket_opened_before, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, Segmenter, chunk_matches,
-                       is_abbreviation, is_apostrophe_name, is_call, is_capitalised, is_caps_word, is_dotted_abbreviation,
-                       is_fixed_form, is_word_with_ending, split_chunk, with_closing_garble,
+from .segments import (DIGITS_RE, HAS_LETTER_RE, NON_LETTER_RE, SURROGATE_RE, Segment, Segmenter, bracket_opened_before,
+                       chunk_matches, is_abbreviation, is_apostrophe_name, is_call, is_capitalised, is_caps_word,
+                       is_dotted_abbreviation, is_fixed_form, is_word_with_ending, split_chunk, with_closing_garble,
                        word_pieces, follows_line_end_hyphen)
 from .tokens import fenced_code_spans, merged_spans, protected_spans
 

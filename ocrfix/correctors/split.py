@@ -38,7 +38,7 @@ from ..edits import Edit
 from ..engine import best_reading, engine_for, next_word
 from ..ranking import BOUNDARY, LN10, MIN_KNOWN_PART, unlisted_compound_zipf
 from .base import Corrector, Document
-from .words import _all_caps, char_before, restore_case
+from .words import all_caps, char_before, restore_case
 
 MAX_TOKEN = 30
 SHORT_PART = 4          # parts this short may be corrected too (pa -> på)
@@ -94,8 +94,8 @@ class Split(Corrector):
                 right = self._part(eng, seg.lower[i:], left_ok, search)
                 if no_acronyms:
                     surface = sc.lexicon.surface
-                    left = [(w, b) for w, b in left if not _all_caps(surface(w))]
-                    right = [(w, b) for w, b in right if not _all_caps(surface(w))]
+                    left = [(w, b) for w, b in left if not all_caps(surface(w))]
+                    right = [(w, b) for w, b in right if not all_caps(surface(w))]
                 if not left or not right:
                     continue
                 for lw, lbase in left:

@@ -129,7 +129,7 @@ def restore_case(ocr: str, word: str, surface: str, capital_expected: bool, uppe
     return word[:1].upper() + word[1:] if capital else word
 
 
-def _all_caps(word: str) -> bool:
+def all_caps(word: str) -> bool:
     """An acronym written in capitals (``LSS``, ``KBT``), not a one-letter word."""
     return len(word) >= 2 and word.isupper()
 
@@ -296,7 +296,7 @@ class WordCorrector(Corrector):
             # An engine that misreads letters keeps their case: a token written in
             # lower case is not an acronym (`kbpt` is not `KBT`, `hi)’g` not `HIF`).
             written = eng.scorer.lexicon.surface
-            readings = [r for r in readings if not _all_caps(written(r.word))]
+            readings = [r for r in readings if not all_caps(written(r.word))]
         readings = eng.admissible(seg, readings)
         choice, confidence, margin = eng.choose(eng.options(seg.identity, readings, prev, nxt, seg.written,
                                                             lower_case=seg.text.islower()))
