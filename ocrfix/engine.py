@@ -198,8 +198,8 @@ class Engine:
                         or is_fixed_form(core) or is_dotted_abbreviation(core, trail, self.scorer.is_valid)
                         or is_word_with_ending(core, trail, self.scorer.is_valid) or is_call(core, trail)):
                     continue
-                opened = (")" in core or "]" in core) and bracket_opened_before(doc.text, m.start() + len(lead), core)
-                pieces = word_pieces(core, self.scorer.is_valid, quote_letters, closing, opened)
+                pieces = word_pieces(core, self.scorer.is_valid, quote_letters, closing,
+                                     bracket_opened_before(doc.text, m.start() + len(lead), core))
                 if not pieces:
                     continue  # markup, numbers, single letters (`<b>4</b>`): nothing a corrector reads
             lower = core.lower()

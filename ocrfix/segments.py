@@ -38,13 +38,16 @@ INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]")
 INNER_INVISIBLE_RE = regex.compile(f"\\p{{L}}[{INVISIBLE}]+\\p{{L}}")
 # Characters OCR engines do not produce inside words: they end a segment.
 # (‐ ‑: U+2010, U+2011, the hyphens of PDF text; ‒ ―: dashes.)
-SEGMENT_SPLIT_RE = regex.compile(f"([-‐‑–—‒―/<>*+=#;\"“”«»_~^®©™{INVISIBLE}]+)")
+_HYPHENS = "-‐‑–—‒―"
+_CUTS = f"[{_HYPHENS}/<>*+=#;\"“”«»_~^®©™{INVISIBLE}]"
+SEGMENT_SPLIT_RE = regex.compile(f"({_CUTS}+)")
 # ... and, where a bracket is open before it (bracket_opened_before), a
 # bracket closing right after a hyphen: an optional part written out
 # (`(administratörs-)behörighet`, `(eller sök-)rättighet`, `[-]hup`). With no
 # bracket open it is a misread letter (`SoL-)nsatser`, `e-)egitimation`).
-SEGMENT_SPLIT_OPTIONAL_RE = regex.compile(f"((?:[-‐‑–—‒―][)\\]]|[-‐‑–—‒―/<>*+=#;\"“”«»_~^®©™{INVISIBLE}])+)")
-_HYPHEN_CLOSE_RE = regex.compile(r"[-‐‑–—‒―][)\]]")
+_HYPHEN_CLOSE = f"[{_HYPHENS}][)\\]]"
+SEGMENT_SPLIT_OPTIONAL_RE = regex.compile(f"((?:{_HYPHEN_CLOSE}|{_CUTS})+)")
+_HYPHEN_CLOSE_RE = regex.compile(_HYPHEN_CLOSE)
 # `&`, `!` and `?` stand for letters in OCR (`N&mndens`, `kontinuer!ig`), but
 # between two words the lexicon knows, of three letters or more, they are
 # what they look like (`vård&omsorg`, `Bygg&Miljö`, `Hej!Hallå`).
@@ -201,7 +204,7 @@ def bracket_opened_before(text: str, core_start: int, core: str) -> bool:
     """Is a bracket open where a bracket closes right after a hyphen in
     ``core`` (at ``core_start`` in ``text``): a ``(`` or ``[`` not closed
     again in the BRACKET_REACH characters of its line before that point?"""
-    m = _HYPHEN_CLOSE_RE.search(core)
+    m = _HYPHEN_CLOSE_RE.search(core) if ")" in core or "]" in core else None
     if m is None:
         return False
     pos = core_start + m.end() - 1
@@ -680,8 +683,7 @@ def _segment_range(text: str, lo: int, hi: int, sentence_start: bool, protected:
             prev_kind, sentence_start, open_seg = None, False, None  # (the bracket ends the word: no next_kind)
             pieces = ()
         else:
-            pieces = split_core(core, is_valid, quote_letters, closing,
-                                (")" in core or "]" in core) and bracket_opened_before(text, pos, core))
+            pieces = split_core(core, is_valid, quote_letters, closing, bracket_opened_before(text, pos, core))
         for piece in pieces:
             if piece and not SEGMENT_SPLIT_OPTIONAL_RE.fullmatch(piece):
                 p_lead, p_core, p_trail = piece_parts(piece, closing)
